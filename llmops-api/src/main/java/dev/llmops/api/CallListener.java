@@ -1,0 +1,60 @@
+package dev.llmops.api;
+
+/**
+ * Observes calls through the client: telemetry, logs, monitors and audits subscribe here. Every
+ * method has a no-op default, so new events can be added without breaking implementations.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li><b>Pairs.</b> Every {@code callStart} is followed by exactly one of {@code callEnd} or
+ *       {@code callFailed}; every {@code attemptStart} by exactly one of {@code attemptEnd} or
+ *       {@code attemptFailed} (a cancelled attempt fails with a {@link
+ *       java.util.concurrent.CancellationException}). All attempt events of a call come between
+ *       its {@code callStart} and its end.
+ *   <li><b>Order.</b> Events of one call are delivered in the order they happen, never
+ *       concurrently; {@code firstChunk} comes after its {@code attemptStart} and before its end.
+ *       Events of different calls may interleave and run concurrently.
+ *   <li><b>Threads.</b> Events are delivered on whatever thread runs the pipeline step (the
+ *       caller's, a provider's I/O thread, a scheduler's): listeners must be fast and must not
+ *       block.
+ *   <li><b>Failures.</b> A listener must not throw. If it does, the client catches it, logs it
+ *       once per listener and event, counts it, and carries on: a listener never breaks a call.
+ * </ul>
+ */
+public interface CallListener {
+
+  /** A listener that ignores everything. */
+  static CallListener noop() {
+    return NoopCallListener.INSTANCE;
+  }
+
+  /** A call started. */
+  default void callStart(CallInfo call) {}
+
+  /** A call ended with a response. */
+  default void callEnd(CallInfo call, ChatResponse response) {}
+
+  /** A call failed or was cancelled. */
+  default void callFailed(CallInfo call, Throwable error) {}
+
+  /** An attempt was sent to a model endpoint. */
+  default void attemptStart(AttemptInfo attempt) {}
+
+  /** The first chunk of a streaming attempt arrived. */
+  default void firstChunk(AttemptInfo attempt, ChatChunk chunk) {}
+
+  /** An attempt ended with a response. */
+  default void attemptEnd(AttemptInfo attempt, ChatResponse response) {}
+
+  /** An attempt failed or was cancelled. */
+  default void attemptFailed(AttemptInfo attempt, Throwable error) {}
+
+  /** A pipeline step published a typed event (prompt resolved, retry, fallback, ...). */
+  default void onEvent(CallInfo call, CallEvent event) {}
+}
+
+/** The listener behind {@link CallListener#noop()}. */
+enum NoopCallListener implements CallListener {
+  INSTANCE
+}

@@ -1,0 +1,27 @@
+package dev.llmops.core;
+
+/**
+ * The fixed slots of the call pipeline, outermost first. Each capability is one interceptor in its
+ * slot; several interceptors in one slot run in the order they were added. See {@code
+ * docs/architecture.md} for what each slot is for.
+ */
+public enum PipelineStep {
+  /** Spans and metrics around everything below, so every failure is seen. */
+  TELEMETRY,
+  /** The application's own interceptors ({@link LlmClient.Builder#interceptor}). */
+  APPLICATION,
+  /** Prompt name and label resolved to a pinned version and rendered into messages. */
+  PROMPT,
+  /** Experiment assignment: subject to variant (model, prompt version, parameters); shadow copy. */
+  EXPERIMENT,
+  /** Budget reservation, quotas and rate limits; may reject or downgrade the call. */
+  ADMISSION,
+  /** Exact-match response cache for deterministic requests. */
+  CACHE,
+  /** Deadline, retries, circuit breaker, bulkhead and fallback; calls below it once per attempt. */
+  RESILIENCE,
+  /** Usage to cost per attempt, reservation settlement, ledger record. */
+  ACCOUNTING,
+  /** The application's per-attempt interceptors ({@link LlmClient.Builder#attemptInterceptor}). */
+  ATTEMPT
+}

@@ -1,0 +1,173 @@
+package dev.llmops.core.internal;
+
+import dev.llmops.api.AttributeKey;
+import dev.llmops.api.CallContext;
+import dev.llmops.api.CallMode;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Interceptor;
+import dev.llmops.api.InvalidRequestException;
+import dev.llmops.api.LlmException;
+import dev.llmops.api.StreamHandler;
+import dev.llmops.api.spi.ChatModel;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The assembled pipeline: interceptors in their fixed order, then the model step, which resolves
+ * the endpoint and runs one attempt. Immutable and thread-safe.
+ */
+public final class Pipeline {
+  private final Interceptor[] interceptors;
+  private final Map<String, ChatModel> endpoints;
+  private final String defaultEndpoint;
+  private final ListenerDispatcher listeners;
+  private final Clock clock;
+
+  /**
+   * Creates the pipeline.
+   *
+   * @param interceptors outermost first
+   * @param endpoints model endpoints by name, at least one
+   * @param defaultEndpoint the endpoint for requests that name none
+   */
+  public Pipeline(
+      List<Interceptor> interceptors,
+      Map<String, ChatModel> endpoints,
+      String defaultEndpoint,
+      ListenerDispatcher listeners,
+      Clock clock) {
+    this.interceptors = interceptors.toArray(new Interceptor[0]);
+    this.endpoints = Map.copyOf(endpoints);
+    this.defaultEndpoint = defaultEndpoint;
+    this.listeners = listeners;
+    this.clock = clock;
+    if (!this.endpoints.containsKey(defaultEndpoint)) {
+      throw new IllegalArgumentException("default endpoint '" + defaultEndpoint + "' is not registered");
+    }
+  }
+
+  ListenerDispatcher listeners() {
+    return listeners;
+  }
+
+  /** Starts a call; the returned future completes when the call ends. Never throws. */
+  public RealCall start(
+      ChatRequest request,
+      CallContext context,
+      CallMode mode,
+      StreamHandler chunks,
+      Map<AttributeKey<?>, Object> initialAttributes) {
+    RealCall call = new RealCall(this, mode, context, request, clock.instant(), chunks);
+    if (!initialAttributes.isEmpty()) {
+      initialAttributes.forEach((k, v) -> putUnchecked(call, k, v));
+    }
+    listeners.callStart(call);
+    CompletionStage<ChatResponse> stage = proceed(call, 0, request, chunks);
+    CompletableFuture<ChatResponse> future = stage.toCompletableFuture();
+    if (future.isDone()) {
+      endNow(call, future);
+    } else {
+      var unused = future.whenComplete(call);
+    }
+    return call;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void putUnchecked(RealCall call, AttributeKey<T> key, Object value) {
+    call.put(key, (T) value);
+  }
+
+  private static void endNow(RealCall call, CompletableFuture<ChatResponse> done) {
+    ChatResponse response;
+    try {
+      response = done.join();
+    } catch (RuntimeException e) {
+      call.end(null, e);
+      return;
+    }
+    call.end(response, null);
+  }
+
+  /** Runs the pipeline from interceptor {@code index} on. Never throws: failures become stages. */
+  CompletionStage<ChatResponse> proceed(RealCall call, int index, ChatRequest request, StreamHandler chunks) {
+    if (index >= interceptors.length) {
+      return callModel(call, request, chunks);
+    }
+    Interceptor interceptor = interceptors[index];
+    CompletionStage<ChatResponse> stage;
+    try {
+      stage = interceptor.intercept(new RealChain(this, call, index + 1, request, chunks));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (stage == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("interceptor " + interceptor.getClass().getName() + " returned null"));
+    }
+    return stage;
+  }
+
+  /** The model step: resolve the endpoint, run one attempt, report it. */
+  private CompletionStage<ChatResponse> callModel(RealCall call, ChatRequest request, StreamHandler chunks) {
+    if (call.cancelled()) {
+      return CompletableFuture.failedFuture(new CancellationException("call " + call.callId() + " was cancelled"));
+    }
+    String name = endpointName(request.model());
+    ChatModel model = endpoints.get(name);
+    if (model == null) {
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException(
+              "unknown model endpoint '" + name + "'; this client has " + endpoints.keySet(),
+              LlmException.ErrorDetails.of("llmops", name)));
+    }
+    if (request.messages().isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException(
+              "request for model endpoint '" + name + "' has no messages",
+              LlmException.ErrorDetails.of("llmops", name)));
+    }
+    RealAttempt attempt = call.newAttempt(name, model.info(), request, clock.instant(), chunks);
+    listeners.attemptStart(attempt);
+    CompletableFuture<ChatResponse> future;
+    try {
+      CompletionStage<ChatResponse> stage = model.execute(request, attempt);
+      future = stage == null
+          ? CompletableFuture.failedFuture(new IllegalStateException("model endpoint '" + name + "' returned null"))
+          : stage.toCompletableFuture();
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    if (future.isDone() && !future.isCompletedExceptionally() && !call.cancelled()) {
+      // Fast path for an answer that needed no waiting: no extra stage.
+      attempt.finish(future.join(), null);
+      return future;
+    }
+    return future.handle(attempt);
+  }
+
+  /** The endpoint a request goes to: the one it names, or the default. */
+  public String endpointName(@Nullable String requested) {
+    return requested == null ? defaultEndpoint : requested;
+  }
+
+  /** The registered endpoints by name. */
+  public Map<String, ChatModel> endpoints() {
+    return endpoints;
+  }
+
+  /** How many times a listener threw. */
+  public long listenerFailures() {
+    return listeners.failures();
+  }
+
+  /** Publishes an event for a call. */
+  void publish(RealCall call, dev.llmops.api.CallEvent event) {
+    listeners.onEvent(call, event);
+  }
+}

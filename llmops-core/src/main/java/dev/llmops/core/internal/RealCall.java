@@ -1,0 +1,236 @@
+package dev.llmops.core.internal;
+
+import dev.llmops.api.AttributeKey;
+import dev.llmops.api.CallAttributes;
+import dev.llmops.api.CallContext;
+import dev.llmops.api.CallInfo;
+import dev.llmops.api.CallMode;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Completion;
+import dev.llmops.api.StreamHandler;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call: its identity and attributes, and the future the application waits on. Ending the call
+ * (answer, failure, cancellation) happens exactly once and fires {@code callEnd} or {@code
+ * callFailed} before the future completes, so a blocking caller sees its listeners' effects.
+ *
+ * <p>Cancelling the future (or completing it from outside, as {@code orTimeout} does) cancels the
+ * attempt in flight: its cancel actions run and it is reported as failed.
+ */
+public final class RealCall extends CompletableFuture<Completion>
+    implements CallInfo, CallAttributes, BiConsumer<@Nullable ChatResponse, @Nullable Throwable> {
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  private final Pipeline pipeline;
+  private final long sequence;
+  private final CallMode mode;
+  private final CallContext context;
+  private final ChatRequest originalRequest;
+  private final Instant startedAt;
+  private final StreamHandler chunks;
+
+  private @Nullable String callId;
+  private volatile @Nullable ConcurrentHashMap<AttributeKey<?>, Object> attributes;
+  private volatile boolean cancelled;
+  private volatile boolean ended;
+  private volatile int attempts;
+  private volatile @Nullable RealAttempt currentAttempt;
+
+  RealCall(
+      Pipeline pipeline, CallMode mode, CallContext context, ChatRequest request, Instant startedAt, StreamHandler chunks) {
+    this.pipeline = pipeline;
+    this.sequence = SEQUENCE.incrementAndGet();
+    this.mode = mode;
+    this.context = context;
+    this.originalRequest = request;
+    this.startedAt = startedAt;
+    this.chunks = chunks;
+  }
+
+  @Override
+  public String callId() {
+    String id = callId;
+    if (id == null) {
+      id = "call-" + Long.toHexString(sequence);
+      callId = id;
+    }
+    return id;
+  }
+
+  @Override
+  public CallMode mode() {
+    return mode;
+  }
+
+  @Override
+  public CallContext context() {
+    return context;
+  }
+
+  @Override
+  public ChatRequest originalRequest() {
+    return originalRequest;
+  }
+
+  @Override
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public CallAttributes attributes() {
+    return this;
+  }
+
+  @Override
+  public boolean cancelled() {
+    return cancelled;
+  }
+
+  StreamHandler chunks() {
+    return chunks;
+  }
+
+  /** How many attempts were started so far. */
+  public int attempts() {
+    return attempts;
+  }
+
+  RealAttempt newAttempt(
+      String endpoint, dev.llmops.api.spi.ModelInfo info, ChatRequest request, Instant now, StreamHandler downstream) {
+    // Attempts of one call are sequential: each starts after the previous one's stage completed.
+    int number = attempts + 1;
+    attempts = number;
+    RealAttempt attempt = new RealAttempt(this, number, endpoint, info, request, now, downstream, pipeline.listeners());
+    currentAttempt = attempt;
+    return attempt;
+  }
+
+  // ---- CallAttributes ----
+
+  @Override
+  public <T> Optional<T> get(AttributeKey<T> key) {
+    Map<AttributeKey<?>, Object> map = attributes;
+    if (map == null) {
+      return Optional.empty();
+    }
+    Object value = map.get(key);
+    return value == null ? Optional.empty() : Optional.of(key.type().cast(value));
+  }
+
+  @Override
+  public <T> void put(AttributeKey<T> key, T value) {
+    Object checked = key.type().cast(java.util.Objects.requireNonNull(value, "value"));
+    ConcurrentHashMap<AttributeKey<?>, Object> map = attributes;
+    if (map == null) {
+      synchronized (this) {
+        map = attributes;
+        if (map == null) {
+          map = new ConcurrentHashMap<>(8);
+          attributes = map;
+        }
+      }
+    }
+    map.put(key, checked);
+  }
+
+  @Override
+  public Map<AttributeKey<?>, Object> snapshot() {
+    Map<AttributeKey<?>, Object> map = attributes;
+    return map == null ? Map.of() : Map.copyOf(map);
+  }
+
+  // ---- ending ----
+
+  /** The pipeline's outcome. */
+  @Override
+  public void accept(@Nullable ChatResponse response, @Nullable Throwable error) {
+    end(response, error);
+  }
+
+  void end(@Nullable ChatResponse response, @Nullable Throwable error) {
+    if (!claimEnd()) {
+      return;
+    }
+    if (error == null && response != null) {
+      RealAttempt last = currentAttempt;
+      Completion completion =
+          Completion.of(
+              callId(), response, last == null ? "" : last.endpoint(), attempts, snapshot());
+      pipeline.listeners().callEnd(this, response);
+      super.complete(completion);
+    } else {
+      Throwable failure =
+          error == null ? new IllegalStateException("pipeline completed with no response") : Failures.unwrap(error);
+      pipeline.listeners().callFailed(this, failure);
+      super.completeExceptionally(failure);
+    }
+  }
+
+  /** Ends the call with {@code failure}, cancelling the attempt in flight. */
+  void abort(Throwable failure) {
+    if (!claimEnd()) {
+      return;
+    }
+    cancelled = true;
+    RealAttempt attempt = currentAttempt;
+    if (attempt != null) {
+      attempt.cancel(failure);
+    }
+    pipeline.listeners().callFailed(this, failure);
+    super.completeExceptionally(failure);
+  }
+
+  private synchronized boolean claimEnd() {
+    if (ended) {
+      return false;
+    }
+    ended = true;
+    return true;
+  }
+
+  /** Cancels the call: the attempt in flight is cancelled and reported, the call fails. */
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    if (ended) {
+      return false;
+    }
+    abort(new CancellationException("call " + callId() + " was cancelled"));
+    return isCancelled();
+  }
+
+  /** Completing the future from outside ends the call as cancelled with this value. */
+  @Override
+  public boolean complete(Completion value) {
+    if (ended) {
+      return false;
+    }
+    abort(new CancellationException("call " + callId() + " was completed from outside"));
+    return false;
+  }
+
+  /** Failing the future from outside (as {@code orTimeout} does) aborts the call with that failure. */
+  @Override
+  public boolean completeExceptionally(Throwable failure) {
+    if (ended) {
+      return false;
+    }
+    abort(failure);
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "RealCall[" + callId() + ", " + mode + (ended ? ", ended" : "") + "]";
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The llmops client: {@link dev.llmops.core.LlmClient} and its call pipeline.
+ */
+module dev.llmops.core {
+  requires transitive dev.llmops.api;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+
+  exports dev.llmops.core;
+}

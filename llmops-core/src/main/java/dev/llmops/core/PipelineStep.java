@@ -10,10 +10,13 @@ public enum PipelineStep {
   TELEMETRY,
   /** The application's own interceptors ({@link LlmClient.Builder#interceptor}). */
   APPLICATION,
+  /**
+   * Experiment assignment: subject to variant (model, prompt label or version, parameters); shadow
+   * copy. Before {@link #PROMPT}, so that a variant can choose the prompt version to render.
+   */
+  EXPERIMENT,
   /** Prompt name and label resolved to a pinned version and rendered into messages. */
   PROMPT,
-  /** Experiment assignment: subject to variant (model, prompt version, parameters); shadow copy. */
-  EXPERIMENT,
   /** Budget reservation, quotas and rate limits; may reject or downgrade the call. */
   ADMISSION,
   /** Exact-match response cache for deterministic requests. */

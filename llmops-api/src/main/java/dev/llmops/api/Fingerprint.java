@@ -1,0 +1,46 @@
+package dev.llmops.api;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything needed to reproduce a call: the pinned prompt version and its content hash, the model
+ * endpoint, a hash of the generation parameters, and the experiment variant. Recorded as the
+ * call's {@link #KEY} attribute by the prompt and experiment steps, exposed on the {@link
+ * Completion} and to listeners. Immutable.
+ *
+ * @param promptName the prompt's name, or null for a plain chat request
+ * @param promptVersion the pinned version, or 0 for a plain chat request
+ * @param contentHash the prompt version's content hash (hex), or null
+ * @param model the model endpoint the call was aimed at, or null for the default
+ * @param parametersHash a hash (hex) of the generation parameters as sent
+ * @param experimentKey the experiment the call took part in, or null
+ * @param variant the variant assigned, or null
+ */
+public record Fingerprint(
+    @Nullable String promptName,
+    int promptVersion,
+    @Nullable String contentHash,
+    @Nullable String model,
+    String parametersHash,
+    @Nullable String experimentKey,
+    @Nullable String variant) {
+
+  /** The call attribute that carries the fingerprint. */
+  public static final AttributeKey<Fingerprint> KEY = AttributeKey.of("llmops.fingerprint", Fingerprint.class);
+
+  /** Checks the components. */
+  public Fingerprint {
+    Objects.requireNonNull(parametersHash, "parametersHash");
+    if (promptVersion < 0) {
+      throw new IllegalArgumentException("promptVersion must be >= 0 but was " + promptVersion);
+    }
+  }
+
+  /** This fingerprint with the experiment and variant set. */
+  public Fingerprint withVariant(String experimentKey, String variant) {
+    return new Fingerprint(
+        promptName, promptVersion, contentHash, model, parametersHash,
+        Objects.requireNonNull(experimentKey, "experimentKey"), Objects.requireNonNull(variant, "variant"));
+  }
+}

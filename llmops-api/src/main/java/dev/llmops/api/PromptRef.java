@@ -1,0 +1,41 @@
+package dev.llmops.api;
+
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which prompt a call renders, and with what variables: set by {@code client.prompt(name)} as the
+ * call's {@link #KEY} attribute, possibly re-pointed by the experiment step (a variant may choose a
+ * label or version), then resolved and rendered by the prompt step. Immutable.
+ *
+ * @param name the prompt's name
+ * @param label the label to resolve (for example {@code production}); null means the registry's
+ *     default label unless {@code version} is set
+ * @param version an exact version; when set it wins over {@code label}
+ * @param variables the template variables
+ */
+public record PromptRef(String name, @Nullable String label, @Nullable Integer version, Map<String, Object> variables) {
+
+  /** The call attribute that carries the prompt reference. */
+  public static final AttributeKey<PromptRef> KEY = AttributeKey.of("llmops.prompt.ref", PromptRef.class);
+
+  /** Checks the components and copies the variables. */
+  public PromptRef {
+    Objects.requireNonNull(name, "name");
+    variables = Map.copyOf(variables);
+    if (version != null && version < 1) {
+      throw new IllegalArgumentException("version must be >= 1 but was " + version);
+    }
+  }
+
+  /** This reference pinned to a label (clearing any version). */
+  public PromptRef withLabel(String label) {
+    return new PromptRef(name, Objects.requireNonNull(label, "label"), null, variables);
+  }
+
+  /** This reference pinned to an exact version. */
+  public PromptRef withVersion(int version) {
+    return new PromptRef(name, label, version, variables);
+  }
+}

@@ -1,6 +1,5 @@
 package dev.llmops.api;
 
-import dev.llmops.api.spi.ModelInfo;
 import java.time.Instant;
 
 /** One attempt of a call: one request sent to one model endpoint. */

@@ -13,7 +13,7 @@ import dev.llmops.api.StreamInterruptedException;
 import dev.llmops.api.Usage;
 import dev.llmops.api.spi.ChatModel;
 import dev.llmops.api.spi.ModelExchange;
-import dev.llmops.api.spi.ModelInfo;
+import dev.llmops.api.ModelInfo;
 import dev.llmops.api.time.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -3,6 +3,7 @@ package dev.llmops.api.spi;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.LlmException;
+import dev.llmops.api.ModelInfo;
 import dev.llmops.api.StreamHandler;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;

@@ -7,7 +7,7 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.spi.ModelExchange;
-import dev.llmops.api.spi.ModelInfo;
+import dev.llmops.api.ModelInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

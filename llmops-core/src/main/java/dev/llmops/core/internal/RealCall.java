@@ -107,7 +107,7 @@ public final class RealCall extends CompletableFuture<Completion>
   }
 
   RealAttempt newAttempt(
-      String endpoint, dev.llmops.api.spi.ModelInfo info, ChatRequest request, Instant now, StreamHandler downstream) {
+      String endpoint, dev.llmops.api.ModelInfo info, ChatRequest request, Instant now, StreamHandler downstream) {
     // Attempts of one call are sequential: each starts after the previous one's stage completed.
     int number = attempts + 1;
     attempts = number;

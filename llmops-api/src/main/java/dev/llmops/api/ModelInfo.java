@@ -1,10 +1,10 @@
-package dev.llmops.api.spi;
+package dev.llmops.api;
 
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a {@link ChatModel} says about itself, for pricing, telemetry and the ledger.
+ * What a {@link dev.llmops.api.spi.ChatModel} says about itself, for pricing, telemetry and the ledger.
  *
  * @param provider the provider's name as the OpenTelemetry GenAI conventions spell it ({@code
  *     openai}, {@code anthropic}, {@code azure.ai.openai}), or {@code fake} for a test double

@@ -1,0 +1,78 @@
+package dev.llmops.examples;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture rules of STYLE.md, checked on the compiled main classes of every module this
+ * module depends on (which is all of them).
+ */
+class ArchitectureTest {
+  /** The modules' root packages; each may have an {@code internal} package no other module uses. */
+  static final List<String> MODULE_ROOTS =
+      List.of("dev.llmops.api", "dev.llmops.core", "dev.llmops.otel", "dev.llmops.testkit", "dev.llmops.openfeature");
+
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.llmops");
+  }
+
+  @Test
+  void theImportSeesEveryModule() {
+    // Imported for real (not just referenced), so the rules below have something to check.
+    assertThat(classes.contain(dev.llmops.api.ChatRequest.class)).isTrue();
+    assertThat(classes.contain(dev.llmops.core.LlmClient.class)).isTrue();
+    assertThat(classes.contain(dev.llmops.testkit.FakeChatModel.class)).isTrue();
+    assertThat(classes.that(com.tngtech.archunit.base.DescribedPredicate.describe(
+        "in dev.llmops.api", c -> c.getPackageName().startsWith("dev.llmops.api")))).hasSizeGreaterThan(20);
+  }
+
+  @Test
+  void apiDependsOnTheJdkOnly() {
+    classes()
+        .that().resideInAPackage("dev.llmops.api..")
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "dev.llmops.api..", "org.jspecify.annotations..")
+        .because("llmops-api is what applications and adapters compile against: JDK only")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheOtelModuleSeesOpenTelemetry() {
+    noClasses()
+        .that().resideOutsideOfPackage("dev.llmops.otel..")
+        .should().dependOnClassesThat().resideInAPackage("io.opentelemetry..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("dev.llmops.(**)").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void nobodyUsesAnotherModulesInternalPackage() {
+    for (String root : MODULE_ROOTS) {
+      noClasses()
+          .that().resideOutsideOfPackage(root + "..")
+          .should().dependOnClassesThat().resideInAPackage(root + ".internal..")
+          .allowEmptyShould(true)
+          .because(root + ".internal is not exported from its module")
+          .check(classes);
+    }
+  }
+}

@@ -38,17 +38,10 @@ public class PipelineBenchmark {
   /** A fake whose answer is scripted once, so both paths measure the same work. */
   @Setup(Level.Trial)
   public void setUp() {
-    model = FakeChatModel.builder().build();
+    model = FakeChatModel.builder().recordRequests(false).build();
     model.when(r -> true).reply("Paris is the capital of France.");
     client = LlmClient.builder().model("fake", model).build();
     request = ChatRequest.of("What is the capital of France?");
-  }
-
-  /** Forgets the fake's recorded requests so memory stays flat. */
-  @Setup(Level.Iteration)
-  public void forget() {
-    model.reset();
-    model.when(r -> true).reply("Paris is the capital of France.");
   }
 
   /** Closes the client. */

@@ -3,6 +3,7 @@ package dev.llmops.api;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of a call through the client: the model's response plus what the pipeline recorded
@@ -10,14 +11,21 @@ import java.util.Optional;
  * thread-safe.
  */
 public final class Completion {
-  private final String callId;
+  private final @Nullable CallInfo call;
+  private @Nullable String callId;
   private final ChatResponse response;
   private final String endpoint;
   private final int attempts;
   private final Map<AttributeKey<?>, Object> attributes;
 
   private Completion(
-      String callId, ChatResponse response, String endpoint, int attempts, Map<AttributeKey<?>, Object> attributes) {
+      @Nullable CallInfo call,
+      @Nullable String callId,
+      ChatResponse response,
+      String endpoint,
+      int attempts,
+      Map<AttributeKey<?>, Object> attributes) {
+    this.call = call;
     this.callId = callId;
     this.response = response;
     this.endpoint = endpoint;
@@ -41,6 +49,7 @@ public final class Completion {
       throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
     }
     return new Completion(
+        null,
         Objects.requireNonNull(callId, "callId"),
         Objects.requireNonNull(response, "response"),
         Objects.requireNonNull(endpoint, "endpoint"),
@@ -48,9 +57,37 @@ public final class Completion {
         Map.copyOf(attributes));
   }
 
+  /**
+   * Creates the completion of a call that has ended: its id is read from {@code call} when first
+   * asked for, and its attributes are a snapshot taken now.
+   *
+   * @param call the call, ended
+   * @param response the response that answered the call
+   * @param endpoint the model endpoint that answered
+   * @param attempts how many attempts the call made
+   */
+  public static Completion of(CallInfo call, ChatResponse response, String endpoint, int attempts) {
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
+    }
+    return new Completion(
+        Objects.requireNonNull(call, "call"),
+        null,
+        Objects.requireNonNull(response, "response"),
+        Objects.requireNonNull(endpoint, "endpoint"),
+        attempts,
+        call.attributes().snapshot());
+  }
+
   /** The call's id, as listeners saw it. */
   public String callId() {
-    return callId;
+    String id = callId;
+    if (id == null) {
+      // Set when created from a CallInfo: its id is built on first use, to keep the hot path lean.
+      id = Objects.requireNonNull(call, "call").callId();
+      callId = id;
+    }
+    return id;
   }
 
   /** The model's response. */
@@ -96,7 +133,7 @@ public final class Completion {
 
   @Override
   public String toString() {
-    return "Completion[callId=" + callId + ", endpoint=" + endpoint + ", model=" + response.model()
+    return "Completion[callId=" + callId() + ", endpoint=" + endpoint + ", model=" + response.model()
         + ", finishReason=" + response.finishReason() + ", usage=" + response.usage()
         + ", attempts=" + attempts + "]";
   }

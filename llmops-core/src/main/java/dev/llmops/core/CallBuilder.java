@@ -25,7 +25,7 @@ public final class CallBuilder {
   private final Pipeline pipeline;
   private final ChatRequest request;
   private CallContext context = CallContext.empty();
-  private final Map<AttributeKey<?>, Object> attributes = new LinkedHashMap<>();
+  private Map<AttributeKey<?>, Object> attributes = Map.of();
 
   CallBuilder(Pipeline pipeline, ChatRequest request) {
     this.pipeline = pipeline;
@@ -40,6 +40,9 @@ public final class CallBuilder {
 
   /** Records an attribute before the pipeline starts (read by pipeline steps). */
   public <T> CallBuilder attribute(AttributeKey<T> key, T value) {
+    if (attributes.isEmpty()) {
+      attributes = new LinkedHashMap<>();
+    }
     attributes.put(Objects.requireNonNull(key, "key"), key.type().cast(Objects.requireNonNull(value, "value")));
     return this;
   }

@@ -1,6 +1,7 @@
 package dev.llmops.core;
 
 import dev.llmops.api.CallContext;
+import dev.llmops.api.CallMode;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Completion;
@@ -74,12 +75,14 @@ public final class LlmClient implements AutoCloseable {
    * @throws dev.llmops.api.LlmException the call's failure, typed
    */
   public Completion chat(ChatRequest request) {
-    return request(request).call();
+    return chat(request, CallContext.empty());
   }
 
   /** Makes a call for {@code context} and waits for it. */
   public Completion chat(ChatRequest request, CallContext context) {
-    return request(request).context(context).call();
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(context, "context");
+    return CallBuilder.await(pipeline.start(request, context, CallMode.BLOCKING, StreamHandler.IGNORE, Map.of()));
   }
 
   /** Makes a call without waiting; cancelling the future cancels the call. */

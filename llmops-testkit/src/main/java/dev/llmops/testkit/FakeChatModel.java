@@ -60,6 +60,7 @@ public final class FakeChatModel implements ChatModel {
   private final @Nullable TaskScheduler scheduler;
   private final ToLongFunction<String> tokenCounter;
   private final int wordsPerReply;
+  private final boolean recordRequests;
 
   // Guarded by this.
   private final Deque<FakeReply> failures = new ArrayDeque<>();
@@ -68,6 +69,7 @@ public final class FakeChatModel implements ChatModel {
   private final List<ChatRequest> requests = new ArrayList<>();
 
   private final AtomicLong responses = new AtomicLong();
+  private int calls; // guarded by this
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger cancelled = new AtomicInteger();
@@ -80,6 +82,7 @@ public final class FakeChatModel implements ChatModel {
     this.scheduler = b.scheduler;
     this.tokenCounter = b.tokenCounter;
     this.wordsPerReply = b.wordsPerReply;
+    this.recordRequests = b.recordRequests;
   }
 
   /** A new builder. */
@@ -144,6 +147,7 @@ public final class FakeChatModel implements ChatModel {
     queue.clear();
     rules.clear();
     requests.clear();
+    calls = 0;
     responses.set(0);
     maxInFlight.set(inFlight.get());
     cancelled.set(0);
@@ -158,7 +162,7 @@ public final class FakeChatModel implements ChatModel {
 
   /** How many requests were received. */
   public synchronized int callCount() {
-    return requests.size();
+    return calls;
   }
 
   /** The last request received. */
@@ -190,7 +194,10 @@ public final class FakeChatModel implements ChatModel {
   public CompletionStage<ChatResponse> execute(ChatRequest request, ModelExchange exchange) {
     FakeReply reply;
     synchronized (this) {
-      requests.add(request);
+      calls++;
+      if (recordRequests) {
+        requests.add(request);
+      }
       reply = next(request);
     }
     Run run = new Run(request, exchange, reply);
@@ -480,8 +487,18 @@ public final class FakeChatModel implements ChatModel {
     private @Nullable TaskScheduler scheduler;
     private ToLongFunction<String> tokenCounter = FakeChatModel::estimateTokens;
     private int wordsPerReply = 12;
+    private boolean recordRequests = true;
 
     private Builder() {}
+
+    /**
+     * Whether every request is kept for {@link FakeChatModel#requests()} (default true; turn off
+     * for long benchmarks and soak tests so memory stays flat).
+     */
+    public Builder recordRequests(boolean recordRequests) {
+      this.recordRequests = recordRequests;
+      return this;
+    }
 
     /** The provider name reported in {@link ModelInfo} (default {@code fake}). */
     public Builder provider(String provider) {

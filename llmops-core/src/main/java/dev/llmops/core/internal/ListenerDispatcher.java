@@ -28,6 +28,11 @@ public final class ListenerDispatcher {
     this.listeners = listeners.toArray(new CallListener[0]);
   }
 
+  /** True when there is no listener to deliver to. */
+  public boolean isEmpty() {
+    return listeners.length == 0;
+  }
+
   /** How many times a listener threw. */
   public long failures() {
     return failures.sum();

@@ -132,7 +132,8 @@ public final class Pipeline {
               "request for model endpoint '" + name + "' has no messages",
               LlmException.ErrorDetails.of("llmops", name)));
     }
-    RealAttempt attempt = call.newAttempt(name, model.info(), request, clock.instant(), chunks);
+    RealAttempt attempt =
+        call.newAttempt(name, model.info(), request, listeners.isEmpty() ? null : clock.instant(), chunks);
     listeners.attemptStart(attempt);
     CompletableFuture<ChatResponse> future;
     try {

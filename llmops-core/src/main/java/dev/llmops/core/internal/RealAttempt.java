@@ -32,7 +32,7 @@ final class RealAttempt
   private final String endpoint;
   private final ModelInfo model;
   private final ChatRequest request;
-  private final Instant startedAt;
+  private final @Nullable Instant startedAt;
   private final StreamHandler chunks;
   private final ListenerDispatcher listeners;
 
@@ -47,7 +47,7 @@ final class RealAttempt
       String endpoint,
       ModelInfo model,
       ChatRequest request,
-      Instant startedAt,
+      @Nullable Instant startedAt,
       StreamHandler chunks,
       ListenerDispatcher listeners) {
     this.call = call;
@@ -85,9 +85,13 @@ final class RealAttempt
     return request;
   }
 
+  /**
+   * When the attempt started. The pipeline reads the clock for it only when the client has
+   * listeners, the only ones who can see an attempt; without them this is the call's start.
+   */
   @Override
   public Instant startedAt() {
-    return startedAt;
+    return startedAt != null ? startedAt : call.startedAt();
   }
 
   @Override

@@ -32,14 +32,13 @@ public final class RealCall extends CompletableFuture<Completion>
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final Pipeline pipeline;
-  private final long sequence;
   private final CallMode mode;
   private final CallContext context;
   private final ChatRequest originalRequest;
   private final Instant startedAt;
   private final StreamHandler chunks;
 
-  private @Nullable String callId;
+  private volatile @Nullable String callId;
   private volatile @Nullable ConcurrentHashMap<AttributeKey<?>, Object> attributes;
   private volatile boolean cancelled;
   private volatile boolean ended;
@@ -49,7 +48,6 @@ public final class RealCall extends CompletableFuture<Completion>
   RealCall(
       Pipeline pipeline, CallMode mode, CallContext context, ChatRequest request, Instant startedAt, StreamHandler chunks) {
     this.pipeline = pipeline;
-    this.sequence = SEQUENCE.incrementAndGet();
     this.mode = mode;
     this.context = context;
     this.originalRequest = request;
@@ -61,8 +59,14 @@ public final class RealCall extends CompletableFuture<Completion>
   public String callId() {
     String id = callId;
     if (id == null) {
-      id = "call-" + Long.toHexString(sequence);
-      callId = id;
+      // Numbered on first use rather than at start: most calls never need their id as a string.
+      synchronized (this) {
+        id = callId;
+        if (id == null) {
+          id = "call-" + Long.toHexString(SEQUENCE.incrementAndGet());
+          callId = id;
+        }
+      }
     }
     return id;
   }
@@ -107,7 +111,7 @@ public final class RealCall extends CompletableFuture<Completion>
   }
 
   RealAttempt newAttempt(
-      String endpoint, dev.llmops.api.ModelInfo info, ChatRequest request, Instant now, StreamHandler downstream) {
+      String endpoint, dev.llmops.api.ModelInfo info, ChatRequest request, @Nullable Instant now, StreamHandler downstream) {
     // Attempts of one call are sequential: each starts after the previous one's stage completed.
     int number = attempts + 1;
     attempts = number;
@@ -164,9 +168,7 @@ public final class RealCall extends CompletableFuture<Completion>
     }
     if (error == null && response != null) {
       RealAttempt last = currentAttempt;
-      Completion completion =
-          Completion.of(
-              callId(), response, last == null ? "" : last.endpoint(), attempts, snapshot());
+      Completion completion = Completion.of(this, response, last == null ? "" : last.endpoint(), attempts);
       pipeline.listeners().callEnd(this, response);
       super.complete(completion);
     } else {

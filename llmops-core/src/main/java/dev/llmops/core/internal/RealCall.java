@@ -9,6 +9,8 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Completion;
 import dev.llmops.api.StreamHandler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,15 @@ import org.jspecify.annotations.Nullable;
 public final class RealCall extends CompletableFuture<Completion>
     implements CallInfo, CallAttributes, BiConsumer<@Nullable ChatResponse, @Nullable Throwable> {
   private static final AtomicLong SEQUENCE = new AtomicLong();
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(RealCall.class, "ended", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Pipeline pipeline;
   private final CallMode mode;
@@ -193,12 +204,8 @@ public final class RealCall extends CompletableFuture<Completion>
     super.completeExceptionally(failure);
   }
 
-  private synchronized boolean claimEnd() {
-    if (ended) {
-      return false;
-    }
-    ended = true;
-    return true;
+  private boolean claimEnd() {
+    return !ended && ENDED.compareAndSet(this, false, true);
   }
 
   /** Cancels the call: the attempt in flight is cancelled and reported, the call fails. */

@@ -191,6 +191,12 @@ public final class RealCall extends CompletableFuture<Completion>
     super.completeExceptionally(failure);
   }
 
+  /** Cancels the attempt in flight, if any, leaving the call running (a per-attempt timeout). */
+  boolean cancelCurrentAttempt(Throwable cause) {
+    RealAttempt attempt = currentAttempt;
+    return attempt != null && attempt.cancel(cause);
+  }
+
   private synchronized boolean claimEnd() {
     if (ended) {
       return false;

@@ -77,7 +77,8 @@ final class CallState {
     synchronized (this) {
       attemptsOnEndpoint = 0;
     }
-    CompletableFuture<ChatResponse> f = owner.failsafe.getStageAsync(ctx -> attempt(endpoint, guard));
+    CompletableFuture<ChatResponse> f =
+        FailsafeScheduler.startInline(() -> owner.failsafe.getStageAsync(ctx -> attempt(endpoint, guard)));
     boolean cancel;
     synchronized (this) {
       failsafeFuture = f;
@@ -140,6 +141,12 @@ final class CallState {
       run.number = ++attemptsOnEndpoint;
       current = run;
     }
+    // Should Failsafe ever cancel the stage it waits on, the attempt still ends properly.
+    var unused = run.stage.whenComplete((r, e) -> {
+      if (e instanceof CancellationException) {
+        endRun(run, null, e, true);
+      }
+    });
     if (guard.hasBulkhead()) {
       run.slotWait = guard.acquireSlot(() -> begin(run, true), () -> shed(run));
     } else {

@@ -9,17 +9,22 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Failsafe's scheduler SPI over the client's {@link TaskScheduler}: retry waits run on the client's
- * scheduler (a manual one in tests). Work due now runs on the calling thread, so an attempt that
- * needs no wait costs no task hand-off. Thread-safe.
+ * scheduler (a manual one in tests). The first attempt of an execution started through {@link
+ * #startInline} runs on the calling thread, so a call that needs no wait costs no task hand-off;
+ * everything else, retries without a wait included, goes through the scheduler, because Failsafe
+ * cancels "prior" inner work right after scheduling a retry, which would hit a retry run inline.
+ * Thread-safe.
  */
 final class FailsafeScheduler implements Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(FailsafeScheduler.class);
+  private static final ThreadLocal<boolean[]> INLINE = ThreadLocal.withInitial(() -> new boolean[1]);
 
   private final TaskScheduler scheduler;
 
@@ -27,13 +32,29 @@ final class FailsafeScheduler implements Scheduler {
     this.scheduler = scheduler;
   }
 
+  /** Runs {@code start}, letting the first task it schedules with no delay run on this thread. */
+  static <T> T startInline(Supplier<T> start) {
+    boolean[] inline = INLINE.get();
+    boolean outer = inline[0];
+    inline[0] = true;
+    try {
+      return start.get();
+    } finally {
+      inline[0] = outer;
+    }
+  }
+
   @Override
   public ScheduledFuture<?> schedule(Callable<?> callable, long delay, TimeUnit unit) {
     if (delay <= 0) {
-      call(callable);
-      return new DefaultScheduledFuture<>();
+      boolean[] inline = INLINE.get();
+      if (inline[0]) {
+        inline[0] = false;
+        call(callable);
+        return new DefaultScheduledFuture<>();
+      }
     }
-    Task task = new Task(callable, unit.toNanos(delay));
+    Task task = new Task(callable, Math.max(0, unit.toNanos(delay)));
     task.handle = scheduler.schedule(task, Duration.ofNanos(task.delayNanos));
     return task;
   }

@@ -506,6 +506,24 @@ class ResilienceTest {
     }
   }
 
+  /** Found by the chaos property: a retry with no wait used to run inline and be cancelled by Failsafe. */
+  @Test
+  void retryWithoutWaitRunsOnTheSchedulerAndEveryAttemptIsReported() {
+    Resilience r = base().deadline(Duration.ofSeconds(2)).build();
+    try (Harness h = new Harness(r, Duration.ofMillis(400))) {
+      h.smart.failWith(Fault.rateLimited(Duration.ZERO)).once();
+
+      StreamingCall call = h.client.stream(HELLO, chunk -> {});
+      h.clock.advance(Duration.ofSeconds(2));
+
+      assertThat(failureOf(call.completion())).isInstanceOf(StreamInterruptedException.class);
+      assertThat(h.events.events(RecordingListener.Type.ATTEMPT_START)).hasSize(2);
+      assertThat(h.events.events(RecordingListener.Type.ATTEMPT_FAILED)).hasSize(2);
+      assertThat(h.smart.inFlight()).isZero();
+      assertThat(h.scheduler.pending()).isZero();
+    }
+  }
+
   // ---- installation ----
 
   @Test

@@ -4,7 +4,9 @@
 module dev.llmops.core {
   requires transitive dev.llmops.api;
   requires org.slf4j;
+  requires transitive dev.failsafe.core;
   requires static transitive org.jspecify;
 
   exports dev.llmops.core;
+  exports dev.llmops.core.resilience;
 }

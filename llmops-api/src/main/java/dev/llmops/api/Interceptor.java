@@ -53,5 +53,19 @@ public interface Interceptor {
 
     /** Publishes a typed event to the client's listeners, in order with the call's other events. */
     void publish(CallEvent event);
+
+    /**
+     * Cancels the model attempt in flight below this step, if there is one, without cancelling the
+     * call: the model's cancel actions run and listeners get {@code attemptFailed(cause)}. The
+     * stage that {@link #proceed} returned for it may then never complete, so a step that cancels
+     * an attempt (a per-attempt timeout) completes its own stage. Attempts of a call are
+     * sequential, so "the attempt in flight" is the one this step's latest {@code proceed} started.
+     *
+     * @param cause what the attempt is reported failed with
+     * @return true if an attempt was in flight and this cancelled it; false by default
+     */
+    default boolean cancelAttempt(Throwable cause) {
+      return false;
+    }
   }
 }

@@ -12,6 +12,8 @@ import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.internal.DaemonScheduler;
 import dev.llmops.core.internal.ListenerDispatcher;
 import dev.llmops.core.internal.Pipeline;
+import dev.llmops.core.resilience.Resilience;
+import dev.llmops.core.resilience.ResilienceInterceptor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -159,6 +161,7 @@ public final class LlmClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable TaskScheduler scheduler;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private @Nullable Resilience resilience;
 
     private Builder() {}
 
@@ -208,6 +211,17 @@ public final class LlmClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Turns on resilience (deadline, attempt timeout, retries honouring {@code Retry-After},
+     * circuit breakers, bulkheads, fallback endpoints) as the {@link PipelineStep#RESILIENCE}
+     * step; calling it again replaces the configuration. The step runs on this client's clock and
+     * scheduler, with one circuit breaker and bulkhead per endpoint for the client's lifetime.
+     */
+    public Builder resilience(Resilience resilience) {
+      this.resilience = Objects.requireNonNull(resilience, "resilience");
+      return this;
+    }
+
     /** Adds a listener; listeners receive events in the order added. */
     public Builder listener(CallListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -246,22 +260,32 @@ public final class LlmClient implements AutoCloseable {
         throw new IllegalStateException(
             "defaultModel '" + def + "' is not a registered endpoint; registered: " + models.keySet());
       }
-      List<Interceptor> chain = new ArrayList<>();
-      List<PipelineStep> order = new ArrayList<>();
-      for (PipelineStep step : PipelineStep.values()) {
-        List<Interceptor> here = steps.get(step);
-        if (here != null) {
-          chain.addAll(here);
-          order.add(step);
-        }
-      }
       TaskScheduler sched = scheduler;
       if (sched == null) {
         DaemonScheduler own = new DaemonScheduler();
         closeables.add(own);
         sched = own;
       }
-      Pipeline pipeline = new Pipeline(chain, models, def, new ListenerDispatcher(listeners), clock);
+      List<CallListener> allListeners = new ArrayList<>(listeners);
+      EnumMap<PipelineStep, List<Interceptor>> allSteps = new EnumMap<>(steps);
+      Resilience r = resilience;
+      if (r != null) {
+        ResilienceInterceptor step = r.newInterceptor(clock, sched, def, models.keySet());
+        List<Interceptor> here = new ArrayList<>(allSteps.getOrDefault(PipelineStep.RESILIENCE, List.of()));
+        here.add(step);
+        allSteps.put(PipelineStep.RESILIENCE, here);
+        allListeners.add(step); // returns permits and drops timers of calls cancelled from outside
+      }
+      List<Interceptor> chain = new ArrayList<>();
+      List<PipelineStep> order = new ArrayList<>();
+      for (PipelineStep step : PipelineStep.values()) {
+        List<Interceptor> here = allSteps.get(step);
+        if (here != null) {
+          chain.addAll(here);
+          order.add(step);
+        }
+      }
+      Pipeline pipeline = new Pipeline(chain, models, def, new ListenerDispatcher(allListeners), clock);
       return new LlmClient(this, pipeline, sched, Collections.unmodifiableList(order));
     }
   }

@@ -39,6 +39,7 @@ final class RealAttempt
   // Guarded by this.
   private boolean done;
   private int chunkCount;
+  private volatile boolean cancelled; // this attempt alone was cancelled (the call may go on)
   private @Nullable Object cancelActions; // a Runnable, or a List<Runnable> when there are several
 
   RealAttempt(
@@ -125,7 +126,7 @@ final class RealAttempt
   public void onCancel(Runnable action) {
     boolean runNow;
     synchronized (this) {
-      runNow = done && call.cancelled();
+      runNow = done && cancelled();
       if (!runNow) {
         if (cancelActions == null) {
           cancelActions = action;
@@ -148,7 +149,7 @@ final class RealAttempt
 
   @Override
   public boolean cancelled() {
-    return call.cancelled();
+    return cancelled || call.cancelled();
   }
 
   /** Reports the model's answer; the first report (answer or cancellation) wins. */
@@ -167,14 +168,19 @@ final class RealAttempt
     }
   }
 
-  /** Cancels the attempt: runs its cancel actions and reports it failed with {@code cause}. */
-  void cancel(Throwable cause) {
+  /**
+   * Cancels the attempt: runs its cancel actions and reports it failed with {@code cause}.
+   *
+   * @return false if the attempt had already ended
+   */
+  boolean cancel(Throwable cause) {
     Object actions;
     synchronized (this) {
       if (done) {
-        return;
+        return false;
       }
       done = true;
+      cancelled = true;
       actions = cancelActions;
       cancelActions = null;
       listeners.attemptFailed(this, cause);
@@ -186,6 +192,7 @@ final class RealAttempt
       List<Runnable> list = (List<Runnable>) actions;
       list.forEach(RealAttempt::runSafely);
     }
+    return true;
   }
 
   /** Completion of the model's stage: report the end, pass the outcome on. */
@@ -199,8 +206,9 @@ final class RealAttempt
       throw new CompletionException(
           new IllegalStateException("model endpoint '" + endpoint + "' completed with no response"));
     }
-    if (call.cancelled()) {
-      throw new CancellationException("call " + call.callId() + " was cancelled");
+    if (cancelled()) {
+      throw new CancellationException(
+          (cancelled ? "attempt " + number + " of " : "") + "call " + call.callId() + " was cancelled");
     }
     return response;
   }

@@ -204,6 +204,12 @@ public final class RealCall extends CompletableFuture<Completion>
     super.completeExceptionally(failure);
   }
 
+  /** Cancels the attempt in flight, if any, leaving the call running (a per-attempt timeout). */
+  boolean cancelCurrentAttempt(Throwable cause) {
+    RealAttempt attempt = currentAttempt;
+    return attempt != null && attempt.cancel(cause);
+  }
+
   private boolean claimEnd() {
     return !ended && ENDED.compareAndSet(this, false, true);
   }

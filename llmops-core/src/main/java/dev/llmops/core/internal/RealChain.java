@@ -52,6 +52,11 @@ final class RealChain implements Interceptor.Chain {
   }
 
   @Override
+  public boolean cancelAttempt(Throwable cause) {
+    return call.cancelCurrentAttempt(Objects.requireNonNull(cause, "cause"));
+  }
+
+  @Override
   public void publish(CallEvent event) {
     pipeline.publish(call, Objects.requireNonNull(event, "event"));
   }

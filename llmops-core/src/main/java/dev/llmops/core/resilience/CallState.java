@@ -1,0 +1,510 @@
+package dev.llmops.core.resilience;
+
+import dev.llmops.api.BulkheadFullException;
+import dev.llmops.api.Cancellable;
+import dev.llmops.api.CallMode;
+import dev.llmops.api.ChatChunk;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.CircuitOpenException;
+import dev.llmops.api.Interceptor;
+import dev.llmops.api.LlmException;
+import dev.llmops.api.LlmException.ErrorDetails;
+import dev.llmops.api.LlmTimeoutException;
+import dev.llmops.api.StreamInterruptedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call inside the resilience step: the endpoint being tried, the attempt in flight, the one
+ * pending timer (the nearer of the call deadline and the attempt timeout), whether chunks reached
+ * the caller. Every way an attempt can end goes through {@link #endRun}, which claims the attempt
+ * once and returns its breaker and bulkhead permits; every way the call can end sets {@code
+ * finished} once and cancels the timer.
+ */
+final class CallState {
+  private final ResilienceInterceptor owner;
+  private final Resilience config;
+  private final Interceptor.Chain chain;
+  private final String primary;
+  private final boolean streaming;
+  private final CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+
+  // Guarded by this.
+  private @Nullable Instant deadlineAt;
+  private @Nullable Run current;
+  private int attemptsOnEndpoint;
+  private int fallbackCursor;
+  private @Nullable CompletableFuture<ChatResponse> failsafeFuture;
+  private @Nullable Cancellable timer;
+  private @Nullable Instant timerDue;
+  private boolean delivered;
+  private int chunksDelivered;
+  private @Nullable StringBuilder partial;
+  private volatile boolean finished;
+
+  CallState(ResilienceInterceptor owner, Interceptor.Chain chain, String primary) {
+    this.owner = owner;
+    this.config = owner.config;
+    this.chain = chain;
+    this.primary = primary;
+    this.streaming = chain.call().mode() == CallMode.STREAM;
+  }
+
+  CompletionStage<ChatResponse> start() {
+    Duration deadline = config.deadline;
+    if (deadline != null) {
+      synchronized (this) {
+        deadlineAt = owner.clock.instant().plus(deadline);
+        armTimer();
+      }
+    }
+    runEndpoint(primary);
+    return result;
+  }
+
+  // ---- endpoints (Failsafe executes the attempts of one endpoint) ----
+
+  private void runEndpoint(String endpoint) {
+    EndpointGuard guard = owner.guard(endpoint);
+    synchronized (this) {
+      attemptsOnEndpoint = 0;
+    }
+    CompletableFuture<ChatResponse> f =
+        FailsafeScheduler.startInline(() -> owner.failsafe.getStageAsync(ctx -> attempt(endpoint, guard)));
+    boolean cancel;
+    synchronized (this) {
+      failsafeFuture = f;
+      cancel = finished;
+    }
+    if (cancel) {
+      f.cancel(false);
+    }
+    var unused = f.whenComplete((response, error) -> endpointDone(endpoint, response, error));
+  }
+
+  private void endpointDone(String endpoint, @Nullable ChatResponse response, @Nullable Throwable error) {
+    if (error == null) {
+      finish(response, null);
+      return;
+    }
+    Throwable e = unwrap(error);
+    AttemptFailure af = e instanceof AttemptFailure a ? a : null;
+    Throwable cause = af != null ? af.failure() : e;
+    String next = null;
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      if (af != null && af.fallback() && !delivered && !deadlinePassed()) {
+        next = nextFallback(endpoint);
+      }
+    }
+    if (next == null) {
+      finish(null, cause);
+      return;
+    }
+    FallbackTaken taken = new FallbackTaken(endpoint, next, Resilience.reason(cause));
+    chain.call().attributes().put(Resilience.FALLBACK, taken);
+    chain.publish(taken);
+    runEndpoint(next);
+  }
+
+  private @Nullable String nextFallback(String failed) {
+    List<String> fallbacks = config.fallbacks;
+    while (fallbackCursor < fallbacks.size()) {
+      String candidate = fallbacks.get(fallbackCursor++);
+      if (!candidate.equals(primary) && !candidate.equals(failed)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  // ---- attempts ----
+
+  /** One attempt on {@code endpoint}, as Failsafe runs it: a stage that always completes. */
+  private CompletionStage<ChatResponse> attempt(String endpoint, EndpointGuard guard) {
+    Run run = new Run(endpoint, guard);
+    synchronized (this) {
+      if (finished) {
+        return CompletableFuture.failedFuture(
+            new AttemptFailure(new CancellationException("call already ended"), null, false));
+      }
+      run.number = ++attemptsOnEndpoint;
+      current = run;
+    }
+    // Should Failsafe ever cancel the stage it waits on, the attempt still ends properly.
+    var unused = run.stage.whenComplete((r, e) -> {
+      if (e instanceof CancellationException) {
+        endRun(run, null, e, true);
+      }
+    });
+    if (guard.hasBulkhead()) {
+      run.slotWait = guard.acquireSlot(() -> begin(run, true), () -> shed(run));
+    } else {
+      begin(run, false);
+    }
+    return run.stage;
+  }
+
+  private void shed(Run run) {
+    endRun(
+        run,
+        null,
+        new BulkheadFullException(
+            "model endpoint '" + run.endpoint + "' has its maximum of concurrent calls and no slot freed within "
+                + config.bulkheadMaxWait,
+            ErrorDetails.of("llmops", run.endpoint)),
+        false);
+  }
+
+  private void begin(Run run, boolean holdsSlot) {
+    boolean circuit = run.guard.tryAcquireCircuit();
+    boolean abandoned;
+    synchronized (this) {
+      abandoned = run.done;
+      if (!abandoned) {
+        run.holdsSlot = holdsSlot;
+        run.holdsCircuit = circuit;
+        if (circuit) {
+          run.started = true;
+          Duration t = config.attemptTimeout;
+          if (t != null) {
+            run.timeoutAt = owner.clock.instant().plus(t);
+            armTimer();
+          }
+        }
+      }
+    }
+    if (abandoned) {
+      // The call ended while this attempt waited for its slot: give back what was just acquired.
+      if (circuit) {
+        run.guard.recordCircuit(new CancellationException("call ended"));
+      }
+      if (holdsSlot) {
+        run.guard.releaseSlot();
+      }
+      return;
+    }
+    if (!circuit) {
+      endRun(
+          run,
+          null,
+          new CircuitOpenException(
+              "the circuit breaker of model endpoint '" + run.endpoint + "' is open", ErrorDetails.of("llmops", run.endpoint)),
+          false);
+      return;
+    }
+    ChatRequest request = chain.request();
+    if (!Objects.equals(owner.endpointName(request.model()), run.endpoint)) {
+      request = request.withModel(run.endpoint);
+    }
+    CompletionStage<ChatResponse> stage;
+    try {
+      stage = streaming ? chain.proceed(request, chunk -> onChunk(run, chunk)) : chain.proceed(request);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    var unused = stage.whenComplete((response, error) -> endRun(run, response, error, false));
+  }
+
+  private void onChunk(Run run, ChatChunk chunk) {
+    synchronized (this) {
+      if (run.done || finished) {
+        return;
+      }
+      delivered = true;
+      chunksDelivered++;
+      StringBuilder p = partial;
+      if (p == null) {
+        p = new StringBuilder();
+        partial = p;
+      }
+      p.append(chunk.textDelta());
+    }
+    chain.chunks().onChunk(chunk);
+  }
+
+  /**
+   * Ends an attempt, once: returns its permits, cancels the model's attempt if asked (a timeout),
+   * and completes the stage Failsafe waits on, classified for retry and fallback.
+   */
+  private void endRun(Run run, @Nullable ChatResponse response, @Nullable Throwable error, boolean cancelModel) {
+    boolean slot;
+    boolean circuit;
+    boolean deliveredNow;
+    synchronized (this) {
+      if (run.done) {
+        return;
+      }
+      run.done = true;
+      slot = run.holdsSlot;
+      circuit = run.holdsCircuit;
+      run.holdsSlot = false;
+      run.holdsCircuit = false;
+      deliveredNow = delivered;
+    }
+    Throwable failure = error == null ? null : unwrap(error);
+    if (failure == null && response == null) {
+      failure = new IllegalStateException("model endpoint '" + run.endpoint + "' completed with no response");
+    }
+    if (cancelModel && run.started && failure != null) {
+      chain.cancelAttempt(failure);
+    }
+    if (circuit) {
+      run.guard.recordCircuit(failure);
+    }
+    if (slot) {
+      run.guard.releaseSlot();
+    }
+    Cancellable waiting = run.slotWait;
+    if (waiting != null) {
+      waiting.cancel();
+    }
+    if (failure == null) {
+      run.stage.complete(response);
+    } else {
+      run.stage.completeExceptionally(classify(run, failure, deliveredNow));
+    }
+  }
+
+  /** Decides what a failed attempt leads to: a retry after a wait, a fallback, or the end. */
+  private AttemptFailure classify(Run run, Throwable failure, boolean deliveredNow) {
+    if (finished || failure instanceof CancellationException || chain.call().cancelled()) {
+      return new AttemptFailure(failure, null, false);
+    }
+    if (deliveredNow) {
+      return new AttemptFailure(interrupted(failure), null, false);
+    }
+    boolean fallback = config.fallbackWhen.test(failure);
+    if (!Resilience.retryable(failure) || run.number >= config.maxAttempts) {
+      return new AttemptFailure(failure, null, fallback);
+    }
+    Duration retryAfter = failure instanceof LlmException e ? e.retryAfter() : null;
+    Duration maxRetryAfter = config.maxRetryAfter;
+    Duration wait;
+    boolean honoured = false;
+    if (retryAfter != null && maxRetryAfter != null) {
+      honoured = true;
+      if (retryAfter.compareTo(maxRetryAfter) > 0) {
+        return new AttemptFailure(failure, null, fallback); // longer than we may wait: give the endpoint up
+      }
+      wait = retryAfter;
+    } else {
+      wait = config.backoff(run.number);
+    }
+    Instant deadline;
+    synchronized (this) {
+      deadline = deadlineAt;
+    }
+    if (deadline != null && !owner.clock.instant().plus(wait).isBefore(deadline)) {
+      return new AttemptFailure(failure, null, fallback); // the wait would pass the deadline: fail fast
+    }
+    chain.publish(new RetryScheduled(run.endpoint, run.number, wait, Resilience.reason(failure), honoured));
+    return new AttemptFailure(failure, wait, fallback);
+  }
+
+  private StreamInterruptedException interrupted(Throwable failure) {
+    if (failure instanceof StreamInterruptedException s) {
+      return s;
+    }
+    String text;
+    int chunks;
+    synchronized (this) {
+      StringBuilder p = partial;
+      text = p == null ? "" : p.toString();
+      chunks = chunksDelivered;
+    }
+    ErrorDetails details = failure instanceof LlmException e ? e.details() : ErrorDetails.LOCAL;
+    return new StreamInterruptedException(
+        "stream interrupted by " + failure.getClass().getSimpleName() + " after " + chunks
+            + " chunks reached the caller; not retried",
+        details, text, null, chunks, Resilience.retryable(failure), failure);
+  }
+
+  // ---- the one timer: call deadline or attempt timeout, whichever is nearer ----
+
+  /** Schedules the timer for the nearer of the deadline and the current attempt's timeout. Holds this. */
+  private void armTimer() {
+    Instant due = deadlineAt;
+    Run r = current;
+    if (r != null && !r.done && r.timeoutAt != null && !delivered && (due == null || r.timeoutAt.isBefore(due))) {
+      due = r.timeoutAt;
+    }
+    if (Objects.equals(due, timerDue)) {
+      return;
+    }
+    Cancellable old = timer;
+    if (old != null) {
+      old.cancel();
+    }
+    timer = null;
+    timerDue = null;
+    if (due == null || finished) {
+      return;
+    }
+    Duration delay = Duration.between(owner.clock.instant(), due);
+    timer = owner.scheduler.schedule(this::onTimer, delay.isNegative() ? Duration.ZERO : delay);
+    timerDue = due;
+  }
+
+  private void onTimer() {
+    Instant now = owner.clock.instant();
+    Run timedOut = null;
+    boolean expired = false;
+    synchronized (this) {
+      timer = null;
+      timerDue = null;
+      if (finished) {
+        return;
+      }
+      if (deadlinePassed(now)) {
+        expired = true;
+      } else {
+        Run r = current;
+        if (r != null && !r.done && r.timeoutAt != null && !delivered && !now.isBefore(r.timeoutAt)) {
+          timedOut = r;
+        } else {
+          armTimer();
+        }
+      }
+    }
+    if (expired) {
+      expire();
+    } else if (timedOut != null) {
+      endRun(
+          timedOut,
+          null,
+          new LlmTimeoutException(
+              "attempt " + timedOut.number + " on model endpoint '" + timedOut.endpoint + "' took longer than the attempt timeout of "
+                  + config.attemptTimeout,
+              ErrorDetails.of("llmops", timedOut.endpoint)),
+          true);
+      synchronized (this) {
+        armTimer();
+      }
+    }
+  }
+
+  private boolean deadlinePassed() {
+    return deadlinePassed(owner.clock.instant());
+  }
+
+  private boolean deadlinePassed(Instant now) {
+    Instant d = deadlineAt;
+    return d != null && !now.isBefore(d);
+  }
+
+  private void expire() {
+    Ending ending = claimEnd();
+    if (ending == null) {
+      return;
+    }
+    Run r = ending.run;
+    String endpoint = r != null ? r.endpoint : primary;
+    LlmTimeoutException timeout =
+        new LlmTimeoutException(
+            "call deadline of " + config.deadline + " passed (last endpoint '" + endpoint + "')",
+            ErrorDetails.of("llmops", endpoint));
+    Throwable failure = ending.delivered ? interrupted(timeout) : timeout;
+    release(ending, timeout, true);
+    owner.calls.remove(chain.call(), this);
+    result.completeExceptionally(failure);
+  }
+
+  // ---- ending the call ----
+
+  private void finish(@Nullable ChatResponse response, @Nullable Throwable error) {
+    Ending ending = claimEnd();
+    if (ending == null) {
+      return;
+    }
+    Cancellable t = ending.timer;
+    if (t != null) {
+      t.cancel();
+    }
+    owner.calls.remove(chain.call(), this);
+    if (error == null && response != null) {
+      result.complete(response);
+    } else {
+      result.completeExceptionally(error != null ? error : new IllegalStateException("no response"));
+    }
+  }
+
+  /** The call ended from outside the step (cancelled, or aborted): return permits, drop tasks. */
+  void abandon(Throwable error) {
+    Ending ending = claimEnd();
+    if (ending == null) {
+      return;
+    }
+    release(ending, new CancellationException("call ended: " + error.getClass().getSimpleName()), false);
+    result.completeExceptionally(error);
+  }
+
+  /** Marks the call finished, once; null if it already was. */
+  private synchronized @Nullable Ending claimEnd() {
+    if (finished) {
+      return null;
+    }
+    finished = true;
+    Ending ending = new Ending(current, failsafeFuture, timer, delivered);
+    timer = null;
+    timerDue = null;
+    return ending;
+  }
+
+  /** Drops the timer, ends the attempt in flight with {@code cause}, drops a pending retry wait. */
+  private void release(Ending ending, Throwable cause, boolean cancelModel) {
+    Cancellable t = ending.timer;
+    if (t != null) {
+      t.cancel();
+    }
+    Run r = ending.run;
+    if (r != null) {
+      endRun(r, null, cause, cancelModel);
+    }
+    CompletableFuture<ChatResponse> f = ending.failsafe;
+    if (f != null) {
+      f.cancel(false); // a retry wait still pending on the scheduler goes with it
+    }
+  }
+
+  /** What a call had in hand when it ended. */
+  private record Ending(
+      @Nullable Run run, @Nullable CompletableFuture<ChatResponse> failsafe, @Nullable Cancellable timer, boolean delivered) {}
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** One attempt on one endpoint. Fields other than the finals are guarded by the CallState. */
+  private static final class Run {
+    final String endpoint;
+    final EndpointGuard guard;
+    final CompletableFuture<ChatResponse> stage = new CompletableFuture<>();
+    int number;
+    boolean done;
+    boolean started;
+    boolean holdsSlot;
+    boolean holdsCircuit;
+    @Nullable Instant timeoutAt;
+    volatile @Nullable Cancellable slotWait;
+
+    Run(String endpoint, EndpointGuard guard) {
+      this.endpoint = endpoint;
+      this.guard = guard;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.llmops.core.resilience;
+
+import dev.failsafe.Bulkhead;
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerBuilder;
+import dev.llmops.api.Cancellable;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.time.TaskScheduler;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The circuit breaker and bulkhead of one model endpoint, both Failsafe's, used standalone so that
+ * every permit is accounted on every path: success, failure, timeout and cancellation. Bulkhead
+ * waiters queue here, without a thread, and are shed when their bounded wait runs out. Thread-safe.
+ */
+final class EndpointGuard {
+  private static final Cancellable NOTHING = () -> false;
+
+  private final @Nullable CircuitBreaker<ChatResponse> breaker;
+  private final @Nullable Bulkhead<ChatResponse> bulkhead;
+  private final Duration maxWait;
+  private final TaskScheduler scheduler;
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by this
+
+  EndpointGuard(String endpoint, Resilience config, TaskScheduler scheduler) {
+    this.scheduler = scheduler;
+    CircuitBreakerPolicy p = config.circuitBreaker;
+    if (p == null) {
+      breaker = null;
+    } else {
+      CircuitBreakerBuilder<ChatResponse> b =
+          CircuitBreaker.<ChatResponse>builder()
+              .withFailureThreshold(p.failureThreshold(), p.window())
+              .withSuccessThreshold(p.successThreshold())
+              .withDelay(p.openDelay());
+      BiConsumer<String, CircuitState> listener = config.circuitListener;
+      if (listener != null) {
+        b.onOpen(e -> listener.accept(endpoint, CircuitState.OPEN))
+            .onHalfOpen(e -> listener.accept(endpoint, CircuitState.HALF_OPEN))
+            .onClose(e -> listener.accept(endpoint, CircuitState.CLOSED));
+      }
+      breaker = b.build();
+    }
+    if (config.bulkheadMaxConcurrent > 0) {
+      bulkhead = Bulkhead.<ChatResponse>of(config.bulkheadMaxConcurrent);
+      maxWait = config.bulkheadMaxWait;
+    } else {
+      bulkhead = null;
+      maxWait = Duration.ZERO;
+    }
+  }
+
+  /** The breaker's state; {@link CircuitState#CLOSED} when there is no breaker. */
+  CircuitState state() {
+    CircuitBreaker<ChatResponse> b = breaker;
+    if (b == null || b.isClosed()) {
+      return CircuitState.CLOSED;
+    }
+    return b.isOpen() ? CircuitState.OPEN : CircuitState.HALF_OPEN;
+  }
+
+  // ---- circuit breaker ----
+
+  /** Asks the breaker to let an attempt through; false when it is open (or its probes are taken). */
+  boolean tryAcquireCircuit() {
+    CircuitBreaker<ChatResponse> b = breaker;
+    return b == null || b.tryAcquirePermit();
+  }
+
+  /**
+   * Records the outcome of an attempt the breaker let through, returning its permit. A cancelled
+   * attempt says nothing about the endpoint: while closed it is not counted; while half-open its
+   * probe permit is returned as a failure, so the breaker can never stay half-open waiting for it.
+   */
+  void recordCircuit(@Nullable Throwable failure) {
+    CircuitBreaker<ChatResponse> b = breaker;
+    if (b == null) {
+      return;
+    }
+    if (failure == null) {
+      b.recordSuccess();
+    } else if (failure instanceof CancellationException) {
+      if (b.isHalfOpen()) {
+        b.recordFailure();
+      }
+    } else if (Resilience.endpointFailure(failure)) {
+      b.recordFailure();
+    } else {
+      b.recordSuccess();
+    }
+  }
+
+  // ---- bulkhead ----
+
+  /**
+   * Asks for a bulkhead slot: runs {@code granted} now or once a slot frees up, or {@code shed}
+   * when none is free within the bounded wait.
+   *
+   * @return a handle that gives up waiting (false if the slot was already granted or shed)
+   */
+  Cancellable acquireSlot(Runnable granted, Runnable shed) {
+    Bulkhead<ChatResponse> h = bulkhead;
+    if (h == null) {
+      granted.run();
+      return NOTHING;
+    }
+    Waiter w = null;
+    boolean now;
+    synchronized (this) {
+      now = h.tryAcquirePermit();
+      if (!now && !maxWait.isZero()) {
+        w = new Waiter(granted, shed);
+        waiters.add(w);
+        Waiter waiting = w;
+        w.timer = scheduler.schedule(() -> timeout(waiting), maxWait);
+      }
+    }
+    if (now) {
+      granted.run();
+      return NOTHING;
+    }
+    if (w == null) {
+      shed.run();
+      return NOTHING;
+    }
+    Waiter waiting = w;
+    return () -> giveUp(waiting);
+  }
+
+  /** Returns a slot: straight to the longest waiter, or to the bulkhead. */
+  void releaseSlot() {
+    Bulkhead<ChatResponse> h = bulkhead;
+    if (h == null) {
+      return;
+    }
+    Waiter next;
+    synchronized (this) {
+      next = waiters.poll();
+      if (next == null) {
+        h.releasePermit();
+        return;
+      }
+    }
+    Cancellable t = next.timer;
+    if (t != null) {
+      t.cancel();
+    }
+    next.granted.run();
+  }
+
+  /** Whether this endpoint has a bulkhead. */
+  boolean hasBulkhead() {
+    return bulkhead != null;
+  }
+
+  private void timeout(Waiter w) {
+    synchronized (this) {
+      if (!waiters.remove(w)) {
+        return;
+      }
+    }
+    w.shed.run();
+  }
+
+  private boolean giveUp(Waiter w) {
+    synchronized (this) {
+      if (!waiters.remove(w)) {
+        return false;
+      }
+    }
+    Cancellable t = w.timer;
+    if (t != null) {
+      t.cancel();
+    }
+    return true;
+  }
+
+  private static final class Waiter {
+    final Runnable granted;
+    final Runnable shed;
+    volatile @Nullable Cancellable timer;
+
+    Waiter(Runnable granted, Runnable shed) {
+      this.granted = granted;
+      this.shed = shed;
+    }
+  }
+}

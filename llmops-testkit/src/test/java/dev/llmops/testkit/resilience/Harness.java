@@ -1,0 +1,53 @@
+package dev.llmops.testkit.resilience;
+
+import dev.llmops.core.LlmClient;
+import dev.llmops.core.resilience.CircuitBreakerPolicy;
+import dev.llmops.core.resilience.CircuitState;
+import dev.llmops.core.resilience.FallbackTaken;
+import dev.llmops.core.resilience.Resilience;
+import dev.llmops.core.resilience.ResilienceInterceptor;
+import dev.llmops.core.resilience.RetryScheduled;
+import dev.llmops.core.PipelineStep;
+import dev.llmops.testkit.FakeChatModel;
+import dev.llmops.testkit.ManualScheduler;
+import dev.llmops.testkit.RecordingListener;
+import dev.llmops.testkit.TestClock;
+import java.time.Duration;
+import java.util.Set;
+
+/** A test clock, a manual scheduler, two fake endpoints and a client with a resilience step. */
+final class Harness implements AutoCloseable {
+  final TestClock clock = TestClock.create();
+  final ManualScheduler scheduler = ManualScheduler.on(clock);
+  final RecordingListener events = RecordingListener.create();
+  final FakeChatModel smart;
+  final FakeChatModel cheap = FakeChatModel.builder().modelId("cheap").scheduler(scheduler).build();
+  final ResilienceInterceptor step;
+  final LlmClient client;
+
+  /** Wires the step by hand, as {@code LlmClient.Builder.resilience} does, to reach its state. */
+  Harness(Resilience resilience) {
+    this(resilience, Duration.ZERO);
+  }
+
+  /** With {@code smart} streaming one chunk per {@code chunkInterval}. */
+  Harness(Resilience resilience, Duration chunkInterval) {
+    smart = FakeChatModel.builder().modelId("smart").scheduler(scheduler).chunkInterval(chunkInterval).build();
+    step = resilience.newInterceptor(clock, scheduler, "smart", Set.of("smart", "cheap"));
+    client =
+        LlmClient.builder()
+            .clock(clock)
+            .scheduler(scheduler)
+            .listener(events)
+            .model("smart", smart)
+            .model("cheap", cheap)
+            .step(PipelineStep.RESILIENCE, step)
+            .listener(step)
+            .build();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -27,8 +27,8 @@ final class BpeCounter implements TokenCounter {
     return bpe().countTokensOrdinary(text);
   }
 
-  /** The token ids of {@code text}, as the provider's tokenizer produces them. */
-  int[] encode(String text) {
+  @Override
+  public int[] encode(String text) {
     return bpe().encodeOrdinary(text).toArray();
   }
 

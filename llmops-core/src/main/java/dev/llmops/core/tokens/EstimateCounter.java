@@ -10,6 +10,11 @@ enum EstimateCounter implements TokenCounter {
   }
 
   @Override
+  public int[] encode(String text) {
+    throw new UnsupportedOperationException("the token estimate has no token ids; use an exact counter");
+  }
+
+  @Override
   public boolean exact() {
     return false;
   }

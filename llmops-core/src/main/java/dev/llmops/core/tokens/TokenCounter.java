@@ -18,6 +18,14 @@ public interface TokenCounter {
   /** Tokens in {@code text}. */
   long count(String text);
 
+  /**
+   * The token ids of {@code text} as the provider's tokenizer produces them (special-token markers
+   * in the text are encoded as ordinary text).
+   *
+   * @throws UnsupportedOperationException for an estimate, which has no ids
+   */
+  int[] encode(String text);
+
   /** True when {@link #count} runs the model's real tokenizer, false for an estimate. */
   boolean exact();
 

@@ -157,17 +157,17 @@ final class CatalogParser {
     int i = 0;
     for (JsonNode tier : list) {
       String where = "tiered_pricing[" + i++ + "]";
-      JsonNode range = tier.get("range");
-      if (range == null || !range.isArray() || range.size() != 2 || !range.get(0).isNumber() || !range.get(1).isNumber()) {
-        throw new ConfigurationException(
-            "price catalog " + source + ": model '" + key + "' field " + where + ".range must be [min, max]");
-      }
       BigDecimal in = price(source, key, tier, "input_cost_per_token");
       BigDecimal out = price(source, key, tier, "output_cost_per_token");
       out = out != null ? out : topOutput;
       if (in == null || out == null) {
         // A tier priced some other way (per query, per page): not a token tier.
         return List.of();
+      }
+      JsonNode range = tier.get("range");
+      if (range == null || !range.isArray() || range.size() != 2 || !range.get(0).isNumber() || !range.get(1).isNumber()) {
+        throw new ConfigurationException(
+            "price catalog " + source + ": model '" + key + "' field " + where + ".range must be [min, max]");
       }
       tiers.add(
           new ModelPrice.Tier(

@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * the small dated table shipped with llmops for the major providers' current chat models.
  * Negotiated prices go in with {@link #withOverride}.
  *
- * <p>Lookup of a model id tries the exact key, then {@code provider/model}, then the bare model
- * (the part after the last {@code /}), each case-sensitively, then the same case-insensitively.
+ * <p>Lookup of a model id tries the exact key if its provider matches, then {@code
+ * provider/model}, then the exact key of another provider, then the bare model (the part after
+ * the last {@code /}), each case-sensitively, then the same case-insensitively.
  */
 public final class PriceCatalog {
   private static final String BUNDLED_RESOURCE = "default-prices.json";
@@ -101,8 +102,17 @@ public final class PriceCatalog {
 
   @Nullable ModelPrice lookup(@Nullable String provider, String model) {
     ModelPrice p = prices.get(model);
-    if (p != null) {
+    if (p != null && (provider == null || provider.isEmpty() || p.provider().equals(provider))) {
       return p;
+    }
+    if (provider != null && !provider.isEmpty()) {
+      ModelPrice prefixed = prices.get(provider + "/" + model);
+      if (prefixed != null) {
+        return prefixed;
+      }
+    }
+    if (p != null) {
+      return p; // the same name under another provider: the closest price there is
     }
     p = lookupIn(prices, provider, model);
     if (p != null) {

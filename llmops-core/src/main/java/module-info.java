@@ -1,12 +1,23 @@
 /**
  * The llmops client: {@link dev.llmops.core.LlmClient} and its call pipeline.
  */
+@SuppressWarnings("requires-automatic") // JTokkit has no module name of its own
 module dev.llmops.core {
   requires transitive dev.llmops.api;
   requires org.slf4j;
   requires transitive dev.failsafe.core;
+  requires com.fasterxml.jackson.databind;
+  requires com.github.benmanes.caffeine;
+  requires jtokkit;
   requires static transitive org.jspecify;
 
   exports dev.llmops.core;
+  exports dev.llmops.core.accounting;
+  exports dev.llmops.core.budget;
+  exports dev.llmops.core.cache;
+  exports dev.llmops.core.pricing;
   exports dev.llmops.core.resilience;
+  exports dev.llmops.core.tokens;
+
+  opens dev.llmops.core.pricing; // the bundled price table is a resource of this package
 }

@@ -8,7 +8,15 @@ import dev.llmops.api.Completion;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.spi.ChatModel;
+import dev.llmops.api.ModelInfo;
 import dev.llmops.api.time.TaskScheduler;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.AccountingStep;
+import dev.llmops.core.accounting.CostGate;
+import dev.llmops.core.accounting.Endpoints;
+import dev.llmops.core.budget.BudgetStep;
+import dev.llmops.core.budget.Budgets;
+import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.internal.DaemonScheduler;
 import dev.llmops.core.internal.ListenerDispatcher;
 import dev.llmops.core.internal.Pipeline;
@@ -162,8 +170,38 @@ public final class LlmClient implements AutoCloseable {
     private @Nullable TaskScheduler scheduler;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private @Nullable Resilience resilience;
+    private @Nullable Accounting accounting;
+    private @Nullable Budgets budgets;
+    private @Nullable ResponseCache cache;
 
     private Builder() {}
+
+    /**
+     * Turns on token and cost accounting: one ledger record per attempt, the call's cost as the
+     * attribute {@code Cost.KEY} (installed in the {@link PipelineStep#ACCOUNTING} step).
+     */
+    public Builder accounting(Accounting accounting) {
+      this.accounting = Objects.requireNonNull(accounting, "accounting");
+      return this;
+    }
+
+    /**
+     * Turns on budgets and rate limits (the {@link PipelineStep#ADMISSION} step); implies
+     * accounting, with {@link Accounting#create()} unless {@link #accounting} is set.
+     */
+    public Builder budgets(Budgets budgets) {
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
+      return this;
+    }
+
+    /**
+     * Turns on the exact-match response cache (the {@link PipelineStep#CACHE} step); implies
+     * accounting, with {@link Accounting#create()} unless {@link #accounting} is set.
+     */
+    public Builder cache(ResponseCache cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
 
     /**
      * Registers a model endpoint under {@code name}. The first one registered is the default
@@ -260,20 +298,20 @@ public final class LlmClient implements AutoCloseable {
         throw new IllegalStateException(
             "defaultModel '" + def + "' is not a registered endpoint; registered: " + models.keySet());
       }
+      EnumMap<PipelineStep, List<Interceptor>> allSteps = new EnumMap<>(steps);
+      allSteps.replaceAll((step, list) -> new ArrayList<>(list));
+      List<CallListener> allListeners = new ArrayList<>(listeners);
       TaskScheduler sched = scheduler;
       if (sched == null) {
         DaemonScheduler own = new DaemonScheduler();
         closeables.add(own);
         sched = own;
       }
-      List<CallListener> allListeners = new ArrayList<>(listeners);
-      EnumMap<PipelineStep, List<Interceptor>> allSteps = new EnumMap<>(steps);
+      installCostSteps(def, sched, allSteps, allListeners);
       Resilience r = resilience;
       if (r != null) {
         ResilienceInterceptor step = r.newInterceptor(clock, sched, def, models.keySet());
-        List<Interceptor> here = new ArrayList<>(allSteps.getOrDefault(PipelineStep.RESILIENCE, List.of()));
-        here.add(step);
-        allSteps.put(PipelineStep.RESILIENCE, here);
+        allSteps.computeIfAbsent(PipelineStep.RESILIENCE, s -> new ArrayList<>()).add(step);
         allListeners.add(step); // returns permits and drops timers of calls cancelled from outside
       }
       List<Interceptor> chain = new ArrayList<>();
@@ -287,6 +325,32 @@ public final class LlmClient implements AutoCloseable {
       }
       Pipeline pipeline = new Pipeline(chain, models, def, new ListenerDispatcher(allListeners), clock);
       return new LlmClient(this, pipeline, sched, Collections.unmodifiableList(order));
+    }
+
+    /** Installs accounting, budgets and the cache: each is one interceptor (and listener) per client. */
+    private void installCostSteps(
+        String defaultEndpoint, TaskScheduler sched, EnumMap<PipelineStep, List<Interceptor>> steps, List<CallListener> listeners) {
+      if (accounting == null && budgets == null && cache == null) {
+        return;
+      }
+      Accounting acc = accounting != null ? accounting : Accounting.create();
+      Map<String, ModelInfo> infos = new LinkedHashMap<>();
+      models.forEach((name, model) -> infos.put(name, model.info()));
+      Endpoints endpoints = new Endpoints(infos, defaultEndpoint);
+      CostGate gate = CostGate.NONE;
+      if (budgets != null) {
+        BudgetStep admission = budgets.attach(endpoints, acc, clock, sched);
+        steps.computeIfAbsent(PipelineStep.ADMISSION, s -> new ArrayList<>()).add(admission);
+        gate = admission;
+      }
+      if (cache != null) {
+        steps.computeIfAbsent(PipelineStep.CACHE, s -> new ArrayList<>()).add(cache.attach(endpoints, acc, clock));
+      }
+      AccountingStep step = acc.attach(endpoints, clock, gate);
+      // First in its slot, so an application's attempt interceptors run below it, once per attempt.
+      steps.computeIfAbsent(PipelineStep.ACCOUNTING, s -> new ArrayList<>()).add(0, step);
+      // First among listeners, so the cost is on the call before other listeners see the attempt end.
+      listeners.add(0, step);
     }
   }
 }

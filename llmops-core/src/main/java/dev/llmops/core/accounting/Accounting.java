@@ -1,0 +1,143 @@
+package dev.llmops.core.accounting;
+
+import dev.llmops.api.Cost;
+import dev.llmops.api.Usage;
+import dev.llmops.api.ModelInfo;
+import dev.llmops.core.pricing.ModelPrice;
+import dev.llmops.core.pricing.PriceCatalog;
+import dev.llmops.core.tokens.TokenCounter;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Token and cost accounting for a client: prices every attempt from a {@link PriceCatalog}, writes
+ * exactly one {@link LedgerRecord} per attempt that reached a provider to a {@link LedgerSink}, and
+ * records the call's total {@link Cost} as the call attribute {@link Cost#KEY}. Turn it on with
+ * {@code LlmClient.builder().accounting(Accounting.builder().ledger(ledger).build())}.
+ *
+ * <p>Provider-reported usage is authoritative. When a provider reports none (a stream without
+ * usage, a cut or cancelled stream), the usage is counted locally from the prompt and the partial
+ * output, with the model's tokenizer where one exists, and flagged as estimated.
+ *
+ * <p>Immutable and thread-safe; one instance may serve several clients.
+ */
+public final class Accounting {
+  private final PriceCatalog catalog;
+  private final LedgerSink ledger;
+  private final UnknownModelPolicy unknownModels;
+  private final Function<String, TokenCounter> tokenCounters;
+
+  private Accounting(Builder b) {
+    this.catalog = b.catalog;
+    this.ledger = b.ledger;
+    this.unknownModels = b.unknownModels;
+    this.tokenCounters = b.tokenCounters;
+  }
+
+  /** A new builder: bundled prices, no ledger sink, unknown models recorded at unknown cost. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Accounting with the defaults of {@link #builder()}. */
+  public static Accounting create() {
+    return builder().build();
+  }
+
+  /** The price catalog. */
+  public PriceCatalog catalog() {
+    return catalog;
+  }
+
+  /** Where records go. */
+  public LedgerSink ledger() {
+    return ledger;
+  }
+
+  /** What happens for a model without a price. */
+  public UnknownModelPolicy unknownModels() {
+    return unknownModels;
+  }
+
+  /** The token counter for a provider model id. */
+  public TokenCounter tokenCounter(String modelId) {
+    return tokenCounters.apply(modelId);
+  }
+
+  /**
+   * The price of {@code modelId} served by {@code provider}, trying the answering model's id first
+   * when it differs (responses name dated ids such as {@code gpt-4o-2024-08-06}).
+   */
+  public @Nullable ModelPrice price(String provider, String modelId, @Nullable String answeredBy) {
+    if (answeredBy != null && !answeredBy.isEmpty() && !answeredBy.equals(modelId)) {
+      ModelPrice p = catalog.find(provider, answeredBy).orElse(null);
+      if (p != null) {
+        return p;
+      }
+    }
+    return catalog.find(provider, modelId).orElse(null);
+  }
+
+  /** The cost of {@code usage} on {@code model}, unknown when the catalog has no price for it. */
+  public Cost cost(ModelInfo model, @Nullable String answeredBy, Usage usage) {
+    ModelPrice p = price(model.provider(), model.modelId(), answeredBy);
+    return p == null ? Cost.unknown(usage.estimated(), catalog.version()) : p.cost(usage, catalog.version());
+  }
+
+  /**
+   * The pipeline step for one client; called by {@code LlmClient.Builder}, not by applications.
+   *
+   * @param endpoints the client's endpoints
+   * @param clock the client's clock, for record times
+   * @param gate the budgets to reserve and settle with, or {@link CostGate#NONE}
+   */
+  public AccountingStep attach(Endpoints endpoints, Clock clock, CostGate gate) {
+    return new AccountingStep(
+        this, Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(clock, "clock"),
+        Objects.requireNonNull(gate, "gate"));
+  }
+
+  /** Builds {@link Accounting}. Setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private PriceCatalog catalog = PriceCatalog.bundled();
+    private LedgerSink ledger = LedgerSink.noop();
+    private UnknownModelPolicy unknownModels = UnknownModelPolicy.RECORD;
+    private Function<String, TokenCounter> tokenCounters = TokenCounter::forModel;
+
+    private Builder() {}
+
+    /** Sets the price catalog (default: {@link PriceCatalog#bundled()}). */
+    public Builder catalog(PriceCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /** Sets where ledger records go (default: nowhere). */
+    public Builder ledger(LedgerSink ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /** Sets what happens for a model without a price (default {@link UnknownModelPolicy#RECORD}). */
+    public Builder unknownModels(UnknownModelPolicy policy) {
+      this.unknownModels = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets how a provider model id maps to a token counter for usage the provider did not report
+     * (default {@link TokenCounter#forModel}).
+     */
+    public Builder tokenCounters(Function<String, TokenCounter> tokenCounters) {
+      this.tokenCounters = Objects.requireNonNull(tokenCounters, "tokenCounters");
+      return this;
+    }
+
+    /** Builds the accounting configuration. */
+    public Accounting build() {
+      return new Accounting(this);
+    }
+  }
+}

@@ -1,0 +1,360 @@
+package dev.llmops.core.accounting;
+
+import dev.llmops.api.AttemptInfo;
+import dev.llmops.api.AttributeKey;
+import dev.llmops.api.CallContext;
+import dev.llmops.api.CallEvent;
+import dev.llmops.api.CallInfo;
+import dev.llmops.api.CallListener;
+import dev.llmops.api.CallMode;
+import dev.llmops.api.ChatChunk;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.ConfigurationException;
+import dev.llmops.api.Cost;
+import dev.llmops.api.Fingerprint;
+import dev.llmops.api.Interceptor;
+import dev.llmops.api.LlmException;
+import dev.llmops.api.Money;
+import dev.llmops.api.StreamHandler;
+import dev.llmops.api.StreamInterruptedException;
+import dev.llmops.api.Usage;
+import dev.llmops.api.ModelInfo;
+import dev.llmops.core.tokens.TokenCounter;
+import java.time.Clock;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accounting step of one client: an interceptor in the {@code ACCOUNTING} slot (below
+ * resilience, so it runs once per attempt) and a listener on the same client.
+ *
+ * <p>The interceptor opens the attempt's reservation and watches its chunks; the record is written
+ * from the listener's {@code attemptEnd}/{@code attemptFailed}, which the pipeline reports exactly
+ * once per attempt even when a cancelled model never completes. So every attempt that reached a
+ * provider yields exactly one ledger record and one settlement, and a reservation whose attempt
+ * never started is released when the interceptor's stage completes or, at the latest, when the
+ * call ends. Thread-safe.
+ */
+public final class AccountingStep implements Interceptor, CallListener {
+  private static final Logger LOG = LoggerFactory.getLogger(AccountingStep.class);
+  private static final AttributeKey<CallState> STATE = AttributeKey.of("llmops.accounting.state", CallState.class);
+
+  private final Accounting accounting;
+  private final Endpoints endpoints;
+  private final Clock clock;
+  private final CostGate gate;
+  private final AtomicBoolean sinkFailureLogged = new AtomicBoolean();
+  private final AtomicLong sinkFailures = new AtomicLong();
+
+  AccountingStep(Accounting accounting, Endpoints endpoints, Clock clock, CostGate gate) {
+    this.accounting = accounting;
+    this.endpoints = endpoints;
+    this.clock = clock;
+    this.gate = gate;
+  }
+
+  /** How many times the ledger sink threw (each was caught). */
+  public long sinkFailures() {
+    return sinkFailures.get();
+  }
+
+  // ---- interceptor: once per attempt ----
+
+  @Override
+  public CompletionStage<ChatResponse> intercept(Chain chain) {
+    ChatRequest request = chain.request();
+    String endpoint = endpoints.name(request.model());
+    ModelInfo model = endpoints.model(endpoint);
+    if (model == null) {
+      return chain.proceed(request); // the model step reports the unknown endpoint
+    }
+    if (accounting.price(model.provider(), model.modelId(), null) == null) {
+      String version = accounting.catalog().version();
+      if (accounting.unknownModels() == UnknownModelPolicy.FAIL) {
+        return CompletableFuture.failedFuture(
+            new ConfigurationException(
+                "no price for model '" + model.modelId() + "' of provider '" + model.provider() + "' (endpoint '"
+                    + endpoint + "') in price catalog " + version
+                    + "; add it with PriceCatalog.withOverride or use UnknownModelPolicy.RECORD"));
+      }
+      chain.publish(new UnknownPriceEvent(endpoint, model.provider(), model.modelId(), version));
+    }
+    CallInfo call = chain.call();
+    CostGate.Settlement settlement;
+    try {
+      settlement = gate.open(call, request, endpoint, model);
+    } catch (LlmException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Meter meter = new Meter(request, endpoint, model, settlement);
+    CallState state = state(call);
+    Meter previous = state.pending.getAndSet(meter);
+    if (previous != null) {
+      previous.abandon();
+    }
+    CompletionStage<ChatResponse> stage;
+    if (call.mode() == CallMode.STREAM) {
+      StreamHandler downstream = chain.chunks();
+      stage = chain.proceed(request, chunk -> {
+        meter.observe(chunk);
+        downstream.onChunk(chunk);
+      });
+    } else {
+      stage = chain.proceed(request);
+    }
+    return stage.whenComplete((response, error) -> {
+      // The attempt never started (a failure above the model, a call cancelled in between).
+      state.pending.compareAndSet(meter, null);
+      meter.abandon();
+    });
+  }
+
+  private static CallState state(CallInfo call) {
+    CallState s = call.attributes().get(STATE).orElse(null);
+    if (s == null) {
+      // Only this step creates the state, and a call's attempts run one after another.
+      s = new CallState();
+      call.attributes().put(STATE, s);
+    }
+    return s;
+  }
+
+  // ---- listener: exactly one record per attempt ----
+
+  @Override
+  public void attemptStart(AttemptInfo attempt) {
+    CallState state = state(attempt.call());
+    Meter meter = state.pending.getAndSet(null);
+    if (meter == null || !meter.start()) {
+      meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE);
+      meter.start();
+    }
+    state.active.put(attempt.number(), meter);
+  }
+
+  @Override
+  public void attemptEnd(AttemptInfo attempt, ChatResponse response) {
+    Meter meter = take(attempt);
+    Usage usage = response.usage();
+    if (usage.totalTokens() == 0 && !response.text().isEmpty()) {
+      usage = estimate(meter, response.text()); // the provider reported no usage
+    }
+    record(attempt, meter, Outcome.SUCCEEDED, response.model(), usage);
+  }
+
+  @Override
+  public void attemptFailed(AttemptInfo attempt, Throwable error) {
+    Meter meter = take(attempt);
+    Outcome outcome = error instanceof CancellationException ? Outcome.CANCELLED : Outcome.FAILED;
+    Usage usage;
+    if (error instanceof StreamInterruptedException sie) {
+      Usage soFar = sie.usageSoFar();
+      usage = soFar != null ? soFar : estimate(meter, longer(sie.partialText(), meter.partialText()));
+    } else if (outcome == Outcome.CANCELLED || meter.sawChunks()) {
+      // The provider had the prompt and may have generated: bill what we can see, flagged estimated.
+      Usage reported = meter.reportedUsage();
+      usage = reported != null ? reported : estimate(meter, meter.partialText());
+    } else {
+      usage = Usage.ZERO; // an error status: providers do not bill it
+    }
+    record(attempt, meter, outcome, "", usage);
+  }
+
+  @Override
+  public void callEnd(CallInfo call, ChatResponse response) {
+    endCall(call);
+  }
+
+  @Override
+  public void callFailed(CallInfo call, Throwable error) {
+    endCall(call);
+  }
+
+  @Override
+  public void onEvent(CallInfo call, CallEvent event) {
+    if (event instanceof CostSaving saving) {
+      ModelInfo model = endpoints.model(saving.endpoint());
+      Money saved = saving.saved().amount().orElse(null);
+      sink(baseRecord(call, 0, Outcome.CACHE_HIT, saving.endpoint(), model == null ? "" : model.provider(),
+          saving.model(), Usage.ZERO, new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO,
+              Money.ZERO, Money.ZERO, false, accounting.catalog().version(), ""), saved));
+    }
+  }
+
+  private void endCall(CallInfo call) {
+    CallState state = call.attributes().get(STATE).orElse(null);
+    if (state != null) {
+      Meter pending = state.pending.getAndSet(null);
+      if (pending != null) {
+        pending.abandon();
+      }
+      // Attempts still open here ended without an event (should not happen): free their reservations.
+      state.active.values().forEach(Meter::abandonStarted);
+      state.active.clear();
+    }
+    try {
+      gate.callEnded(call);
+    } catch (RuntimeException e) {
+      LOG.warn("budget gate threw {} at the end of a call; ignored", e.getClass().getName());
+    }
+  }
+
+  private Meter take(AttemptInfo attempt) {
+    CallState state = state(attempt.call());
+    Meter meter = state.active.remove(attempt.number());
+    if (meter == null) {
+      meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE);
+      meter.start();
+    }
+    return meter;
+  }
+
+  private Usage estimate(Meter meter, String output) {
+    TokenCounter counter = accounting.tokenCounter(meter.model.modelId());
+    long in = counter.countMessages(meter.request.messages());
+    return new Usage(in, counter.count(output), 0, 0, 0, true);
+  }
+
+  private static String longer(String a, String b) {
+    return a.length() >= b.length() ? a : b;
+  }
+
+  private void record(AttemptInfo attempt, Meter meter, Outcome outcome, String answeredBy, Usage usage) {
+    ModelInfo model = attempt.model();
+    Cost cost = accounting.cost(model, answeredBy, usage);
+    meter.settle(usage, cost);
+    CallInfo call = attempt.call();
+    CallState state = state(call);
+    call.attributes().put(Cost.KEY, state.add(cost));
+    String modelName = answeredBy.isEmpty() ? model.modelId() : answeredBy;
+    sink(baseRecord(call, attempt.number(), outcome, attempt.endpoint(), model.provider(), modelName, usage, cost, null));
+  }
+
+  private LedgerRecord baseRecord(
+      CallInfo call, int attempt, Outcome outcome, String endpoint, String provider, String model, Usage usage,
+      Cost cost, @Nullable Money saved) {
+    CallContext ctx = call.context();
+    Fingerprint fp = call.attributes().get(Fingerprint.KEY).orElse(null);
+    return new LedgerRecord(
+        call.callId(), attempt, clock.instant(), outcome, endpoint, provider, model,
+        ctx.tenant(), ctx.subject(), ctx.feature(), ctx.apiKeyId(),
+        fp == null ? null : fp.promptName(), fp == null ? 0 : fp.promptVersion(),
+        fp == null ? null : fp.experimentKey(), fp == null ? null : fp.variant(),
+        "true".equals(ctx.tags().get(LedgerRecord.SHADOW_TAG)), usage, cost, saved);
+  }
+
+  private void sink(LedgerRecord record) {
+    try {
+      accounting.ledger().record(record);
+    } catch (RuntimeException e) {
+      sinkFailures.incrementAndGet();
+      if (sinkFailureLogged.compareAndSet(false, true)) {
+        LOG.warn("ledger sink {} threw {}; the record was lost (logged once)",
+            accounting.ledger().getClass().getName(), e.getClass().getName());
+      }
+    }
+  }
+
+  /** Per-call bookkeeping, a call attribute. */
+  static final class CallState {
+    final AtomicReference<@Nullable Meter> pending = new AtomicReference<>();
+    final ConcurrentHashMap<Integer, Meter> active = new ConcurrentHashMap<>(4);
+    private @Nullable Cost total;
+
+    synchronized Cost add(Cost cost) {
+      Cost t = total;
+      Cost sum = t == null ? cost : t.plus(cost);
+      total = sum;
+      return sum;
+    }
+  }
+
+  /**
+   * One attempt's reservation and what its stream showed. States: new, started (an attempt
+   * began), done (settled or released); each transition happens once.
+   */
+  static final class Meter {
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int DONE = 2;
+
+    final ChatRequest request;
+    final String endpoint;
+    final ModelInfo model;
+    private final CostGate.Settlement settlement;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    // Guarded by this: chunks and the attempt's end may arrive on different threads.
+    private @Nullable StringBuilder partial;
+    private @Nullable Usage reported;
+    private boolean sawChunks;
+
+    Meter(ChatRequest request, String endpoint, ModelInfo model, CostGate.Settlement settlement) {
+      this.request = request;
+      this.endpoint = endpoint;
+      this.model = model;
+      this.settlement = settlement;
+    }
+
+    boolean start() {
+      return state.compareAndSet(NEW, STARTED);
+    }
+
+    synchronized void observe(ChatChunk chunk) {
+      sawChunks = true;
+      if (!chunk.textDelta().isEmpty()) {
+        StringBuilder sb = partial;
+        if (sb == null) {
+          sb = new StringBuilder();
+          partial = sb;
+        }
+        sb.append(chunk.textDelta());
+      }
+      Usage u = chunk.usage();
+      if (u != null) {
+        reported = u;
+      }
+    }
+
+    synchronized String partialText() {
+      StringBuilder sb = partial;
+      return sb == null ? "" : sb.toString();
+    }
+
+    synchronized @Nullable Usage reportedUsage() {
+      return reported;
+    }
+
+    synchronized boolean sawChunks() {
+      return sawChunks;
+    }
+
+    void settle(Usage usage, Cost cost) {
+      if (state.compareAndSet(STARTED, DONE)) {
+        settlement.settle(usage, cost);
+      }
+    }
+
+    /** Releases the reservation of an attempt that never started. */
+    void abandon() {
+      if (state.compareAndSet(NEW, DONE)) {
+        settlement.release();
+      }
+    }
+
+    void abandonStarted() {
+      if (state.compareAndSet(STARTED, DONE)) {
+        settlement.release();
+      }
+    }
+  }
+}

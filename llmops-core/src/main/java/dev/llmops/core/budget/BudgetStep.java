@@ -1,0 +1,285 @@
+package dev.llmops.core.budget;
+
+import dev.llmops.api.AttributeKey;
+import dev.llmops.api.BudgetExceededException;
+import dev.llmops.api.CallContext;
+import dev.llmops.api.CallInfo;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Cost;
+import dev.llmops.api.Interceptor;
+import dev.llmops.api.Money;
+import dev.llmops.api.Usage;
+import dev.llmops.api.ModelInfo;
+import dev.llmops.api.time.TaskScheduler;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.CostGate;
+import dev.llmops.core.accounting.Endpoints;
+import dev.llmops.core.pricing.ModelPrice;
+import dev.llmops.core.tokens.TokenCounter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Admission and the cost gate of one client. As an interceptor in the {@code ADMISSION} slot it
+ * reserves for the call's first attempt (rejecting, waiting or downgrading when a limit has no
+ * room) and hands that reservation to the accounting step; as the accounting step's {@link
+ * CostGate} it reserves for every further attempt and settles or releases each one. Thread-safe.
+ */
+public final class BudgetStep implements Interceptor, CostGate {
+  private static final AttributeKey<Reservation> HANDOFF =
+      AttributeKey.of("llmops.budget.admitted", Reservation.class);
+
+  private final Budgets config;
+  private final Endpoints endpoints;
+  private final Accounting accounting;
+  private final Clock clock;
+  private final TaskScheduler scheduler;
+  private final BudgetStore store;
+  private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+  BudgetStep(Budgets config, Endpoints endpoints, Accounting accounting, Clock clock, TaskScheduler scheduler) {
+    this.config = config;
+    this.endpoints = endpoints;
+    this.accounting = accounting;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.store = config.store();
+  }
+
+  // ---- admission ----
+
+  @Override
+  public CompletionStage<ChatResponse> intercept(Chain chain) {
+    return admit(chain, chain.request(), false, null);
+  }
+
+  private CompletionStage<ChatResponse> admit(
+      Chain chain, ChatRequest request, boolean downgraded, @Nullable Instant waitDeadline) {
+    String endpoint = endpoints.name(request.model());
+    ModelInfo model = endpoints.model(endpoint);
+    if (model == null) {
+      return chain.proceed(request); // the model step reports the unknown endpoint
+    }
+    CallInfo call = chain.call();
+    Object outcome = tryReserve(call.context(), request, endpoint, model);
+    if (outcome instanceof Reservation r) {
+      r.softExceeded.forEach(chain::publish);
+      call.attributes().put(HANDOFF, r);
+      return chain.proceed(request).whenComplete((response, error) -> {
+        if (r.claim()) {
+          r.release(); // no attempt took it
+        }
+      });
+    }
+    Denial d = (Denial) outcome;
+    OverLimit action = d.action;
+    return switch (action.action()) {
+      case WAIT -> waitForRoom(chain, request, downgraded, waitDeadline, d);
+      case DOWNGRADE -> {
+        String to = action.endpoint();
+        if (!downgraded && to != null && !to.equals(endpoint) && endpoints.model(to) != null) {
+          chain.publish(new BudgetEvents.Downgraded(endpoint, to, d.scope, d.limit));
+          yield admit(chain, request.withModel(to), true, waitDeadline);
+        }
+        yield CompletableFuture.failedFuture(d.exception());
+      }
+      case REJECT -> CompletableFuture.failedFuture(d.exception());
+    };
+  }
+
+  /** Tries admission again once the denial's limit has room, if that is within the wait bound. */
+  private CompletionStage<ChatResponse> waitForRoom(
+      Chain chain, ChatRequest request, boolean downgraded, @Nullable Instant waitDeadline, Denial d) {
+    Instant now = clock.instant();
+    Instant deadline = waitDeadline != null ? waitDeadline : now.plus(d.action.maxWait());
+    Instant retryAt = d.retryAt;
+    if (retryAt == null || retryAt.isAfter(deadline)) {
+      return CompletableFuture.failedFuture(d.exception());
+    }
+    Duration wait = Duration.between(now, retryAt);
+    chain.publish(new BudgetEvents.Waiting(wait, d.scope, d.limit));
+    CallInfo call = chain.call();
+    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+    var unused = scheduler.schedule(() -> {
+      if (call.cancelled()) {
+        result.cancel(false);
+        return;
+      }
+      admit(chain, request, downgraded, deadline).whenComplete((response, error) -> {
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(response);
+        }
+      });
+    }, wait);
+    return result;
+  }
+
+  // ---- the cost gate: every attempt ----
+
+  @Override
+  public Settlement open(CallInfo call, ChatRequest request, String endpoint, ModelInfo model) {
+    Reservation admitted = call.attributes().get(HANDOFF).orElse(null);
+    if (admitted != null && admitted.claim()) {
+      if (admitted.endpoint.equals(endpoint)) {
+        return admitted;
+      }
+      admitted.release(); // admission reserved for another endpoint than this attempt uses
+    }
+    Object outcome = tryReserve(call.context(), request, endpoint, model);
+    if (outcome instanceof Reservation r) {
+      return r;
+    }
+    throw ((Denial) outcome).exception();
+  }
+
+  @Override
+  public void callEnded(CallInfo call) {
+    Reservation admitted = call.attributes().get(HANDOFF).orElse(null);
+    if (admitted != null && admitted.claim()) {
+      admitted.release();
+    }
+  }
+
+  /** A {@link Reservation} when every limit had room, else the first {@link Denial}. */
+  private Object tryReserve(CallContext ctx, ChatRequest request, String endpoint, ModelInfo model) {
+    Instant now = clock.instant();
+    long nowNanos = Math.multiplyExact(clock.millis(), 1_000_000L);
+    long inBound = TokenCounter.upperBound(request.messages()) + textBound(request.toolsJson())
+        + textBound(request.responseFormatJson());
+    ModelPrice price = accounting.price(model.provider(), model.modelId(), null);
+    Integer requested = request.parameters().maxOutputTokens();
+    long outBound = requested != null ? requested
+        : price != null && price.maxOutputTokens() > 0 ? price.maxOutputTokens() : config.defaultMaxOutputTokens();
+    long moneyNanos = price == null ? 0 : price.upperBound(inBound, outBound).toNanosCeiling();
+    Reservation r = new Reservation(endpoint, nowNanos);
+    List<RateLimit> limits = config.rateLimits();
+    for (int i = 0; i < limits.size(); i++) {
+      RateLimit rl = limits.get(i);
+      String scope = rl.scope().key(ctx);
+      TokenBucket bucket = buckets.computeIfAbsent(i + "|" + scope, k -> new TokenBucket(rl.perMinute()));
+      long amount = rl.unit() == RateLimit.Unit.REQUESTS ? 1 : inBound;
+      long wait = bucket.tryTake(amount, nowNanos);
+      if (wait > 0) {
+        r.release();
+        Instant at = now.plusNanos(wait);
+        return new Denial(scope, rl.describe(), at, at, rl.onExceeded());
+      }
+      if (rl.unit() == RateLimit.Unit.TOKENS) {
+        r.buckets.add(new BucketPart(bucket, amount));
+      }
+    }
+    for (Budget b : config.budgets()) {
+      String key = Budgets.counterKey(b, ctx, now);
+      long amount = b.unit() == Budget.Unit.MONEY ? moneyNanos : inBound + outBound;
+      if (b.hard()) {
+        if (!store.reserve(key, amount, b.limit())) {
+          r.release();
+          Instant reset = b.window().end(now);
+          return new Denial(b.scope().key(ctx), b.describe(), reset, reset, b.onExceeded());
+        }
+      } else {
+        store.reserve(key, amount, Long.MAX_VALUE);
+        if (store.balance(key).committed() > b.limit()) {
+          r.softExceeded.add(new BudgetEvents.SoftLimitExceeded(b.scope().key(ctx), b.describe()));
+        }
+      }
+      r.budgets.add(new BudgetPart(b, key, amount));
+    }
+    return r;
+  }
+
+  private static long textBound(@Nullable String text) {
+    return text == null ? 0 : TokenCounter.upperBound(text);
+  }
+
+  /** Why a call was not admitted, and when it might be. */
+  private static final class Denial {
+    final String scope;
+    final String limit;
+    final @Nullable Instant resetAt;
+    final @Nullable Instant retryAt;
+    final OverLimit action;
+
+    Denial(String scope, String limit, @Nullable Instant resetAt, @Nullable Instant retryAt, OverLimit action) {
+      this.scope = scope;
+      this.limit = limit;
+      this.resetAt = resetAt;
+      this.retryAt = retryAt;
+      this.action = action;
+    }
+
+    BudgetExceededException exception() {
+      return new BudgetExceededException(
+          "call not admitted: " + scope + " is at its limit of " + limit
+              + (resetAt == null ? "" : "; room again at " + resetAt),
+          scope, limit, resetAt);
+    }
+  }
+
+  private record BudgetPart(Budget budget, String key, long amount) {}
+
+  private record BucketPart(TokenBucket bucket, long amount) {}
+
+  /** What one attempt holds; settled or released exactly once. */
+  final class Reservation implements Settlement {
+    final String endpoint;
+    final long reservedAtNanos;
+    final List<BudgetPart> budgets = new ArrayList<>(2);
+    final List<BucketPart> buckets = new ArrayList<>(1);
+    final List<BudgetEvents.SoftLimitExceeded> softExceeded = new ArrayList<>(0);
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    Reservation(String endpoint, long reservedAtNanos) {
+      this.endpoint = endpoint;
+      this.reservedAtNanos = reservedAtNanos;
+    }
+
+    /** True for the one caller that takes the admitted reservation over. */
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    @Override
+    public void settle(Usage usage, Cost cost) {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      Money total = cost.total();
+      long nanos = total == null ? 0 : total.toNanosCeiling();
+      for (BudgetPart p : budgets) {
+        long actual = p.budget.unit() == Budget.Unit.MONEY ? nanos : usage.totalTokens();
+        store.settle(p.key, p.amount, actual);
+      }
+      long now = Math.multiplyExact(clock.millis(), 1_000_000L);
+      for (BucketPart p : buckets) {
+        p.bucket.adjust(usage.totalTokens() - p.amount, now);
+      }
+    }
+
+    @Override
+    public void release() {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      for (BudgetPart p : budgets) {
+        store.release(p.key, p.amount);
+      }
+      long now = Math.multiplyExact(clock.millis(), 1_000_000L);
+      for (BucketPart p : buckets) {
+        p.bucket.adjust(-p.amount, now);
+      }
+    }
+  }
+}

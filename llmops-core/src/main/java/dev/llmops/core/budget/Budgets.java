@@ -1,0 +1,141 @@
+package dev.llmops.core.budget;
+
+import dev.llmops.api.CallContext;
+import dev.llmops.api.time.TaskScheduler;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.Endpoints;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Budgets and rate limits for a client. Turn them on with {@code
+ * LlmClient.builder().budgets(Budgets.builder().budget(Budget.money(Scope.TENANT,
+ * Money.usd("50"), Window.daily())).build())}.
+ *
+ * <p>Admission (the {@code ADMISSION} step) reserves a safe upper bound of the attempt's cost on
+ * every budget, and takes from every rate limit, before the call goes on; each attempt after the
+ * first (a retry, a fallback) reserves again in the accounting step; the accounting step settles
+ * each reservation to the attempt's real cost or releases it. So concurrent calls can never
+ * together spend past a hard budget, as long as providers keep within the output limit reserved
+ * for ({@code max_tokens}, else the catalog's {@code max_output_tokens}, else {@link
+ * Builder#defaultMaxOutputTokens}).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Budgets {
+  private final List<Budget> budgets;
+  private final List<RateLimit> rateLimits;
+  private final BudgetStore store;
+  private final long defaultMaxOutputTokens;
+
+  private Budgets(Builder b) {
+    this.budgets = List.copyOf(b.budgets);
+    this.rateLimits = List.copyOf(b.rateLimits);
+    this.store = b.store;
+    this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The budgets. */
+  public List<Budget> budgets() {
+    return budgets;
+  }
+
+  /** The rate limits. */
+  public List<RateLimit> rateLimits() {
+    return rateLimits;
+  }
+
+  /** The counter store. */
+  public BudgetStore store() {
+    return store;
+  }
+
+  long defaultMaxOutputTokens() {
+    return defaultMaxOutputTokens;
+  }
+
+  /** The counter key of {@code budget} for a call with {@code context} at {@code now}. */
+  public static String counterKey(Budget budget, CallContext context, java.time.Instant now) {
+    return budget.name() + "|" + budget.scope().key(context) + "|" + budget.window().start(now);
+  }
+
+  /** The balance of {@code budget} in the current window for calls with {@code context}. */
+  public BudgetStore.Balance balance(Budget budget, CallContext context, java.time.Instant now) {
+    return store.balance(counterKey(budget, context, now));
+  }
+
+  /**
+   * The admission step and cost gate for one client; called by {@code LlmClient.Builder}, not by
+   * applications.
+   */
+  public BudgetStep attach(Endpoints endpoints, Accounting accounting, Clock clock, TaskScheduler scheduler) {
+    return new BudgetStep(
+        this, Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(accounting, "accounting"),
+        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(scheduler, "scheduler"));
+  }
+
+  /** Builds {@link Budgets}. Setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private final List<Budget> budgets = new ArrayList<>();
+    private final List<RateLimit> rateLimits = new ArrayList<>();
+    private BudgetStore store = BudgetStore.inMemory();
+    private long defaultMaxOutputTokens = 4096;
+
+    private Builder() {}
+
+    /**
+     * Adds a budget.
+     *
+     * @throws IllegalArgumentException if a budget of the same name was added
+     */
+    public Builder budget(Budget budget) {
+      Objects.requireNonNull(budget, "budget");
+      for (Budget b : budgets) {
+        if (b.name().equals(budget.name())) {
+          throw new IllegalArgumentException("a budget named '" + budget.name() + "' was already added; use named()");
+        }
+      }
+      budgets.add(budget);
+      return this;
+    }
+
+    /** Adds a rate limit. */
+    public Builder rateLimit(RateLimit rateLimit) {
+      rateLimits.add(Objects.requireNonNull(rateLimit, "rateLimit"));
+      return this;
+    }
+
+    /** Sets the counter store (default: {@link BudgetStore#inMemory()}). */
+    public Builder store(BudgetStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the output tokens reserved for a request that sets no {@code maxOutputTokens} to a model
+     * whose catalog entry has no {@code max_output_tokens} (default 4096). Such a reservation is
+     * not a guaranteed bound: set {@code maxOutputTokens} on requests to make it one.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder defaultMaxOutputTokens(long tokens) {
+      if (tokens < 1) {
+        throw new IllegalArgumentException("defaultMaxOutputTokens must be >= 1 but was " + tokens);
+      }
+      this.defaultMaxOutputTokens = tokens;
+      return this;
+    }
+
+    /** Builds the budgets. */
+    public Budgets build() {
+      return new Budgets(this);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.llmops.core.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.llmops.api.CallInfo;
+import dev.llmops.api.ChatChunk;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Cost;
+import dev.llmops.api.FinishReason;
+import dev.llmops.api.Interceptor;
+import dev.llmops.api.Money;
+import dev.llmops.api.Usage;
+import dev.llmops.api.ModelInfo;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.Endpoints;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The cache step of one client, in the {@code CACHE} slot: below admission (a hit's admission
+ * reservation is released at once, unspent) and above resilience (a miss is stored once, whatever
+ * the retries). Thread-safe.
+ */
+public final class CacheStep implements Interceptor {
+  private final ResponseCache config;
+  private final Cache<String, Entry> store;
+  private final Endpoints endpoints;
+  private final Accounting accounting;
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+
+  CacheStep(ResponseCache config, Cache<String, Entry> store, Endpoints endpoints, Accounting accounting) {
+    this.config = config;
+    this.store = store;
+    this.endpoints = endpoints;
+    this.accounting = accounting;
+  }
+
+  /** How many calls the cache answered. */
+  public long hits() {
+    return hits.get();
+  }
+
+  /** How many cacheable calls it could not answer. */
+  public long misses() {
+    return misses.get();
+  }
+
+  /** Drops every entry. */
+  public void invalidateAll() {
+    store.invalidateAll();
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> intercept(Chain chain) {
+    ChatRequest request = chain.request();
+    if (!config.cacheable(request)) {
+      return chain.proceed(request);
+    }
+    String endpoint = endpoints.name(request.model());
+    String key = CacheKeys.of(endpoint, request);
+    Entry hit = store.getIfPresent(key);
+    CallInfo call = chain.call();
+    if (hit != null) {
+      hits.incrementAndGet();
+      ChatResponse response = hit.response;
+      CacheHit event = new CacheHit(key, endpoint, response.model(), hit.cost);
+      call.attributes().put(ResponseCache.HIT, event);
+      call.attributes().put(Cost.KEY, new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO,
+          Money.ZERO, false, hit.cost.catalogVersion(), hit.cost.pricedAs()));
+      chain.publish(event);
+      chain.chunks().onChunk(new ChatChunk(0, response.text(), response.finishReason(), response.usage()));
+      return CompletableFuture.completedFuture(response);
+    }
+    misses.incrementAndGet();
+    return chain.proceed(request).thenApply(response -> {
+      if (response.finishReason() != FinishReason.CONTENT_FILTER) {
+        ModelInfo model = endpoints.model(endpoint);
+        Cost cost = model == null
+            ? Cost.unknown(false, accounting.catalog().version())
+            : accounting.cost(model, response.model(), response.usage());
+        store.put(key, new Entry(asHit(response), cost));
+      }
+      return response;
+    });
+  }
+
+  /** The response as a hit returns it: no tokens processed, marked in the metadata. */
+  private static ChatResponse asHit(ChatResponse response) {
+    Map<String, String> metadata = new HashMap<>(response.metadata());
+    metadata.put(ResponseCache.METADATA_KEY, "hit");
+    return new ChatResponse(
+        response.id(), response.model(), response.text(), response.finishReason(), Usage.ZERO,
+        response.toolCalls(), metadata);
+  }
+
+  /** A cached answer and what it cost. */
+  static final class Entry {
+    final ChatResponse response;
+    final Cost cost;
+
+    Entry(ChatResponse response, Cost cost) {
+      this.response = response;
+      this.cost = cost;
+    }
+  }
+}

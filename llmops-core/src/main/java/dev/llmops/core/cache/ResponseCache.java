@@ -1,0 +1,122 @@
+package dev.llmops.core.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.llmops.api.AttributeKey;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.Endpoints;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An exact-match response cache (Caffeine) for deterministic requests: temperature 0, or any
+ * request when {@link Builder#allowNonDeterministic} is set. A hit answers without a model call,
+ * costs nothing, is marked on the completion ({@link #HIT}, response metadata {@value
+ * #METADATA_KEY}={@code hit}) and is recorded in the ledger with the cost it saved. Turn it on
+ * with {@code LlmClient.builder().cache(ResponseCache.builder().build())}.
+ *
+ * <p>Only complete answers are cached (finish reason stop, length or tool calls); failures, cut
+ * streams and filtered answers never are. Thread-safe.
+ */
+public final class ResponseCache {
+  /** The call attribute set on a cache hit. */
+  public static final AttributeKey<CacheHit> HIT = AttributeKey.of("llmops.cache.hit", CacheHit.class);
+
+  /** The response metadata key set to {@code hit} on a cached answer. */
+  public static final String METADATA_KEY = "llmops.cache";
+
+  private final long maximumSize;
+  private final Duration expireAfterWrite;
+  private final boolean allowNonDeterministic;
+
+  private ResponseCache(Builder b) {
+    this.maximumSize = b.maximumSize;
+    this.expireAfterWrite = b.expireAfterWrite;
+    this.allowNonDeterministic = b.allowNonDeterministic;
+  }
+
+  /** A new builder: 10,000 entries, one hour, deterministic requests only. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** True when {@code request} may be answered from the cache. */
+  public boolean cacheable(ChatRequest request) {
+    if (allowNonDeterministic) {
+      return true;
+    }
+    Double t = request.parameters().temperature();
+    return t != null && t == 0.0;
+  }
+
+  /** The canonical hash key of {@code request} sent to {@code endpoint} (SHA-256, hex). */
+  public static String key(String endpoint, ChatRequest request) {
+    return CacheKeys.of(Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(request, "request"));
+  }
+
+  /**
+   * The cache step for one client; called by {@code LlmClient.Builder}, not by applications. Each
+   * client gets its own store.
+   */
+  public CacheStep attach(Endpoints endpoints, Accounting accounting, Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    Cache<String, CacheStep.Entry> store =
+        Caffeine.newBuilder()
+            .maximumSize(maximumSize)
+            .expireAfterWrite(expireAfterWrite)
+            .ticker(() -> Math.multiplyExact(clock.millis(), 1_000_000L))
+            .executor(Runnable::run)
+            .build();
+    return new CacheStep(this, store, Objects.requireNonNull(endpoints, "endpoints"),
+        Objects.requireNonNull(accounting, "accounting"));
+  }
+
+  /** Builds a {@link ResponseCache}. Setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private long maximumSize = 10_000;
+    private Duration expireAfterWrite = Duration.ofHours(1);
+    private boolean allowNonDeterministic;
+
+    private Builder() {}
+
+    /**
+     * Sets the most entries kept (default 10,000).
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maximumSize(long entries) {
+      if (entries < 1) {
+        throw new IllegalArgumentException("maximumSize must be >= 1 but was " + entries);
+      }
+      this.maximumSize = entries;
+      return this;
+    }
+
+    /**
+     * Sets how long an answer stays (default one hour), on the client's clock.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder expireAfterWrite(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isZero() || ttl.isNegative()) {
+        throw new IllegalArgumentException("expireAfterWrite must be positive but was " + ttl);
+      }
+      this.expireAfterWrite = ttl;
+      return this;
+    }
+
+    /** Also caches requests with a temperature above 0 or none set (default false). */
+    public Builder allowNonDeterministic(boolean allow) {
+      this.allowNonDeterministic = allow;
+      return this;
+    }
+
+    /** Builds the cache configuration. */
+    public ResponseCache build() {
+      return new ResponseCache(this);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.llmops.testkit.costs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmops.api.CallContext;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.Completion;
+import dev.llmops.api.Money;
+import dev.llmops.api.StreamHandler;
+import dev.llmops.core.LlmClient;
+import dev.llmops.core.PipelineStep;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.InMemoryLedger;
+import dev.llmops.core.accounting.LedgerRecord;
+import dev.llmops.core.budget.Budget;
+import dev.llmops.core.budget.BudgetStore;
+import dev.llmops.core.budget.Budgets;
+import dev.llmops.core.budget.InMemoryBudgetStore;
+import dev.llmops.core.budget.Scope;
+import dev.llmops.core.budget.Window;
+import dev.llmops.core.pricing.ModelPrice;
+import dev.llmops.core.pricing.PriceCatalog;
+import dev.llmops.core.pricing.Rates;
+import dev.llmops.testkit.FakeChatModel;
+import dev.llmops.testkit.Fault;
+import dev.llmops.testkit.ManualScheduler;
+import dev.llmops.testkit.RecordingListener;
+import dev.llmops.testkit.TestClock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * The accounting invariants under concurrency: 16 threads make random calls (plain, streamed,
+ * failing, cut, hanging then cancelled, retried) against one hard budget.
+ */
+class BudgetInvariantsProperties {
+  private static final int THREADS = 16;
+
+  @Property(tries = 8)
+  void concurrentCallsNeverOverspendAndEveryAttemptIsRecordedOnce(
+      @ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long seed,
+      @ForAll @IntRange(min = 200, max = 400) int limitMilliDollars) throws Exception {
+    TestClock clock = TestClock.create();
+    ManualScheduler scheduler = ManualScheduler.on(clock);
+    FakeChatModel model = FakeChatModel.builder().provider("fake").modelId("fake-model").build();
+    model.when(r -> r.lastUserMessage().startsWith("err")).fail(Fault.serverError(503));
+    model.when(r -> r.lastUserMessage().startsWith("hang")).fail(Fault.hang());
+    model.when(r -> r.lastUserMessage().startsWith("cut")).fail(Fault.streamCutAfter(2));
+    PriceCatalog catalog = PriceCatalog.empty()
+        .withOverride("fake-model", ModelPrice.of("fake-model", Rates.perMillion("1000", "2000")));
+    InMemoryLedger ledger = InMemoryLedger.create();
+    InMemoryBudgetStore store = InMemoryBudgetStore.create();
+    RecordingListener events = RecordingListener.create();
+    // At least $0.20: one call's reservation (~20 input bytes at $0.001 + up to 80 output tokens at
+    // $0.002, about $0.18) always fits, so some calls are admitted and "spent > 0" is meaningful.
+    Money limit = Money.usd("0.001").times(limitMilliDollars);
+    Budget global = Budget.money(Scope.GLOBAL, limit, Window.daily());
+    LlmClient client = LlmClient.builder().model("m", model).clock(clock).scheduler(scheduler).listener(events)
+        .step(PipelineStep.RESILIENCE, chain -> chain.proceed(chain.request())
+            .exceptionallyCompose(e -> chain.call().cancelled()
+                ? CompletableFuture.failedFuture(e) : chain.proceed(chain.request())))
+        .accounting(Accounting.builder().catalog(catalog).ledger(ledger).build())
+        .budgets(Budgets.builder().store(store).budget(global).build())
+        .build();
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        SplittableRandom random = new SplittableRandom(seed + t);
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 12; i++) {
+            runOne(client, random);
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      client.close();
+    }
+
+    BudgetStore.Balance balance = store.balance(Budgets.counterKey(global, CallContext.empty(), clock.instant()));
+    // No overspend, and nothing left reserved once every call has ended.
+    assertThat(balance.spent()).isPositive().isLessThanOrEqualTo(global.limit());
+    assertThat(store.totalReserved()).isZero();
+    // Exactly one record per attempt that reached the model.
+    List<LedgerRecord> records = ledger.records();
+    assertThat(records).hasSize(events.events(RecordingListener.Type.ATTEMPT_START).size());
+    Set<String> ids = new HashSet<>();
+    records.forEach(r -> assertThat(ids.add(r.callId() + "#" + r.attempt())).as("duplicate record").isTrue());
+    // The ledger's total is the sum of the settled costs.
+    long settled = records.stream().mapToLong(r -> r.cost().amount().orElseThrow().toNanosCeiling()).sum();
+    assertThat(balance.spent()).isEqualTo(settled);
+    assertThat(ledger.total().cost().toNanosCeiling()).isLessThanOrEqualTo(settled);
+  }
+
+  private static void runOne(LlmClient client, SplittableRandom random) {
+    String[] kinds = {"ok", "ok", "stream", "err", "hang", "cut"};
+    String kind = kinds[random.nextInt(kinds.length)];
+    ChatRequest request = ChatRequest.builder()
+        .user(kind + " request " + random.nextInt(1000))
+        .maxOutputTokens(20 + random.nextInt(60))
+        .build();
+    try {
+      switch (kind) {
+        case "hang" -> {
+          CompletableFuture<Completion> f = client.request(request).callAsync();
+          f.cancel(true);
+        }
+        case "stream", "cut" -> client.stream(request, StreamHandler.IGNORE).completion().handle((c, e) -> c).join();
+        default -> client.chat(request);
+      }
+    } catch (RuntimeException expected) {
+      // Budget rejections and injected faults are part of the test.
+    }
+  }
+}

@@ -106,7 +106,11 @@ final class Templates {
     private static final Object ABSENT = new Object();
 
     @Override
-    public Wrapper find(String name, @Nullable List<Object> ignored) {
+    public Wrapper find(@Nullable String name, @Nullable List<Object> ignored) {
+      if (name == null) {
+        // Codes without a name (plain text) get a binding too; it is never asked for a value.
+        return scopes -> null;
+      }
       String[] path = name.split("\\.", -1);
       return scopes -> {
         for (int i = scopes.size() - 1; i >= 0; i--) {

@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.jspecify.annotations.Nullable;
 
-class PromptVersionProperties {
+class PromptVersionPropertyTest {
 
   /** The content that goes into the hash, drawn from small alphabets so that equal pairs occur. */
   record Content(List<MessageTemplate> messages, @Nullable String model, @Nullable Double temperature,

@@ -40,7 +40,7 @@ public class PromptBenchmark {
           + "agent when the customer is upset, mentions legal action, or asks for something outside policy. ";
 
   static final String SYSTEM = "You are the support assistant of {{company}}, helping with {{product}}. "
-      + FILLER + FILLER + "Sign off as the {{company}} team, in a {{tone}} tone.";
+      + FILLER + FILLER + FILLER + "Sign off as the {{company}} team, in a {{tone}} tone.";
   static final String USER = "Customer {{customer}} asks: {{question}}";
 
   private PromptRegistry registry = PromptRegistry.builder().source(PromptSource.noop()).build();
@@ -82,7 +82,7 @@ public class PromptBenchmark {
     Map<String, Object> v = variables;
     String company = (String) v.get("company");
     String system = "You are the support assistant of " + company + ", helping with " + v.get("product") + ". "
-        + FILLER + FILLER + "Sign off as the " + company + " team, in a " + v.get("tone") + " tone.";
+        + FILLER + FILLER + FILLER + "Sign off as the " + company + " team, in a " + v.get("tone") + " tone.";
     String user = "Customer " + v.get("customer") + " asks: " + v.get("question");
     return List.of(Message.system(system), Message.user(user));
   }

@@ -405,8 +405,11 @@ public final class PromptRegistry {
 
   /** Resolves a selector to a pinned version, with the cache entry it came from. */
   Resolution resolve(String name, @Nullable String label, @Nullable Integer version) {
-    String selector = version != null ? "version " + version : "label " + (label != null ? label : defaultLabel);
-    Entry e = entry(name, selector);
+    Objects.requireNonNull(name, "name");
+    Entry e = cache.get(name);
+    if (e == Entry.ABSENT) {
+      throw notFound(name, version != null ? "version " + version : "label " + (label != null ? label : defaultLabel));
+    }
     if (e.fallback) {
       return new Resolution(e.definition().latest(), null, e);
     }
@@ -415,7 +418,8 @@ public final class PromptRegistry {
       Optional<PromptVersion> v = d.version(version);
       if (v.isEmpty()) {
         throw new PromptNotFoundException(
-            "prompt '" + name + "' has no version " + version + " (versions " + numbers(d) + ")", name, selector);
+            "prompt '" + name + "' has no version " + version + " (versions " + numbers(d) + ")", name,
+            "version " + version);
       }
       return new Resolution(v.get(), null, e);
     }
@@ -427,7 +431,7 @@ public final class PromptRegistry {
     if (n == null) {
       throw new PromptNotFoundException(
           "prompt '" + name + "' has no label '" + l + "' (labels " + d.labels().keySet() + " and '" + LATEST + "')",
-          name, selector);
+          name, "label " + l);
     }
     return new Resolution(d.version(n).orElseThrow(), l, e);
   }

@@ -1,13 +1,16 @@
 /**
  * The llmops client: {@link dev.llmops.core.LlmClient} and its call pipeline.
  */
-@SuppressWarnings("requires-automatic") // JTokkit has no module name of its own
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // JTokkit, mustache.java
 module dev.llmops.core {
   requires transitive dev.llmops.api;
   requires org.slf4j;
   requires transitive dev.failsafe.core;
+  requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.yaml;
   requires com.github.benmanes.caffeine;
+  requires com.github.mustachejava;
   requires jtokkit;
   requires static transitive org.jspecify;
 
@@ -16,6 +19,7 @@ module dev.llmops.core {
   exports dev.llmops.core.budget;
   exports dev.llmops.core.cache;
   exports dev.llmops.core.pricing;
+  exports dev.llmops.core.prompt;
   exports dev.llmops.core.resilience;
   exports dev.llmops.core.tokens;
 

@@ -22,6 +22,7 @@ import dev.llmops.core.internal.ListenerDispatcher;
 import dev.llmops.core.internal.Pipeline;
 import dev.llmops.core.resilience.Resilience;
 import dev.llmops.core.resilience.ResilienceInterceptor;
+import dev.llmops.core.prompt.PromptRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,6 +78,14 @@ public final class LlmClient implements AutoCloseable {
   /** Sets up a call for {@code request}, to add a context or attributes before making it. */
   public CallBuilder request(ChatRequest request) {
     return new CallBuilder(pipeline, request);
+  }
+
+  /**
+   * Sets up a call of the registered prompt {@code name}: choose a label or version, add
+   * variables, then call. Needs a registry installed with {@link Builder#prompts}.
+   */
+  public PromptCallBuilder prompt(String name) {
+    return new PromptCallBuilder(this, name);
   }
 
   /**
@@ -258,6 +267,14 @@ public final class LlmClient implements AutoCloseable {
     public Builder resilience(Resilience resilience) {
       this.resilience = Objects.requireNonNull(resilience, "resilience");
       return this;
+    }
+
+    /**
+     * Installs a prompt registry as the {@link PipelineStep#PROMPT} step, so that {@link
+     * LlmClient#prompt} calls are resolved, rendered and fingerprinted.
+     */
+    public Builder prompts(PromptRegistry registry) {
+      return step(PipelineStep.PROMPT, Objects.requireNonNull(registry, "registry").interceptor());
     }
 
     /** Adds a listener; listeners receive events in the order added. */

@@ -1,0 +1,82 @@
+package dev.llmops.core.prompt;
+
+import dev.llmops.api.CallAttributes;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Fingerprint;
+import dev.llmops.api.GenerationParameters;
+import dev.llmops.api.Interceptor;
+import dev.llmops.api.Message;
+import dev.llmops.api.PromptRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The prompt step. A call that carries a {@link PromptRef} (as set by {@code client.prompt(name)},
+ * possibly re-pointed by the experiment step) is pinned to a version and rendered:
+ *
+ * <ul>
+ *   <li>the rendered messages come first, then any messages the request already had (a
+ *       conversation's earlier turns or a follow-up the application appends);
+ *   <li>the version's model applies when the request names none, and its parameters apply where
+ *       the request sets none;
+ *   <li>the call's {@link Fingerprint} records prompt name, version, content hash, model and the
+ *       hash of the parameters as sent, keeping an experiment key and variant an earlier step set;
+ *   <li>{@link PromptResolved} (and {@link StalePromptServed} when served stale) is published.
+ * </ul>
+ *
+ * A call without a {@link PromptRef} passes through untouched. Thread-safe.
+ */
+final class PromptInterceptor implements Interceptor {
+  private final PromptRegistry registry;
+
+  PromptInterceptor(PromptRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> intercept(Chain chain) {
+    CallAttributes attributes = chain.call().attributes();
+    PromptRef ref = attributes.get(PromptRef.KEY).orElse(null);
+    if (ref == null) {
+      return chain.proceed(chain.request());
+    }
+    PromptRegistry.Resolution resolution = registry.resolve(ref.name(), ref.label(), ref.version());
+    PromptVersion version = resolution.version;
+    RenderedPrompt rendered = version.render(ref.variables());
+    ChatRequest request = chain.request();
+
+    List<Message> messages = rendered.messages();
+    if (!request.messages().isEmpty()) {
+      messages = new ArrayList<>(messages);
+      messages.addAll(request.messages());
+    }
+    String model = request.model() != null ? request.model() : version.model();
+    GenerationParameters parameters = version.parameters().overriddenBy(request.parameters());
+    String parametersHash = parameters.equals(version.parameters())
+        ? version.parametersHash()
+        : Canonical.sha256(Canonical.parameters(parameters));
+    ChatRequest out = new ChatRequest(
+        model, messages, parameters, request.toolsJson(), request.responseFormatJson(), request.metadata());
+
+    Fingerprint prior = attributes.get(Fingerprint.KEY).orElse(null);
+    attributes.put(Fingerprint.KEY, new Fingerprint(
+        version.name(), version.version(), version.contentHash(), model, parametersHash,
+        experimentKey(prior), prior == null ? null : prior.variant()));
+    attributes.put(PromptRegistry.VERSION_KEY, version);
+
+    chain.publish(new PromptResolved(
+        version.name(), resolution.label, version.version(), version.contentHash(), rendered.unusedVariables()));
+    PromptRegistry.Entry entry = resolution.entry;
+    if (entry.staleSince != null) {
+      chain.publish(new StalePromptServed(version.name(), version.version(), entry.staleSince, entry.reason, entry.fallback));
+    }
+    return chain.proceed(out);
+  }
+
+  private static @Nullable String experimentKey(@Nullable Fingerprint prior) {
+    return prior == null ? null : prior.experimentKey();
+  }
+}

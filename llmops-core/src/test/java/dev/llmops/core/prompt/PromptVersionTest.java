@@ -1,0 +1,134 @@
+package dev.llmops.core.prompt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmops.api.ConfigurationException;
+import dev.llmops.api.GenerationParameters;
+import dev.llmops.api.Message;
+import dev.llmops.api.TemplateVariableMissingException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PromptVersionTest {
+
+  private static PromptVersion version(String... userTemplates) {
+    PromptVersion.Builder b = PromptVersion.builder("support", 3);
+    for (String t : userTemplates) {
+      b.user(t);
+    }
+    return b.build();
+  }
+
+  @Test
+  void rendersVariablesSectionsAndPathsWithoutHtmlEscaping() {
+    PromptVersion v = PromptVersion.builder("support", 3)
+        .system("You answer for {{company.name}} & co.")
+        .user("Q: {{question}}{{#items}} [{{.}}]{{/items}}{{^vip}} (standard){{/vip}}")
+        .build();
+
+    RenderedPrompt r = v.render(Map.of(
+        "company", Map.of("name", "<Acme>"),
+        "question", "is 1 < 2 && \"yes\"?",
+        "items", List.of("a", "b"),
+        "vip", false));
+
+    assertThat(r.messages()).containsExactly(
+        Message.system("You answer for <Acme> & co."),
+        Message.user("Q: is 1 < 2 && \"yes\"? [a] [b] (standard)"));
+    assertThat(r.unusedVariables()).isEmpty();
+    assertThat(r.version()).isSameAs(v);
+  }
+
+  @Test
+  void missingVariableNamesPromptVersionAndVariable() {
+    PromptVersion v = version("Hello {{who}}, about {{topic}}");
+
+    assertThatThrownBy(() -> v.render(Map.of("who", "Ana")))
+        .isInstanceOfSatisfying(TemplateVariableMissingException.class, e -> {
+          assertThat(e.promptName()).isEqualTo("support");
+          assertThat(e.promptVersion()).isEqualTo(3);
+          assertThat(e.variable()).isEqualTo("topic");
+        });
+  }
+
+  @Test
+  void missingPathSegmentAndMissingSectionAreMissingToo() {
+    assertThatThrownBy(() -> version("{{user.name}}").render(Map.of("user", Map.of("id", 1))))
+        .isInstanceOfSatisfying(TemplateVariableMissingException.class,
+            e -> assertThat(e.variable()).isEqualTo("user.name"));
+    assertThatThrownBy(() -> version("{{#items}}x{{/items}}").render(Map.of()))
+        .isInstanceOfSatisfying(TemplateVariableMissingException.class,
+            e -> assertThat(e.variable()).isEqualTo("items"));
+  }
+
+  @Test
+  void namesInsideSectionsResolveInTheItemThenOutside() {
+    PromptVersion v = version("{{#people}}{{name}} of {{team}};{{/people}}");
+
+    RenderedPrompt r = v.render(Map.of(
+        "people", List.of(Map.of("name", "Ana"), Map.of("name", "Bo", "team", "red")), "team", "blue"));
+
+    assertThat(r.messages().get(0).content()).isEqualTo("Ana of blue;Bo of red;");
+  }
+
+  @Test
+  void reportsUnusedVariables() {
+    RenderedPrompt r = version("Hi {{who}}").render(Map.of("who", "Ana", "qestion", "typo", "extra", 1));
+
+    assertThat(r.unusedVariables()).containsExactlyInAnyOrder("qestion", "extra");
+    assertThat(version("Hi {{who}}").variables()).containsExactly("who");
+  }
+
+  @Test
+  void syntaxErrorNamesPromptVersionMessageAndLine() {
+    assertThatThrownBy(() -> PromptVersion.builder("support", 2).system("fine").user("line one\n{{#open}} never closed").build())
+        .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+          assertThat(e.problems()).hasSize(1);
+          assertThat(e.problems().get(0))
+              .contains("prompt 'support' version 2")
+              .contains("messages[1].content")
+              .contains("template syntax error")
+              .contains("open")
+              .contains(":2]");
+        });
+  }
+
+  @Test
+  void partialsAreRejected() {
+    assertThatThrownBy(() -> version("{{> other}}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("partials");
+  }
+
+  @Test
+  void builderValidatesAtOnce() {
+    assertThatThrownBy(() -> PromptVersion.builder("bad name", 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad name");
+    assertThatThrownBy(() -> PromptVersion.builder("ok", 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(">= 1");
+    assertThatThrownBy(() -> PromptVersion.builder("ok", 1).build()).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("messages");
+    assertThatThrownBy(() -> PromptVersion.builder("ok", 1).model(" ")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void contentHashCoversMessagesModelAndParametersButNotNameVersionOrMetadata() {
+    PromptVersion a = PromptVersion.builder("a", 1).user("Hi {{x}}").model("fast")
+        .parameters(GenerationParameters.builder().temperature(0.2).build()).metadata("author", "ana").build();
+    PromptVersion sameContent = PromptVersion.builder("b", 7).user("Hi {{x}}").model("fast")
+        .parameters(GenerationParameters.builder().temperature(0.20).build()).metadata("author", "bo").build();
+    PromptVersion otherModel = PromptVersion.builder("a", 1).user("Hi {{x}}").model("smart")
+        .parameters(GenerationParameters.builder().temperature(0.2).build()).build();
+    PromptVersion otherRole = PromptVersion.builder("a", 1).system("Hi {{x}}").model("fast")
+        .parameters(GenerationParameters.builder().temperature(0.2).build()).build();
+
+    assertThat(a.contentHash()).hasSize(64).isEqualTo(sameContent.contentHash());
+    assertThat(a.contentHash()).isNotEqualTo(otherModel.contentHash()).isNotEqualTo(otherRole.contentHash());
+    assertThat(a.canonicalForm())
+        .isEqualTo("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi {{x}}\"}],\"model\":\"fast\","
+            + "\"parameters\":{\"temperature\":0.2}}");
+    assertThat(a.toString()).doesNotContain("Hi");
+  }
+}

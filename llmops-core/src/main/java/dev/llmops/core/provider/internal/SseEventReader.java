@@ -43,29 +43,35 @@ public final class SseEventReader {
     if (line.charAt(0) == ':') {
       return;
     }
-    int colon = line.indexOf(':');
-    String field = colon < 0 ? line : line.substring(0, colon);
-    String value;
-    if (colon < 0) {
-      value = "";
-    } else {
-      int start = colon + 1;
-      if (start < line.length() && line.charAt(start) == ' ') {
-        start++;
-      }
-      value = line.substring(start);
-    }
-    switch (field) {
-      case "data" -> {
-        appendData(value);
-      }
-      case "event" -> {
+    // The two fields the adapters use are matched in place, without cutting out the field name.
+    if (line.startsWith("data")) {
+      appendData(valueAfter(line, 4));
+    } else if (line.startsWith("event")) {
+      String value = valueAfter(line, 5);
+      if (value != null) {
         event = value;
       }
-      default -> {
-        // id, retry and unknown fields carry nothing the adapters use
-      }
     }
+    // id, retry and unknown fields carry nothing the adapters use
+  }
+
+  /**
+   * The value of a line whose field name is {@code line[0, nameLength)}: after the colon and one
+   * optional space; empty for a bare field name; null when the name is only a prefix of a longer
+   * field name (such as {@code database:}).
+   */
+  private static @Nullable String valueAfter(String line, int nameLength) {
+    if (line.length() == nameLength) {
+      return "";
+    }
+    if (line.charAt(nameLength) != ':') {
+      return null;
+    }
+    int start = nameLength + 1;
+    if (start < line.length() && line.charAt(start) == ' ') {
+      start++;
+    }
+    return line.substring(start);
   }
 
   /** Ends the body: dispatches an event still pending. */
@@ -73,7 +79,10 @@ public final class SseEventReader {
     dispatch();
   }
 
-  private void appendData(String value) {
+  private void appendData(@Nullable String value) {
+    if (value == null) {
+      return;
+    }
     if (data == null) {
       data = value;
     } else {

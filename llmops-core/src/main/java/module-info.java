@@ -1,9 +1,11 @@
 /**
- * The llmops client: {@link dev.llmops.core.LlmClient} and its call pipeline.
+ * The llmops client: {@link dev.llmops.core.LlmClient}, its call pipeline, and the provider
+ * adapters ({@code dev.llmops.core.provider.openai}, {@code dev.llmops.core.provider.anthropic}).
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // JTokkit, mustache.java
 module dev.llmops.core {
   requires transitive dev.llmops.api;
+  requires transitive java.net.http;
   requires org.slf4j;
   requires transitive dev.failsafe.core;
   requires com.fasterxml.jackson.core;
@@ -20,6 +22,9 @@ module dev.llmops.core {
   exports dev.llmops.core.cache;
   exports dev.llmops.core.pricing;
   exports dev.llmops.core.prompt;
+  exports dev.llmops.core.provider;
+  exports dev.llmops.core.provider.anthropic;
+  exports dev.llmops.core.provider.openai;
   exports dev.llmops.core.resilience;
   exports dev.llmops.core.tokens;
 

@@ -1,13 +1,16 @@
 /**
  * The llmops testkit: fake chat models with fault injection, a test clock with a manual scheduler,
- * a recording listener and a JUnit 5 extension.
+ * a recording listener, a JUnit 5 extension and a fake OpenAI-compatible HTTP server.
  */
 module dev.llmops.testkit {
   requires transitive dev.llmops.api;
   requires transitive dev.llmops.core;
   requires transitive org.junit.jupiter.api;
+  requires transitive com.fasterxml.jackson.databind;
+  requires jdk.httpserver;
   requires static transitive org.jspecify;
 
   exports dev.llmops.testkit;
   exports dev.llmops.testkit.junit5;
+  exports dev.llmops.testkit.server;
 }

@@ -1,0 +1,199 @@
+package dev.llmops.core.provider.anthropic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.FinishReason;
+import dev.llmops.api.GenerationParameters;
+import dev.llmops.api.InvalidRequestException;
+import dev.llmops.api.Message;
+import dev.llmops.api.Role;
+import dev.llmops.api.ToolCall;
+import dev.llmops.api.Usage;
+import dev.llmops.core.provider.internal.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.jspecify.annotations.Nullable;
+
+/** The Messages API wire format: request bodies, stop reasons and usage. Stateless. */
+final class AnthropicWire {
+  private AnthropicWire() {}
+
+  /** Options of the request body that come from the adapter, not from the request. */
+  record BodyOptions(String model, int defaultMaxTokens, String provider) {}
+
+  /**
+   * The JSON body of a {@code POST /messages}: system messages joined into {@code system}, tool
+   * results as {@code tool_result} blocks, assistant tool calls as {@code tool_use} blocks. Seed
+   * and penalties have no Messages equivalent and are not sent.
+   *
+   * @throws InvalidRequestException if a JSON pass-through field is not JSON
+   */
+  static byte[] requestBody(ChatRequest request, BodyOptions options, boolean stream) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
+    GenerationParameters p = request.parameters();
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model", options.model());
+      g.writeNumberField("max_tokens",
+          p.maxOutputTokens() != null ? p.maxOutputTokens() : options.defaultMaxTokens());
+      StringBuilder system = new StringBuilder();
+      for (Message m : request.messages()) {
+        if (m.role() == Role.SYSTEM) {
+          system.append(system.length() == 0 ? "" : "\n\n").append(m.content());
+        }
+      }
+      if (system.length() > 0) {
+        g.writeStringField("system", system.toString());
+      }
+      g.writeArrayFieldStart("messages");
+      for (Message m : request.messages()) {
+        writeMessage(g, m, options);
+      }
+      g.writeEndArray();
+      if (p.temperature() != null) {
+        g.writeNumberField("temperature", p.temperature());
+      }
+      if (p.topP() != null) {
+        g.writeNumberField("top_p", p.topP());
+      }
+      if (!p.stopSequences().isEmpty()) {
+        g.writeArrayFieldStart("stop_sequences");
+        for (String s : p.stopSequences()) {
+          g.writeString(s);
+        }
+        g.writeEndArray();
+      }
+      if (request.toolsJson() != null) {
+        g.writeFieldName("tools");
+        g.writeTree(parse(request.toolsJson(), "toolsJson", options));
+      }
+      if (request.responseFormatJson() != null) {
+        g.writeObjectFieldStart("output_config");
+        g.writeFieldName("format");
+        g.writeTree(parse(request.responseFormatJson(), "responseFormatJson", options));
+        g.writeEndObject();
+      }
+      if (stream) {
+        g.writeBooleanField("stream", true);
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static JsonNode parse(String json, String field, BodyOptions options) {
+    return Json.passThrough(json, field, options.provider(), options.model());
+  }
+
+
+  private static void writeMessage(JsonGenerator g, Message m, BodyOptions options) throws IOException {
+    switch (m.role()) {
+      case SYSTEM -> {
+        return;
+      }
+      case USER -> {
+        g.writeStartObject();
+        g.writeStringField("role", "user");
+        g.writeStringField("content", m.content());
+        g.writeEndObject();
+        return;
+      }
+      case ASSISTANT -> {
+        g.writeStartObject();
+        g.writeStringField("role", "assistant");
+        if (m.toolCalls().isEmpty()) {
+          g.writeStringField("content", m.content());
+        } else {
+          g.writeArrayFieldStart("content");
+          if (!m.content().isEmpty()) {
+            g.writeStartObject();
+            g.writeStringField("type", "text");
+            g.writeStringField("text", m.content());
+            g.writeEndObject();
+          }
+          for (ToolCall call : m.toolCalls()) {
+            g.writeStartObject();
+            g.writeStringField("type", "tool_use");
+            g.writeStringField("id", call.id());
+            g.writeStringField("name", call.name());
+            g.writeFieldName("input");
+            g.writeTree(parse(call.argumentsJson().isBlank() ? "{}" : call.argumentsJson(),
+                "messages[].toolCalls[].argumentsJson", options));
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        }
+        g.writeEndObject();
+        return;
+      }
+      case TOOL -> {
+        g.writeStartObject();
+        g.writeStringField("role", "user");
+        g.writeArrayFieldStart("content");
+        g.writeStartObject();
+        g.writeStringField("type", "tool_result");
+        g.writeStringField("tool_use_id", String.valueOf(m.toolCallId()));
+        g.writeStringField("content", m.content());
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeEndObject();
+        return;
+      }
+    }
+  }
+
+  static FinishReason mapStopReason(String raw) {
+    return switch (raw) {
+      case "end_turn", "stop_sequence" -> FinishReason.STOP;
+      case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
+      case "tool_use" -> FinishReason.TOOL_CALLS;
+      case "refusal" -> FinishReason.CONTENT_FILTER;
+      default -> FinishReason.OTHER;
+    };
+  }
+
+  /**
+   * Usage counts as Anthropic reports them, merged field by field as a stream repeats them; -1
+   * means not reported yet. Not thread-safe.
+   */
+  static final class UsageCounts {
+    long input = -1;
+    long cacheRead = -1;
+    long cacheCreation = -1;
+    long output = -1;
+
+    /** Takes every count {@code usage} carries; {@code output_tokens} is cumulative, so the latest wins. */
+    void merge(@Nullable JsonNode usage) {
+      if (usage == null || !usage.isObject()) {
+        return;
+      }
+      input = latest(input, usage.get("input_tokens"));
+      cacheRead = latest(cacheRead, usage.get("cache_read_input_tokens"));
+      cacheCreation = latest(cacheCreation, usage.get("cache_creation_input_tokens"));
+      output = latest(output, usage.get("output_tokens"));
+    }
+
+    private static long latest(long current, @Nullable JsonNode node) {
+      long v = Json.count(node);
+      return v >= 0 ? v : current;
+    }
+
+    boolean reported() {
+      return input >= 0 || output >= 0;
+    }
+
+    /**
+     * The normalised usage: input is {@code input_tokens + cache_read_input_tokens +
+     * cache_creation_input_tokens}, as {@link Usage} defines it.
+     */
+    Usage toUsage() {
+      long read = Math.max(0, cacheRead);
+      long creation = Math.max(0, cacheCreation);
+      return new Usage(Math.max(0, input) + read + creation, Math.max(0, output), read, creation, 0, false);
+    }
+  }
+}

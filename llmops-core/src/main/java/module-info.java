@@ -4,7 +4,10 @@
 module dev.llmops.core {
   requires transitive dev.llmops.api;
   requires org.slf4j;
+  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.yaml;
   requires static transitive org.jspecify;
 
   exports dev.llmops.core;
+  exports dev.llmops.core.experiment;
 }

@@ -1,5 +1,6 @@
 package dev.llmops.core;
 
+import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatRequest;
@@ -8,6 +9,7 @@ import dev.llmops.api.Interceptor;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.spi.ChatModel;
 import dev.llmops.api.time.TaskScheduler;
+import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.internal.DaemonScheduler;
 import dev.llmops.core.internal.ListenerDispatcher;
 import dev.llmops.core.internal.Pipeline;
@@ -156,6 +158,7 @@ public final class LlmClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable TaskScheduler scheduler;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private @Nullable Experiments experiments;
 
     private Builder() {}
 
@@ -205,6 +208,23 @@ public final class LlmClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Installs experiments (A/B tests, canaries, shadow traffic) in the {@link
+     * PipelineStep#EXPERIMENT} step. At {@link #build()} every variant's model endpoint is checked
+     * against the registered endpoints, and shadow calls are wired to go through this client
+     * (tagged {@code llmops.shadow=true}, so every step sees and can account them apart).
+     *
+     * @throws IllegalStateException if experiments were already installed
+     */
+    public Builder experiments(Experiments experiments) {
+      Objects.requireNonNull(experiments, "experiments");
+      if (this.experiments != null) {
+        throw new IllegalStateException("experiments are already installed; put all experiments in one Experiments");
+      }
+      this.experiments = experiments;
+      return step(PipelineStep.EXPERIMENT, experiments.interceptor());
+    }
+
     /** Adds a listener; listeners receive events in the order added. */
     public Builder listener(CallListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -233,6 +253,7 @@ public final class LlmClient implements AutoCloseable {
      * Builds the client.
      *
      * @throws IllegalStateException if no model endpoint is registered or the default names none
+     * @throws dev.llmops.api.ConfigurationException if an experiment variant names an unknown endpoint
      */
     public LlmClient build() {
       if (models.isEmpty()) {
@@ -259,7 +280,19 @@ public final class LlmClient implements AutoCloseable {
         sched = own;
       }
       Pipeline pipeline = new Pipeline(chain, models, def, new ListenerDispatcher(listeners), clock);
-      return new LlmClient(this, pipeline, sched, Collections.unmodifiableList(order));
+      LlmClient client = new LlmClient(this, pipeline, sched, Collections.unmodifiableList(order));
+      if (experiments != null) {
+        experiments.bind(models.keySet(), clock, sched, (request, context, attributes) -> {
+          CallBuilder call = client.request(request).context(context);
+          attributes.forEach((key, value) -> putAttribute(call, key, value));
+          return call.callAsync();
+        });
+      }
+      return client;
+    }
+
+    private static <T> void putAttribute(CallBuilder call, AttributeKey<T> key, Object value) {
+      call.attribute(key, key.type().cast(value));
     }
   }
 }

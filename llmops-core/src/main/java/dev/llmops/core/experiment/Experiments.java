@@ -191,7 +191,7 @@ public final class Experiments {
     try {
       return e.assign(subject, source, call);
     } catch (RuntimeException ex) {
-      ShadowDispatcher.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex);
+      HookFailures.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex);
       return e.assign(subject);
     }
   }
@@ -303,7 +303,7 @@ public final class Experiments {
       try {
         l.changed(change);
       } catch (RuntimeException ex) {
-        ShadowDispatcher.logOnce(auditFailures, "audit listener " + l.getClass().getName(), ex);
+        HookFailures.logOnce(auditFailures, "audit listener " + l.getClass().getName(), ex);
       }
     }
     return after;
@@ -341,7 +341,7 @@ public final class Experiments {
     try {
       sink.accept(pair);
     } catch (RuntimeException e) {
-      ShadowDispatcher.logOnce(sinkFailures, "shadow sink " + sink.getClass().getName(), e);
+      HookFailures.logOnce(sinkFailures, "shadow sink " + sink.getClass().getName(), e);
     }
   }
 

@@ -12,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs shadow calls off the user's path: a bounded queue in front of a concurrency cap. A job that
@@ -22,8 +20,6 @@ import org.slf4j.LoggerFactory;
  * timeout so a hung candidate cannot hold a slot forever. Thread-safe.
  */
 final class ShadowDispatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(ShadowDispatcher.class);
-
   private final ArrayBlockingQueue<ShadowJob> queue;
   private final int maxConcurrent;
   private final Duration timeout;
@@ -147,11 +143,5 @@ final class ShadowDispatcher {
 
   int running() {
     return running.get();
-  }
-
-  static void logOnce(AtomicLong counter, String what, Throwable e) {
-    if (counter.incrementAndGet() == 1) {
-      LOG.warn("{} threw {}; later failures are only counted", what, e.getClass().getName());
-    }
   }
 }

@@ -400,6 +400,12 @@ public final class Experiment {
       return this;
     }
 
+    /** Releases {@code subject} from its forced variant, if it had one. */
+    Builder unforce(String subject) {
+      forced.remove(Objects.requireNonNull(subject, "subject"));
+      return this;
+    }
+
     /** Sends every call to {@code variant} (an incident switch); null clears it. */
     public Builder override(@Nullable String variant) {
       this.override = variant;

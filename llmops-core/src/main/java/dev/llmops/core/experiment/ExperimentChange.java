@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An audited change to a running experiment: its weights, status, override or canary ramp.
+ * An audited change to a running experiment: its weights, status, override, forced variants or
+ * canary ramp.
  * Delivered to every {@link ExperimentAuditListener}. Immutable.
  *
  * @param experimentKey the experiment changed
@@ -35,6 +36,8 @@ public record ExperimentChange(String experimentKey, Kind kind, String before, S
     /** The status changed (running, stopped, killed). */
     STATUS,
     /** The global override was set or cleared. */
-    OVERRIDE
+    OVERRIDE,
+    /** A subject was forced to a variant, or released. */
+    FORCED
   }
 }

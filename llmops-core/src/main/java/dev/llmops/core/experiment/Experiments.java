@@ -277,6 +277,19 @@ public final class Experiments {
         e -> String.valueOf(e.override()));
   }
 
+  /**
+   * Forces {@code subject} to {@code variant} in experiment {@code key} (for QA), or releases it
+   * with a null variant. Audited with the subject in neither value: only the variant is recorded.
+   *
+   * @throws ConfigurationException if there is no such variant
+   */
+  public Experiment force(String key, String subject, @Nullable String variant, String reason) {
+    Objects.requireNonNull(subject, "subject");
+    return change(key, ExperimentChange.Kind.FORCED, reason,
+        e -> (variant == null ? e.toBuilder().unforce(subject) : e.toBuilder().force(subject, variant)).build(),
+        e -> String.valueOf(e.forced().get(subject)));
+  }
+
   private static String rampText(Experiment e) {
     return "step " + e.rampStep() + " " + e.weights();
   }

@@ -70,6 +70,18 @@ class ExperimentsChangeTest {
   }
 
   @Test
+  void subjectsCanBeForcedAndReleasedAtRunTime() {
+    Experiments x = experiments();
+    x.force("canary", "qa-7", "next", "QA checks the canary");
+    assertThat(x.assign("canary", "qa-7")).isEqualTo(new Assignment("canary", "next", 1, Assignment.Reason.FORCED, Double.NaN));
+    x.force("canary", "qa-7", null, "QA done");
+    assertThat(x.assign("canary", "qa-7")).extracting(Assignment::reason).isEqualTo(Assignment.Reason.HASHED);
+    assertThat(audit).extracting(ExperimentChange::kind).containsExactly(ExperimentChange.Kind.FORCED, ExperimentChange.Kind.FORCED);
+    assertThat(audit).extracting(ExperimentChange::before, ExperimentChange::after)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("null", "next"), org.assertj.core.groups.Tuple.tuple("next", "null"));
+  }
+
+  @Test
   void aBadChangeIsRejectedAndNothingIsAudited() {
     Experiments x = experiments();
     assertThatThrownBy(() -> x.setWeights("canary", List.of(0.5, 0.6), "typo"))

@@ -207,6 +207,20 @@ class ExperimentPipelineTest {
   }
 
   @Test
+  void aThrowingVariantSourceLeavesTheChoiceToHashingAndIsCounted() {
+    Experiment e = supportModel().build();
+    Experiments experiments = Experiments.builder().add(e)
+        .variantSource((experiment, subject, call) -> {
+          throw new IllegalStateException("flag platform down");
+        })
+        .build();
+    client = LlmClient.builder().model("smart", smart).model("cheap", cheap).experiments(experiments).build();
+    Completion c = call(CallContext.ofSubject("user-1").withFeature("support"));
+    assertThat(c.attribute(Assignment.KEY)).contains(e.assign("user-1"));
+    assertThat(experiments.hookFailures()).isEqualTo(1);
+  }
+
+  @Test
   void aVariantNamingAnUnknownEndpointFailsTheClientBuild() {
     Experiments experiments = Experiments.of(Experiment.builder("typo")
         .variant(Variant.of("a").withModel("smart")).variant(Variant.of("b").withModel("chaep")).build());

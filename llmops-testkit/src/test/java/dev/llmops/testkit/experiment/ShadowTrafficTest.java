@@ -253,6 +253,28 @@ class ShadowTrafficTest {
   }
 
   @Test
+  void aThrowingSinkIsCountedAndDoesNotStopLaterShadows() {
+    candidate = FakeChatModel.create();
+    experiments = Experiments.builder()
+        .add(Experiment.builder("model-swap").variant(Variant.of("control").withModel("primary"))
+            .variant(Variant.of("candidate").withModel("candidate")).weights(1, 0)
+            .shadow(new Shadow("candidate", 1.0)).build())
+        .shadowSink(pair -> {
+          throw new IllegalStateException("sink down");
+        })
+        .build();
+    client = LlmClient.builder().model("primary", FakeChatModel.create()).model("candidate", candidate)
+        .experiments(experiments).clock(clock).scheduler(scheduler).build();
+    for (int i = 0; i < 3; i++) {
+      assertThat(client.chat(ChatRequest.of("q"), CallContext.ofSubject("u" + i)).endpoint()).isEqualTo("primary");
+    }
+    clock.runDue();
+    assertThat(candidate.callCount()).isEqualTo(3);
+    assertThat(experiments.shadowStats().sinkFailures()).isEqualTo(3);
+    assertThat(experiments.shadowStats().running()).isZero();
+  }
+
+  @Test
   void aboutTheConfiguredFractionOfCallsIsShadowed() {
     client(FakeChatModel.create(), FakeChatModel.create(), 0.3, 2000, 4);
     for (int i = 0; i < 2000; i++) {

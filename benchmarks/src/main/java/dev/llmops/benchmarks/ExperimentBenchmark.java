@@ -9,7 +9,11 @@ import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.GrowthBook;
 import dev.llmops.core.experiment.Variant;
-import dev.llmops.testkit.FakeChatModel;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.FinishReason;
+import dev.llmops.api.Usage;
+import dev.llmops.api.spi.ChatModel;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of experiment assignment per call: GrowthBook hashing alone, a full {@link
  * Experiment#assign} (forced-variant lookup, namespace, hash, bucket ranges), and a call through a
  * client with and without the experiment step. Subjects rotate through 1,024 precomputed ids so
- * the benchmark measures assignment, not string building. Run with {@code -prof gc} for B/op.
+ * the benchmark measures assignment, not string building. The model answers a fixed response and
+ * keeps nothing (a recording fake would retain every request the variant rewrote, and the growing
+ * live set would be measured instead of the step). Run with {@code -prof gc} for B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -44,7 +50,9 @@ public class ExperimentBenchmark {
   private final CallContext[] contexts = new CallContext[SUBJECTS];
   private int next;
   private Experiment experiment = Experiment.builder("x").variant(Variant.of("a")).variant(Variant.of("b")).build();
-  private FakeChatModel model = FakeChatModel.create();
+  private static final CompletableFuture<ChatResponse> ANSWER = CompletableFuture.completedFuture(
+      ChatResponse.of("fixed", "fixed-model", "Paris is the capital of France.", FinishReason.STOP, Usage.of(8, 7)));
+  private final ChatModel model = (request, exchange) -> ANSWER;
   private LlmClient plain = LlmClient.builder().model("a", model).build();
   private LlmClient withExperiment = plain;
   private ChatRequest request = ChatRequest.of("What is the capital of France?");
@@ -64,19 +72,10 @@ public class ExperimentBenchmark {
         .coverage(0.9)
         .force("qa-user", "candidate")
         .build();
-    model = FakeChatModel.create();
-    model.when(r -> true).reply("Paris is the capital of France.");
     plain = LlmClient.builder().model("a", model).model("b", model).build();
     withExperiment = LlmClient.builder().model("a", model).model("b", model)
         .experiments(Experiments.of(experiment)).build();
     request = ChatRequest.of("What is the capital of France?");
-  }
-
-  /** Forgets the fake's recorded requests so memory stays flat. */
-  @Setup(Level.Iteration)
-  public void forget() {
-    model.reset();
-    model.when(r -> true).reply("Paris is the capital of France.");
   }
 
   /** Closes the clients. */

@@ -20,6 +20,7 @@ module dev.llmops.core {
   exports dev.llmops.core.accounting;
   exports dev.llmops.core.budget;
   exports dev.llmops.core.cache;
+  exports dev.llmops.core.experiment;
   exports dev.llmops.core.pricing;
   exports dev.llmops.core.prompt;
   exports dev.llmops.core.provider;

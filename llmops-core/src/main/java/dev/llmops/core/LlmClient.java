@@ -1,5 +1,6 @@
 package dev.llmops.core;
 
+import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallMode;
 import dev.llmops.api.CallListener;
@@ -17,6 +18,7 @@ import dev.llmops.core.accounting.Endpoints;
 import dev.llmops.core.budget.BudgetStep;
 import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.cache.ResponseCache;
+import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.internal.DaemonScheduler;
 import dev.llmops.core.internal.ListenerDispatcher;
 import dev.llmops.core.internal.Pipeline;
@@ -182,6 +184,7 @@ public final class LlmClient implements AutoCloseable {
     private @Nullable Accounting accounting;
     private @Nullable Budgets budgets;
     private @Nullable ResponseCache cache;
+    private @Nullable Experiments experiments;
 
     private Builder() {}
 
@@ -277,6 +280,23 @@ public final class LlmClient implements AutoCloseable {
       return step(PipelineStep.PROMPT, Objects.requireNonNull(registry, "registry").interceptor());
     }
 
+    /**
+     * Installs experiments (A/B tests, canaries, shadow traffic) in the {@link
+     * PipelineStep#EXPERIMENT} step. At {@link #build()} every variant's model endpoint is checked
+     * against the registered endpoints, and shadow calls are wired to go through this client
+     * (tagged {@code llmops.shadow=true}, so every step sees and can account them apart).
+     *
+     * @throws IllegalStateException if experiments were already installed
+     */
+    public Builder experiments(Experiments experiments) {
+      Objects.requireNonNull(experiments, "experiments");
+      if (this.experiments != null) {
+        throw new IllegalStateException("experiments are already installed; put all experiments in one Experiments");
+      }
+      this.experiments = experiments;
+      return step(PipelineStep.EXPERIMENT, experiments.interceptor());
+    }
+
     /** Adds a listener; listeners receive events in the order added. */
     public Builder listener(CallListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -305,6 +325,7 @@ public final class LlmClient implements AutoCloseable {
      * Builds the client.
      *
      * @throws IllegalStateException if no model endpoint is registered or the default names none
+     * @throws dev.llmops.api.ConfigurationException if an experiment variant names an unknown endpoint
      */
     public LlmClient build() {
       if (models.isEmpty()) {
@@ -341,7 +362,21 @@ public final class LlmClient implements AutoCloseable {
         }
       }
       Pipeline pipeline = new Pipeline(chain, models, def, new ListenerDispatcher(allListeners), clock);
-      return new LlmClient(this, pipeline, sched, Collections.unmodifiableList(order));
+      LlmClient client = new LlmClient(this, pipeline, sched, Collections.unmodifiableList(order));
+      Experiments exp = experiments;
+      if (exp != null) {
+        // Shadow calls go through this same client, so every step sees them (tagged as shadow).
+        exp.bind(models.keySet(), clock, sched, (request, context, attributes) -> {
+          CallBuilder call = client.request(request).context(context);
+          attributes.forEach((key, value) -> putAttribute(call, key, value));
+          return call.callAsync();
+        });
+      }
+      return client;
+    }
+
+    private static <T> void putAttribute(CallBuilder call, AttributeKey<T> key, Object value) {
+      call.attribute(key, key.type().cast(value));
     }
 
     /** Installs accounting, budgets and the cache: each is one interceptor (and listener) per client. */

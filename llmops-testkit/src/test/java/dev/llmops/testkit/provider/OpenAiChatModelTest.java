@@ -268,8 +268,9 @@ class OpenAiChatModelTest {
     server.enqueue(ScriptedResponse.reply("late").after(Duration.ofSeconds(30)));
     CompletableFuture<ChatResponse> pending = model.chatAsync(ChatRequest.of("x"));
     awaitRequests(1);
+    // The server records the request before it schedules the delayed answer: wait for both.
+    awaitCondition(() -> scheduler.pending() == 1, "the delayed answer was not scheduled");
     assertThat(pending).isNotDone();
-    assertThat(scheduler.pending()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(30));
     assertThat(pending.get(10, TimeUnit.SECONDS).text()).isEqualTo("late");
 
@@ -337,11 +338,15 @@ class OpenAiChatModelTest {
     assertThat(String.valueOf(e.details())).doesNotContain(KEY);
   }
 
-  private void awaitRequests(int n) throws InterruptedException {
+  private void awaitRequests(int n) {
+    awaitCondition(() -> server.requestCount() >= n, "the server did not receive " + n + " requests");
+  }
+
+  private static void awaitCondition(java.util.function.BooleanSupplier condition, String failure) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.requestCount() < n) {
+    while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the server did not receive " + n + " requests");
+        throw new AssertionError(failure);
       }
       Thread.onSpinWait();
     }

@@ -1,0 +1,558 @@
+package dev.llmops.core.experiment;
+
+import dev.llmops.api.CallInfo;
+import dev.llmops.api.ConfigurationException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One experiment: variants with weights and coverage, an optional namespace slice, a status, the
+ * calls it applies to, forced variants, an override, a canary ramp and shadow traffic. Assignment
+ * ({@link #assign}) is a pure function of the key (or seed), the subject, the weights, the
+ * coverage and the hash version, and agrees with GrowthBook's SDKs.
+ *
+ * <h2>Which calls it applies to</h2>
+ *
+ * A call matches when every selector the experiment sets matches: {@link Builder#prompt} (the
+ * name of the call's {@link dev.llmops.api.PromptRef}) and {@link Builder#feature} (the {@link
+ * dev.llmops.api.CallContext#feature()}). An experiment with neither selector matches every call.
+ * A call that names an experiment with the {@link Experiments#EXPERIMENT} attribute is matched to
+ * that experiment only, whatever its selectors.
+ *
+ * <h2>The subject</h2>
+ *
+ * The value hashed is, by {@link Builder#hashAttribute}: {@code subject} (the default, {@link
+ * dev.llmops.api.CallContext#subject()}), {@code tenant}, {@code apiKeyId}, or else the context tag
+ * of that name. A call without that value is not in the experiment (GrowthBook's rule for an
+ * empty hash attribute) and gets the control variant's settings without an exposure.
+ *
+ * <p>Immutable and thread-safe. {@link Experiments} swaps in a new instance when weights, status,
+ * override or ramp change at run time.
+ */
+public final class Experiment {
+  private final String key;
+  private final List<Variant> variants;
+  private final List<Double> weights;
+  private final double coverage;
+  private final @Nullable Namespace namespace;
+  private final String seed;
+  private final int hashVersion;
+  private final ExperimentStatus status;
+  private final String hashAttribute;
+  private final @Nullable String prompt;
+  private final @Nullable String feature;
+  private final Map<String, String> forced;
+  private final @Nullable String override;
+  private final @Nullable Ramp ramp;
+  private final int rampStep;
+  private final @Nullable Shadow shadow;
+
+  // Derived, for the hot path.
+  private final double[] ranges;
+  private final HashMap<String, Integer> forcedIndex;
+  private final int overrideIndex;
+  private final int shadowIndex;
+  private final String shadowSeed;
+
+  private Experiment(Builder b, List<Double> weights) {
+    this.key = b.key;
+    this.variants = List.copyOf(b.variants);
+    this.weights = List.copyOf(weights);
+    this.coverage = b.coverage;
+    this.namespace = b.namespace;
+    this.seed = b.seed == null || b.seed.isEmpty() ? b.key : b.seed;
+    this.hashVersion = b.hashVersion;
+    this.status = b.status;
+    this.hashAttribute = b.hashAttribute;
+    this.prompt = b.prompt;
+    this.feature = b.feature;
+    this.forced = Collections.unmodifiableMap(new LinkedHashMap<>(b.forced));
+    this.override = b.override;
+    this.ramp = b.ramp;
+    this.rampStep = b.rampStep;
+    this.shadow = b.shadow;
+    double[] w = new double[this.weights.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = this.weights.get(i);
+    }
+    this.ranges = GrowthBook.ranges(variants.size(), coverage, w, w.length);
+    this.forcedIndex = new HashMap<>();
+    forced.forEach((subject, variant) -> forcedIndex.put(subject, indexOf(variant)));
+    this.overrideIndex = override == null ? -1 : indexOf(override);
+    this.shadowIndex = shadow == null ? -1 : indexOf(shadow.variant());
+    this.shadowSeed = "__shadow__" + key;
+  }
+
+  /** A new builder for the experiment {@code key}. */
+  public static Builder builder(String key) {
+    return new Builder(key);
+  }
+
+  /** A builder starting from this experiment. */
+  public Builder toBuilder() {
+    Builder b = new Builder(key);
+    b.variants.addAll(variants);
+    b.weights = ramp == null ? new ArrayList<>(weights) : null;
+    b.coverage = coverage;
+    b.namespace = namespace;
+    b.seed = seed.equals(key) ? null : seed;
+    b.hashVersion = hashVersion;
+    b.status = status;
+    b.hashAttribute = hashAttribute;
+    b.prompt = prompt;
+    b.feature = feature;
+    b.forced.putAll(forced);
+    b.override = override;
+    b.ramp = ramp;
+    b.rampStep = rampStep;
+    b.shadow = shadow;
+    return b;
+  }
+
+  /** The experiment's key. */
+  public String key() {
+    return key;
+  }
+
+  /** The variants; index 0 is control. */
+  public List<Variant> variants() {
+    return variants;
+  }
+
+  /** The weights in force, one per variant (equal weights unless set; derived from the ramp if any). */
+  public List<Double> weights() {
+    return weights;
+  }
+
+  /** The share of subjects enrolled, in {@code [0, 1]} (default 1). */
+  public double coverage() {
+    return coverage;
+  }
+
+  /** The namespace slice, if any. */
+  public @Nullable Namespace namespace() {
+    return namespace;
+  }
+
+  /** The hash seed (the key unless set). */
+  public String seed() {
+    return seed;
+  }
+
+  /** The GrowthBook hash version, 1 (default) or 2. */
+  public int hashVersion() {
+    return hashVersion;
+  }
+
+  /** The status (default {@link ExperimentStatus#RUNNING}). */
+  public ExperimentStatus status() {
+    return status;
+  }
+
+  /** What is hashed: {@code subject} (default), {@code tenant}, {@code apiKeyId} or a tag name. */
+  public String hashAttribute() {
+    return hashAttribute;
+  }
+
+  /** The prompt name this experiment applies to, or null for any. */
+  public @Nullable String prompt() {
+    return prompt;
+  }
+
+  /** The feature this experiment applies to, or null for any. */
+  public @Nullable String feature() {
+    return feature;
+  }
+
+  /** Forced variants: subject to variant key. */
+  public Map<String, String> forced() {
+    return forced;
+  }
+
+  /** The variant every call is sent to (an incident switch), or null. */
+  public @Nullable String override() {
+    return override;
+  }
+
+  /** The canary ramp, or null. */
+  public @Nullable Ramp ramp() {
+    return ramp;
+  }
+
+  /** The ramp's current step index, or -1 when rolled back (canary weight 0). */
+  public int rampStep() {
+    return rampStep;
+  }
+
+  /** Shadow traffic, or null. */
+  public @Nullable Shadow shadow() {
+    return shadow;
+  }
+
+  /** The bucket ranges in force, one per variant. */
+  public List<BucketRange> bucketRanges() {
+    List<BucketRange> out = new ArrayList<>(variants.size());
+    for (int i = 0; i < ranges.length; i += 2) {
+      out.add(new BucketRange(ranges[i], ranges[i + 1]));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Assigns {@code subject} (the value of the hash attribute): the kill switch, then the override,
+   * then forced variants, then the namespace, then GrowthBook hashing over the bucket ranges.
+   *
+   * @param subject the hashed value, or null when the call has none
+   * @return the assignment, or null when the subject is not in the experiment (stopped, no
+   *     subject, outside the namespace, cut by coverage)
+   */
+  public @Nullable Assignment assign(@Nullable String subject) {
+    return assign(subject, null, null);
+  }
+
+  @Nullable Assignment assign(@Nullable String subject, @Nullable VariantSource source, @Nullable CallInfo call) {
+    if (status == ExperimentStatus.STOPPED) {
+      return null;
+    }
+    if (status == ExperimentStatus.KILLED) {
+      return assignment(0, Assignment.Reason.KILLED, Double.NaN);
+    }
+    if (overrideIndex >= 0) {
+      return assignment(overrideIndex, Assignment.Reason.OVERRIDE, Double.NaN);
+    }
+    if (subject == null || subject.isEmpty()) {
+      return null;
+    }
+    Integer forcedTo = forcedIndex.get(subject);
+    if (forcedTo != null) {
+      return assignment(forcedTo, Assignment.Reason.FORCED, Double.NaN);
+    }
+    if (source != null && call != null) {
+      String chosen = source.variant(this, subject, call);
+      int index = chosen == null ? -1 : indexOf(chosen);
+      if (index >= 0) {
+        return assignment(index, Assignment.Reason.SOURCE, Double.NaN);
+      }
+    }
+    Namespace ns = namespace;
+    if (ns != null && !GrowthBook.inNamespace(subject, ns)) {
+      return null;
+    }
+    double n = GrowthBook.hash(seed, subject, hashVersion);
+    if (Double.isNaN(n)) {
+      return null;
+    }
+    int index = GrowthBook.choose(n, ranges);
+    return index < 0 ? null : assignment(index, Assignment.Reason.HASHED, n);
+  }
+
+  private Assignment assignment(int index, Assignment.Reason reason, double bucket) {
+    return new Assignment(key, variants.get(index).key(), index, reason, bucket);
+  }
+
+  /** The position of the variant {@code variantKey}, or -1. */
+  int indexOf(String variantKey) {
+    for (int i = 0; i < variants.size(); i++) {
+      if (variants.get(i).key().equals(variantKey)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The shadow variant's position, or -1. */
+  int shadowIndex() {
+    return shadowIndex;
+  }
+
+  /**
+   * Whether the call {@code callId} is sampled for shadow traffic: a version-2 hash of the call id
+   * (seed {@code "__shadow__" + key}) below the shadow fraction. Deterministic, so a test or a replay
+   * sees the same sample.
+   */
+  boolean sampledForShadow(String callId) {
+    Shadow s = shadow;
+    return s != null && s.fraction() > 0 && GrowthBook.hash(shadowSeed, callId, 2) < s.fraction();
+  }
+
+  /** Whether the selectors match a call for {@code promptName} and {@code callFeature}. */
+  boolean matches(@Nullable String promptName, @Nullable String callFeature) {
+    return (prompt == null || prompt.equals(promptName)) && (feature == null || feature.equals(callFeature));
+  }
+
+  @Override
+  public String toString() {
+    return "Experiment[" + key + ", " + status + ", variants=" + variants.size() + ", weights=" + weights + "]";
+  }
+
+  /**
+   * Builds an {@link Experiment}. Setters reject nulls at once; {@link #build()} checks everything
+   * else and reports every problem, each naming the experiment and the field. Not thread-safe.
+   */
+  public static final class Builder {
+    private final String key;
+    private final List<Variant> variants = new ArrayList<>();
+    private @Nullable List<Double> weights;
+    private double coverage = 1;
+    private @Nullable Namespace namespace;
+    private @Nullable String seed;
+    private int hashVersion = 1;
+    private ExperimentStatus status = ExperimentStatus.RUNNING;
+    private String hashAttribute = "subject";
+    private @Nullable String prompt;
+    private @Nullable String feature;
+    private final Map<String, String> forced = new LinkedHashMap<>();
+    private @Nullable String override;
+    private @Nullable Ramp ramp;
+    private int rampStep;
+    private @Nullable Shadow shadow;
+
+    private Builder(String key) {
+      this.key = Objects.requireNonNull(key, "key");
+    }
+
+    /** Adds a variant; the first one added is control. */
+    public Builder variant(Variant variant) {
+      variants.add(Objects.requireNonNull(variant, "variant"));
+      return this;
+    }
+
+    /** Adds variants in order. */
+    public Builder variants(List<Variant> variants) {
+      variants.forEach(this::variant);
+      return this;
+    }
+
+    /** Sets the weights, one per variant, summing to 1 (default: equal weights). */
+    public Builder weights(List<Double> weights) {
+      this.weights = new ArrayList<>(Objects.requireNonNull(weights, "weights"));
+      return this;
+    }
+
+    /** Sets the weights, one per variant, summing to 1 (default: equal weights). */
+    public Builder weights(double... weights) {
+      List<Double> list = new ArrayList<>(weights.length);
+      for (double w : weights) {
+        list.add(w);
+      }
+      return weights(list);
+    }
+
+    /** Sets the share of subjects enrolled, in {@code [0, 1]} (default 1). */
+    public Builder coverage(double coverage) {
+      this.coverage = coverage;
+      return this;
+    }
+
+    /** Restricts the experiment to a namespace slice (mutual exclusion with other experiments). */
+    public Builder namespace(Namespace namespace) {
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /** Sets the hash seed (default: the key). */
+    public Builder seed(String seed) {
+      this.seed = Objects.requireNonNull(seed, "seed");
+      return this;
+    }
+
+    /** Sets the GrowthBook hash version, 1 (default) or 2. */
+    public Builder hashVersion(int hashVersion) {
+      this.hashVersion = hashVersion;
+      return this;
+    }
+
+    /** Sets the status (default {@link ExperimentStatus#RUNNING}). */
+    public Builder status(ExperimentStatus status) {
+      this.status = Objects.requireNonNull(status, "status");
+      return this;
+    }
+
+    /** Sets what is hashed: {@code subject} (default), {@code tenant}, {@code apiKeyId} or a tag name. */
+    public Builder hashAttribute(String hashAttribute) {
+      this.hashAttribute = Objects.requireNonNull(hashAttribute, "hashAttribute");
+      return this;
+    }
+
+    /** Applies the experiment only to calls rendering the prompt {@code name}. */
+    public Builder prompt(String name) {
+      this.prompt = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Applies the experiment only to calls whose context names {@code feature}. */
+    public Builder feature(String feature) {
+      this.feature = Objects.requireNonNull(feature, "feature");
+      return this;
+    }
+
+    /** Forces {@code subject} to {@code variant} (for QA). */
+    public Builder force(String subject, String variant) {
+      forced.put(Objects.requireNonNull(subject, "subject"), Objects.requireNonNull(variant, "variant"));
+      return this;
+    }
+
+    /** Releases {@code subject} from its forced variant, if it had one. */
+    Builder unforce(String subject) {
+      forced.remove(Objects.requireNonNull(subject, "subject"));
+      return this;
+    }
+
+    /** Sends every call to {@code variant} (an incident switch); null clears it. */
+    public Builder override(@Nullable String variant) {
+      this.override = variant;
+      return this;
+    }
+
+    /** Ramps a canary variant through weight steps, starting at the first; the ramp sets the weights. */
+    public Builder ramp(Ramp ramp) {
+      this.ramp = Objects.requireNonNull(ramp, "ramp");
+      this.rampStep = 0;
+      return this;
+    }
+
+    /** Copies a sampled fraction of calls to a candidate variant. */
+    public Builder shadow(Shadow shadow) {
+      this.shadow = Objects.requireNonNull(shadow, "shadow");
+      return this;
+    }
+
+    /** Drops the ramp, so that weights can be set by hand. */
+    Builder clearRamp() {
+      this.ramp = null;
+      this.rampStep = 0;
+      return this;
+    }
+
+    Builder rampStep(int step) {
+      this.rampStep = step;
+      return this;
+    }
+
+    /**
+     * Builds the experiment.
+     *
+     * @throws ConfigurationException listing every problem, each naming the experiment and field
+     */
+    public Experiment build() {
+      List<String> problems = new ArrayList<>();
+      String where = "experiment '" + key + "'";
+      if (key.isBlank()) {
+        problems.add("experiment key must not be blank");
+      }
+      if (variants.size() < 2) {
+        problems.add(where + ": variants: needs at least 2 variants but has " + variants.size());
+      }
+      Set<String> names = new HashSet<>();
+      for (Variant v : variants) {
+        if (!names.add(v.key())) {
+          problems.add(where + ": variants: duplicate variant key '" + v.key() + "'");
+        }
+      }
+      if (!(coverage >= 0 && coverage <= 1)) {
+        problems.add(where + ": coverage: must be in [0, 1] but was " + coverage);
+      }
+      if (hashVersion != 1 && hashVersion != 2) {
+        problems.add(where + ": hashVersion: must be 1 or 2 but was " + hashVersion);
+      }
+      if (hashAttribute.isBlank()) {
+        problems.add(where + ": hashAttribute: must not be blank");
+      }
+      Namespace ns = namespace;
+      if (ns != null && !(ns.start() >= 0 && ns.start() <= ns.end() && ns.end() <= 1)) {
+        problems.add(where + ": namespace: range must satisfy 0 <= start <= end <= 1 but was ["
+            + ns.start() + ", " + ns.end() + ")");
+      }
+      forced.forEach((subject, variant) -> {
+        if (!names.contains(variant)) {
+          problems.add(where + ": forced: subject is forced to unknown variant '" + variant + "'; variants are " + names);
+        }
+      });
+      if (override != null && !names.contains(override)) {
+        problems.add(where + ": override: unknown variant '" + override + "'; variants are " + names);
+      }
+      Shadow sh = shadow;
+      if (sh != null) {
+        if (!names.contains(sh.variant())) {
+          problems.add(where + ": shadow.variant: unknown variant '" + sh.variant() + "'; variants are " + names);
+        }
+        if (!(sh.fraction() >= 0 && sh.fraction() <= 1)) {
+          problems.add(where + ": shadow.fraction: must be in [0, 1] but was " + sh.fraction());
+        }
+      }
+      List<Double> effective = effectiveWeights(where, problems, names);
+      if (!problems.isEmpty()) {
+        throw new ConfigurationException(problems);
+      }
+      return new Experiment(this, effective);
+    }
+
+    private List<Double> effectiveWeights(String where, List<String> problems, Set<String> names) {
+      Ramp r = ramp;
+      if (r != null) {
+        if (weights != null) {
+          problems.add(where + ": weights: not allowed with a ramp (the ramp sets the weights)");
+        }
+        if (!names.contains(r.variant())) {
+          problems.add(where + ": ramp.variant: unknown variant '" + r.variant() + "'; variants are " + names);
+          return List.of();
+        }
+        if (r.steps().isEmpty()) {
+          problems.add(where + ": ramp.steps: needs at least one step");
+          return List.of();
+        }
+        double previous = 0;
+        for (int i = 0; i < r.steps().size(); i++) {
+          double s = r.steps().get(i);
+          if (!(s > previous && s <= 1)) {
+            problems.add(where + ": ramp.steps[" + i + "]: steps must increase strictly within (0, 1] but was " + s);
+          }
+          previous = s;
+        }
+        if (rampStep < -1 || rampStep >= r.steps().size()) {
+          problems.add(where + ": ramp step " + rampStep + " is outside the ramp's " + r.steps().size() + " steps");
+          return List.of();
+        }
+        return rampWeights(r, rampStep);
+      }
+      if (weights == null) {
+        return GrowthBook.equalWeights(variants.size());
+      }
+      List<Double> w = weights;
+      if (w.size() != variants.size()) {
+        problems.add(where + ": weights: has " + w.size() + " weights for " + variants.size() + " variants");
+        return w;
+      }
+      double sum = 0;
+      for (int i = 0; i < w.size(); i++) {
+        double x = w.get(i);
+        if (!(x >= 0 && x <= 1)) {
+          problems.add(where + ": weights[" + i + "]: must be in [0, 1] but was " + x);
+        }
+        sum += x;
+      }
+      if (!(Math.abs(sum - 1) <= 1e-6)) {
+        problems.add(where + ": weights: must sum to 1 but sum to " + sum);
+      }
+      return w;
+    }
+
+    private List<Double> rampWeights(Ramp r, int step) {
+      double canary = step < 0 ? 0 : r.steps().get(step);
+      double rest = (1 - canary) / (variants.size() - 1);
+      List<Double> out = new ArrayList<>(variants.size());
+      for (Variant v : variants) {
+        out.add(v.key().equals(r.variant()) ? canary : rest);
+      }
+      return out;
+    }
+  }
+}

@@ -37,6 +37,21 @@ public record Fingerprint(
     }
   }
 
+  /**
+   * The {@code parametersHash} of {@code parameters}: SHA-256 (hex) of a canonical text of every
+   * component, the same in every JVM and for every step that records a fingerprint. The last
+   * result is memoised, since calls mostly reuse one parameter set. Thread-safe.
+   */
+  public static String hashParameters(GenerationParameters parameters) {
+    ParametersMemo memo = ParametersMemo.last;
+    if (memo.parameters().equals(parameters)) {
+      return memo.hash();
+    }
+    String hash = ParametersMemo.compute(parameters);
+    ParametersMemo.last = new ParametersMemo(parameters, hash);
+    return hash;
+  }
+
   /** This fingerprint with the experiment and variant set. */
   public Fingerprint withVariant(String experimentKey, String variant) {
     return new Fingerprint(

@@ -92,4 +92,14 @@ class ValueTypesTest {
     assertThat(c.tags()).containsEntry("region", "eu");
     assertThat(CallContext.empty().tenant()).isNull();
   }
+
+  @Test
+  void parametersHashIsCanonicalAndSeparatesDifferentParameters() {
+    GenerationParameters a = GenerationParameters.builder().temperature(0.2).stopSequences(List.of("a,b")).build();
+    GenerationParameters same = GenerationParameters.builder().stopSequences(List.of("a,b")).temperature(0.2).build();
+    GenerationParameters split = GenerationParameters.builder().temperature(0.2).stopSequences(List.of("a", "b")).build();
+    assertThat(Fingerprint.hashParameters(a)).isEqualTo(Fingerprint.hashParameters(same)).hasSize(64);
+    assertThat(Fingerprint.hashParameters(a)).isNotEqualTo(Fingerprint.hashParameters(split));
+    assertThat(Fingerprint.hashParameters(GenerationParameters.DEFAULTS)).isNotEqualTo(Fingerprint.hashParameters(a));
+  }
 }

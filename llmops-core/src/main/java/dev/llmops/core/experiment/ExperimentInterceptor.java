@@ -82,7 +82,7 @@ final class ExperimentInterceptor implements Interceptor {
           fingerprint != null
               ? fingerprint.withVariant(assignment.experimentKey(), assignment.variant())
               : new Fingerprint(
-                  promptName, 0, null, request.model(), ParametersHash.of(request.parameters()),
+                  promptName, 0, null, request.model(), Fingerprint.hashParameters(request.parameters()),
                   assignment.experimentKey(), assignment.variant()));
       chain.publish(new ExposureEvent(assignment));
     }

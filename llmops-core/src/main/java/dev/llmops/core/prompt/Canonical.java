@@ -45,11 +45,6 @@ final class Canonical {
     });
   }
 
-  /** The canonical JSON of generation parameters alone. */
-  static String parameters(GenerationParameters parameters) {
-    return write(g -> parameters(g, parameters));
-  }
-
   /** SHA-256 of the UTF-8 bytes of {@code canonical}, as lower-case hex. */
   static String sha256(String canonical) {
     try {

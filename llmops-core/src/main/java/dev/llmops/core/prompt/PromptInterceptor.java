@@ -57,7 +57,7 @@ final class PromptInterceptor implements Interceptor {
     GenerationParameters parameters = version.parameters().overriddenBy(request.parameters());
     String parametersHash = parameters.equals(version.parameters())
         ? version.parametersHash()
-        : Canonical.sha256(Canonical.parameters(parameters));
+        : Fingerprint.hashParameters(parameters);
     ChatRequest out = new ChatRequest(
         model, messages, parameters, request.toolsJson(), request.responseFormatJson(), request.metadata());
 

@@ -57,7 +57,7 @@ public final class PromptVersion {
     this.metadata = Map.copyOf(b.metadata);
     this.canonicalForm = Canonical.content(messages, model, parameters);
     this.contentHash = Canonical.sha256(canonicalForm);
-    this.parametersHash = Canonical.sha256(Canonical.parameters(parameters));
+    this.parametersHash = dev.llmops.api.Fingerprint.hashParameters(parameters);
     this.compiled = compiled;
     this.variables = variables;
   }

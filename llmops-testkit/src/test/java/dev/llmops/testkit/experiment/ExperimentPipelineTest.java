@@ -95,7 +95,7 @@ class ExperimentPipelineTest {
     assertThat(f.variant()).isEqualTo("cheap");
     assertThat(f.promptName()).isEqualTo("support-reply");
     assertThat(f.model()).isEqualTo("cheap");
-    assertThat(f.parametersHash()).hasSize(16);
+    assertThat(f.parametersHash()).isEqualTo(Fingerprint.hashParameters(cheap.lastRequest().parameters())).hasSize(64);
     assertThat(listener.events(ExposureEvent.class)).containsExactly(new ExposureEvent(a));
   }
 

@@ -11,6 +11,7 @@ import dev.llmops.api.Interceptor;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.LlmException.ErrorDetails;
 import dev.llmops.api.LlmTimeoutException;
+import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +30,16 @@ import org.jspecify.annotations.Nullable;
  * the caller. Every way an attempt can end goes through {@link #endRun}, which claims the attempt
  * once and returns its breaker and bulkhead permits; every way the call can end sets {@code
  * finished} once and cancels the timer.
+ *
+ * <p>The first attempt on an endpoint runs directly, without Failsafe: a call that succeeds at
+ * once costs this object, one {@link Run} and nothing else (the timer is armed only when an attempt
+ * or the call is still running once the model returned its stage). Only when that attempt fails
+ * with something to retry does Failsafe take the endpoint over, and its first execution replays
+ * that failure, so that Failsafe counts it and schedules the wait exactly as if it had run it.
+ * With extra Failsafe policies configured every attempt goes through Failsafe, so that they see
+ * each one.
  */
-final class CallState {
+final class CallState implements Runnable {
   private final ResilienceInterceptor owner;
   private final Resilience config;
   private final Interceptor.Chain chain;
@@ -43,6 +53,7 @@ final class CallState {
   private int attemptsOnEndpoint;
   private int fallbackCursor;
   private @Nullable CompletableFuture<ChatResponse> failsafeFuture;
+  private @Nullable AttemptFailure replay;
   private @Nullable Cancellable timer;
   private @Nullable Instant timerDue;
   private boolean delivered;
@@ -63,19 +74,60 @@ final class CallState {
     if (deadline != null) {
       synchronized (this) {
         deadlineAt = owner.clock.instant().plus(deadline);
-        armTimer();
       }
     }
     runEndpoint(primary);
+    if (deadline != null) {
+      // Armed once the first attempt has returned its stage: an answer that needed no waiting
+      // leaves no task behind. Models never block in execute, so the deadline loses no time.
+      synchronized (this) {
+        armTimer();
+      }
+    }
     return result;
   }
 
-  // ---- endpoints (Failsafe executes the attempts of one endpoint) ----
+  // ---- endpoints (the first attempt runs directly; Failsafe executes the retries) ----
 
   private void runEndpoint(String endpoint) {
     EndpointGuard guard = owner.guard(endpoint);
     synchronized (this) {
       attemptsOnEndpoint = 0;
+    }
+    if (!owner.direct) {
+      runFailsafe(endpoint, guard, null);
+      return;
+    }
+    Run run = new Run(this, endpoint, guard, false);
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      run.number = ++attemptsOnEndpoint;
+      current = run;
+    }
+    launch(run);
+  }
+
+  /** The direct first attempt on an endpoint ended: done, retried through Failsafe, or given up. */
+  private void firstAttemptDone(Run run, @Nullable ChatResponse response, @Nullable AttemptFailure failure) {
+    if (failure == null) {
+      finish(response, null);
+    } else if (failure.retryDelay() != null) {
+      runFailsafe(run.endpoint, run.guard, failure);
+    } else {
+      endpointDone(run.endpoint, null, failure);
+    }
+  }
+
+  /**
+   * Hands the endpoint to Failsafe. With a {@code replay}, Failsafe's first execution is that
+   * failure of the direct first attempt (not a new attempt), so the retry count and wait are
+   * Failsafe's own.
+   */
+  private void runFailsafe(String endpoint, EndpointGuard guard, @Nullable AttemptFailure replay) {
+    synchronized (this) {
+      this.replay = replay;
     }
     CompletableFuture<ChatResponse> f =
         FailsafeScheduler.startInline(() -> owner.failsafe.getStageAsync(ctx -> attempt(endpoint, guard)));
@@ -132,7 +184,19 @@ final class CallState {
 
   /** One attempt on {@code endpoint}, as Failsafe runs it: a stage that always completes. */
   private CompletionStage<ChatResponse> attempt(String endpoint, EndpointGuard guard) {
-    Run run = new Run(endpoint, guard);
+    synchronized (this) {
+      if (finished) {
+        return CompletableFuture.failedFuture(
+            new AttemptFailure(new CancellationException("call already ended"), null, false));
+      }
+      AttemptFailure first = replay;
+      if (first != null) {
+        replay = null;
+        return CompletableFuture.failedFuture(first);
+      }
+    }
+    Run run = new Run(this, endpoint, guard, true);
+    CompletableFuture<ChatResponse> stage = Objects.requireNonNull(run.stage);
     synchronized (this) {
       if (finished) {
         return CompletableFuture.failedFuture(
@@ -142,17 +206,25 @@ final class CallState {
       current = run;
     }
     // Should Failsafe ever cancel the stage it waits on, the attempt still ends properly.
-    var unused = run.stage.whenComplete((r, e) -> {
+    var unused = stage.whenComplete((r, e) -> {
       if (e instanceof CancellationException) {
         endRun(run, null, e, true);
       }
     });
-    if (guard.hasBulkhead()) {
-      run.slotWait = guard.acquireSlot(() -> begin(run, true), () -> shed(run));
-    } else {
+    launch(run);
+    return stage;
+  }
+
+  /** Starts {@code run} once its endpoint's bulkhead (if any) gives it a slot. */
+  private void launch(Run run) {
+    EndpointGuard guard = run.guard;
+    if (!guard.hasBulkhead()) {
       begin(run, false);
+    } else if (guard.tryAcquireSlot()) {
+      begin(run, true);
+    } else {
+      run.slotWait = guard.acquireSlot(() -> begin(run, true), () -> shed(run));
     }
-    return run.stage;
   }
 
   private void shed(Run run) {
@@ -179,7 +251,6 @@ final class CallState {
           Duration t = config.attemptTimeout;
           if (t != null) {
             run.timeoutAt = owner.clock.instant().plus(t);
-            armTimer();
           }
         }
       }
@@ -209,11 +280,22 @@ final class CallState {
     }
     CompletionStage<ChatResponse> stage;
     try {
-      stage = streaming ? chain.proceed(request, chunk -> onChunk(run, chunk)) : chain.proceed(request);
+      stage = streaming ? chain.proceed(request, run) : chain.proceed(request);
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    var unused = stage.whenComplete((response, error) -> endRun(run, response, error, false));
+    if (stage instanceof CompletableFuture<ChatResponse> done && done.isDone() && !done.isCompletedExceptionally()) {
+      endRun(run, done.getNow(null), null, false); // an answer that needed no waiting: no extra stage
+      return;
+    }
+    var unused = stage.whenComplete(run);
+    if (config.attemptTimeout != null) {
+      // Armed once the model returned its stage (models never block in execute), so an attempt
+      // that is already over leaves no task behind; the timeout still counts from its start.
+      synchronized (this) {
+        armTimer();
+      }
+    }
   }
 
   private void onChunk(Run run, ChatChunk chunk) {
@@ -269,10 +351,14 @@ final class CallState {
     if (waiting != null) {
       waiting.cancel();
     }
-    if (failure == null) {
-      run.stage.complete(response);
+    AttemptFailure classified = failure == null ? null : classify(run, failure, deliveredNow);
+    CompletableFuture<ChatResponse> stage = run.stage;
+    if (stage == null) {
+      firstAttemptDone(run, response, classified);
+    } else if (classified == null) {
+      stage.complete(response);
     } else {
-      run.stage.completeExceptionally(classify(run, failure, deliveredNow));
+      stage.completeExceptionally(classified);
     }
   }
 
@@ -352,11 +438,13 @@ final class CallState {
       return;
     }
     Duration delay = Duration.between(owner.clock.instant(), due);
-    timer = owner.scheduler.schedule(this::onTimer, delay.isNegative() ? Duration.ZERO : delay);
+    timer = owner.scheduler.schedule(this, delay.isNegative() ? Duration.ZERO : delay);
     timerDue = due;
   }
 
-  private void onTimer() {
+  /** The timer fired: the deadline passed, or the attempt in flight timed out (or neither yet). */
+  @Override
+  public void run() {
     Instant now = owner.clock.instant();
     Run timedOut = null;
     boolean expired = false;
@@ -423,11 +511,16 @@ final class CallState {
   // ---- ending the call ----
 
   private void finish(@Nullable ChatResponse response, @Nullable Throwable error) {
-    Ending ending = claimEnd();
-    if (ending == null) {
-      return;
+    Cancellable t;
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      t = timer;
+      timer = null;
+      timerDue = null;
     }
-    Cancellable t = ending.timer;
     if (t != null) {
       t.cancel();
     }
@@ -489,11 +582,17 @@ final class CallState {
     return t;
   }
 
-  /** One attempt on one endpoint. Fields other than the finals are guarded by the CallState. */
-  private static final class Run {
+  /**
+   * One attempt on one endpoint; also the completion of the model's stage and, when streaming,
+   * the handler of its chunks, so an attempt costs no lambdas. Fields other than the finals are
+   * guarded by the CallState.
+   */
+  private static final class Run implements BiConsumer<@Nullable ChatResponse, @Nullable Throwable>, StreamHandler {
+    final CallState state;
     final String endpoint;
     final EndpointGuard guard;
-    final CompletableFuture<ChatResponse> stage = new CompletableFuture<>();
+    /** What Failsafe waits on; null for the direct first attempt on an endpoint. */
+    final @Nullable CompletableFuture<ChatResponse> stage;
     int number;
     boolean done;
     boolean started;
@@ -502,9 +601,22 @@ final class CallState {
     @Nullable Instant timeoutAt;
     volatile @Nullable Cancellable slotWait;
 
-    Run(String endpoint, EndpointGuard guard) {
+    Run(CallState state, String endpoint, EndpointGuard guard, boolean failsafe) {
+      this.state = state;
       this.endpoint = endpoint;
       this.guard = guard;
+      this.stage = failsafe ? new CompletableFuture<>() : null;
+    }
+
+    /** The model's stage completed. */
+    @Override
+    public void accept(@Nullable ChatResponse response, @Nullable Throwable error) {
+      state.endRun(this, response, error, false);
+    }
+
+    @Override
+    public void onChunk(ChatChunk chunk) {
+      state.onChunk(this, chunk);
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.llmops.api.LlmException.ErrorDetails;
 import dev.llmops.api.LlmTimeoutException;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,23 +40,28 @@ import org.jspecify.annotations.Nullable;
  * With extra Failsafe policies configured every attempt goes through Failsafe, so that they see
  * each one.
  */
-final class CallState implements Runnable {
+final class CallState extends CompletableFuture<ChatResponse> implements Runnable {
+  /** No deadline or timeout: later than any instant this class computes. */
+  private static final long NONE = Long.MAX_VALUE;
+
+  private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
   private final ResilienceInterceptor owner;
   private final Resilience config;
   private final Interceptor.Chain chain;
   private final String primary;
   private final boolean streaming;
-  private final CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+  // Instants are nanoseconds since the epoch on the client's clock; NONE for none.
+  private final long deadlineAt;
 
   // Guarded by this.
-  private @Nullable Instant deadlineAt;
   private @Nullable Run current;
   private int attemptsOnEndpoint;
   private int fallbackCursor;
   private @Nullable CompletableFuture<ChatResponse> failsafeFuture;
   private @Nullable AttemptFailure replay;
   private @Nullable Cancellable timer;
-  private @Nullable Instant timerDue;
+  private long timerDue = NONE;
   private boolean delivered;
   private int chunksDelivered;
   private @Nullable StringBuilder partial;
@@ -67,34 +73,31 @@ final class CallState implements Runnable {
     this.chain = chain;
     this.primary = primary;
     this.streaming = chain.call().mode() == CallMode.STREAM;
+    Duration deadline = config.deadline;
+    this.deadlineAt = deadline == null ? NONE : plus(now(owner.clock), deadline);
   }
 
+  /** Starts the call; the returned stage is this object. */
   CompletionStage<ChatResponse> start() {
-    Duration deadline = config.deadline;
-    if (deadline != null) {
-      synchronized (this) {
-        deadlineAt = owner.clock.instant().plus(deadline);
-      }
-    }
     runEndpoint(primary);
-    if (deadline != null) {
+    if (deadlineAt != NONE && !finished) {
       // Armed once the first attempt has returned its stage: an answer that needed no waiting
       // leaves no task behind. Models never block in execute, so the deadline loses no time.
       synchronized (this) {
         armTimer();
       }
     }
-    return result;
+    return this;
   }
 
   // ---- endpoints (the first attempt runs directly; Failsafe executes the retries) ----
 
   private void runEndpoint(String endpoint) {
     EndpointGuard guard = owner.guard(endpoint);
-    synchronized (this) {
-      attemptsOnEndpoint = 0;
-    }
     if (!owner.direct) {
+      synchronized (this) {
+        attemptsOnEndpoint = 0;
+      }
       runFailsafe(endpoint, guard, null);
       return;
     }
@@ -103,7 +106,8 @@ final class CallState implements Runnable {
       if (finished) {
         return;
       }
-      run.number = ++attemptsOnEndpoint;
+      attemptsOnEndpoint = 1;
+      run.number = 1;
       current = run;
     }
     launch(run);
@@ -250,7 +254,7 @@ final class CallState implements Runnable {
           run.started = true;
           Duration t = config.attemptTimeout;
           if (t != null) {
-            run.timeoutAt = owner.clock.instant().plus(t);
+            run.timeoutAt = plus(now(), t);
           }
         }
       }
@@ -387,11 +391,7 @@ final class CallState implements Runnable {
     } else {
       wait = config.backoff(run.number);
     }
-    Instant deadline;
-    synchronized (this) {
-      deadline = deadlineAt;
-    }
-    if (deadline != null && !owner.clock.instant().plus(wait).isBefore(deadline)) {
+    if (deadlineAt != NONE && plus(now(), wait) >= deadlineAt) {
       return new AttemptFailure(failure, null, fallback); // the wait would pass the deadline: fail fast
     }
     chain.publish(new RetryScheduled(run.endpoint, run.number, wait, Resilience.reason(failure), honoured));
@@ -420,12 +420,12 @@ final class CallState implements Runnable {
 
   /** Schedules the timer for the nearer of the deadline and the current attempt's timeout. Holds this. */
   private void armTimer() {
-    Instant due = deadlineAt;
+    long due = deadlineAt;
     Run r = current;
-    if (r != null && !r.done && r.timeoutAt != null && !delivered && (due == null || r.timeoutAt.isBefore(due))) {
+    if (r != null && !r.done && !delivered && r.timeoutAt < due) {
       due = r.timeoutAt;
     }
-    if (Objects.equals(due, timerDue)) {
+    if (due == timerDue) {
       return;
     }
     Cancellable old = timer;
@@ -433,24 +433,23 @@ final class CallState implements Runnable {
       old.cancel();
     }
     timer = null;
-    timerDue = null;
-    if (due == null || finished) {
+    timerDue = NONE;
+    if (due == NONE || finished) {
       return;
     }
-    Duration delay = Duration.between(owner.clock.instant(), due);
-    timer = owner.scheduler.schedule(this, delay.isNegative() ? Duration.ZERO : delay);
+    timer = owner.scheduler.schedule(this, Duration.ofNanos(Math.max(0L, due - now())));
     timerDue = due;
   }
 
   /** The timer fired: the deadline passed, or the attempt in flight timed out (or neither yet). */
   @Override
   public void run() {
-    Instant now = owner.clock.instant();
+    long now = now();
     Run timedOut = null;
     boolean expired = false;
     synchronized (this) {
       timer = null;
-      timerDue = null;
+      timerDue = NONE;
       if (finished) {
         return;
       }
@@ -458,7 +457,7 @@ final class CallState implements Runnable {
         expired = true;
       } else {
         Run r = current;
-        if (r != null && !r.done && r.timeoutAt != null && !delivered && !now.isBefore(r.timeoutAt)) {
+        if (r != null && !r.done && !delivered && now >= r.timeoutAt) {
           timedOut = r;
         } else {
           armTimer();
@@ -483,12 +482,36 @@ final class CallState implements Runnable {
   }
 
   private boolean deadlinePassed() {
-    return deadlinePassed(owner.clock.instant());
+    return deadlinePassed(now());
   }
 
-  private boolean deadlinePassed(Instant now) {
-    Instant d = deadlineAt;
-    return d != null && !now.isBefore(d);
+  private boolean deadlinePassed(long now) {
+    long d = deadlineAt;
+    return d != NONE && now >= d;
+  }
+
+  private long now() {
+    return now(owner.clock);
+  }
+
+  /** The clock's time in nanoseconds since the epoch. */
+  private static long now(Clock clock) {
+    Instant t = clock.instant();
+    long seconds = t.getEpochSecond();
+    if (seconds >= MAX_SECONDS) {
+      return NONE - 1;
+    }
+    if (seconds <= -MAX_SECONDS) {
+      return -NONE;
+    }
+    return seconds * 1_000_000_000L + t.getNano();
+  }
+
+  /** {@code at} plus {@code d}, short of {@link #NONE} when it would go past it. */
+  private static long plus(long at, Duration d) {
+    long n = d.toSeconds() >= MAX_SECONDS ? NONE : d.toNanos();
+    long sum = at + n;
+    return sum < at || sum >= NONE ? NONE - 1 : sum; // durations here are never negative
   }
 
   private void expire() {
@@ -505,7 +528,7 @@ final class CallState implements Runnable {
     Throwable failure = ending.delivered ? interrupted(timeout) : timeout;
     release(ending, timeout, true);
     owner.calls.remove(chain.call(), this);
-    result.completeExceptionally(failure);
+    completeExceptionally(failure);
   }
 
   // ---- ending the call ----
@@ -519,16 +542,16 @@ final class CallState implements Runnable {
       finished = true;
       t = timer;
       timer = null;
-      timerDue = null;
+      timerDue = NONE;
     }
     if (t != null) {
       t.cancel();
     }
     owner.calls.remove(chain.call(), this);
     if (error == null && response != null) {
-      result.complete(response);
+      complete(response);
     } else {
-      result.completeExceptionally(error != null ? error : new IllegalStateException("no response"));
+      completeExceptionally(error != null ? error : new IllegalStateException("no response"));
     }
   }
 
@@ -539,7 +562,7 @@ final class CallState implements Runnable {
       return;
     }
     release(ending, new CancellationException("call ended: " + error.getClass().getSimpleName()), false);
-    result.completeExceptionally(error);
+    completeExceptionally(error);
   }
 
   /** Marks the call finished, once; null if it already was. */
@@ -550,7 +573,7 @@ final class CallState implements Runnable {
     finished = true;
     Ending ending = new Ending(current, failsafeFuture, timer, delivered);
     timer = null;
-    timerDue = null;
+    timerDue = NONE;
     return ending;
   }
 
@@ -598,7 +621,7 @@ final class CallState implements Runnable {
     boolean started;
     boolean holdsSlot;
     boolean holdsCircuit;
-    @Nullable Instant timeoutAt;
+    long timeoutAt = NONE;
     volatile @Nullable Cancellable slotWait;
 
     Run(CallState state, String endpoint, EndpointGuard guard, boolean failsafe) {

@@ -32,9 +32,10 @@ import org.jspecify.annotations.Nullable;
  * once and returns its breaker and bulkhead permits; every way the call can end sets {@code
  * finished} once and cancels the timer.
  *
- * <p>The first attempt on an endpoint runs directly, without Failsafe: a call that succeeds at
- * once costs this object, one {@link Run} and nothing else (the timer is armed only when an attempt
- * or the call is still running once the model returned its stage). Only when that attempt fails
+ * <p>This object is also the stage the step returns. The first attempt on an endpoint runs
+ * directly, without Failsafe: a call that succeeds at once costs this object, one {@link Run} and
+ * the entry in the step's map of calls, nothing else (the timer is armed only when an attempt or
+ * the call is still running once the model returned its stage). Only when that attempt fails
  * with something to retry does Failsafe take the endpoint over, and its first execution replays
  * that failure, so that Failsafe counts it and schedules the wait exactly as if it had run it.
  * With extra Failsafe policies configured every attempt goes through Failsafe, so that they see
@@ -109,6 +110,7 @@ final class CallState extends CompletableFuture<ChatResponse> implements Runnabl
       attemptsOnEndpoint = 1;
       run.number = 1;
       current = run;
+      failsafeFuture = null; // a previous endpoint's, already over
     }
     launch(run);
   }

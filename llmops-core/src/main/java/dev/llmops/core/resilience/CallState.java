@@ -11,7 +11,9 @@ import dev.llmops.api.Interceptor;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.LlmException.ErrorDetails;
 import dev.llmops.api.LlmTimeoutException;
+import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,23 +31,38 @@ import org.jspecify.annotations.Nullable;
  * the caller. Every way an attempt can end goes through {@link #endRun}, which claims the attempt
  * once and returns its breaker and bulkhead permits; every way the call can end sets {@code
  * finished} once and cancels the timer.
+ *
+ * <p>This object is also the stage the step returns. The first attempt on an endpoint runs
+ * directly, without Failsafe: a call that succeeds at once costs this object, one {@link Run} and
+ * the entry in the step's map of calls, nothing else (the timer is armed only when an attempt or
+ * the call is still running once the model returned its stage). Only when that attempt fails
+ * with something to retry does Failsafe take the endpoint over, and its first execution replays
+ * that failure, so that Failsafe counts it and schedules the wait exactly as if it had run it.
+ * With extra Failsafe policies configured every attempt goes through Failsafe, so that they see
+ * each one.
  */
-final class CallState {
+final class CallState extends CompletableFuture<ChatResponse> implements Runnable {
+  /** No deadline or timeout: later than any instant this class computes. */
+  private static final long NONE = Long.MAX_VALUE;
+
+  private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
   private final ResilienceInterceptor owner;
   private final Resilience config;
   private final Interceptor.Chain chain;
   private final String primary;
   private final boolean streaming;
-  private final CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+  // Instants are nanoseconds since the epoch on the client's clock; NONE for none.
+  private final long deadlineAt;
 
   // Guarded by this.
-  private @Nullable Instant deadlineAt;
   private @Nullable Run current;
   private int attemptsOnEndpoint;
   private int fallbackCursor;
   private @Nullable CompletableFuture<ChatResponse> failsafeFuture;
+  private @Nullable AttemptFailure replay;
   private @Nullable Cancellable timer;
-  private @Nullable Instant timerDue;
+  private long timerDue = NONE;
   private boolean delivered;
   private int chunksDelivered;
   private @Nullable StringBuilder partial;
@@ -56,26 +74,66 @@ final class CallState {
     this.chain = chain;
     this.primary = primary;
     this.streaming = chain.call().mode() == CallMode.STREAM;
+    Duration deadline = config.deadline;
+    this.deadlineAt = deadline == null ? NONE : plus(now(owner.clock), deadline);
   }
 
+  /** Starts the call; the returned stage is this object. */
   CompletionStage<ChatResponse> start() {
-    Duration deadline = config.deadline;
-    if (deadline != null) {
+    runEndpoint(primary);
+    if (deadlineAt != NONE && !finished) {
+      // Armed once the first attempt has returned its stage: an answer that needed no waiting
+      // leaves no task behind. Models never block in execute, so the deadline loses no time.
       synchronized (this) {
-        deadlineAt = owner.clock.instant().plus(deadline);
         armTimer();
       }
     }
-    runEndpoint(primary);
-    return result;
+    return this;
   }
 
-  // ---- endpoints (Failsafe executes the attempts of one endpoint) ----
+  // ---- endpoints (the first attempt runs directly; Failsafe executes the retries) ----
 
   private void runEndpoint(String endpoint) {
     EndpointGuard guard = owner.guard(endpoint);
+    if (!owner.direct) {
+      synchronized (this) {
+        attemptsOnEndpoint = 0;
+      }
+      runFailsafe(endpoint, guard, null);
+      return;
+    }
+    Run run = new Run(this, endpoint, guard, false);
     synchronized (this) {
-      attemptsOnEndpoint = 0;
+      if (finished) {
+        return;
+      }
+      attemptsOnEndpoint = 1;
+      run.number = 1;
+      current = run;
+      failsafeFuture = null; // a previous endpoint's, already over
+    }
+    launch(run);
+  }
+
+  /** The direct first attempt on an endpoint ended: done, retried through Failsafe, or given up. */
+  private void firstAttemptDone(Run run, @Nullable ChatResponse response, @Nullable AttemptFailure failure) {
+    if (failure == null) {
+      finish(response, null);
+    } else if (failure.retryDelay() != null) {
+      runFailsafe(run.endpoint, run.guard, failure);
+    } else {
+      endpointDone(run.endpoint, null, failure);
+    }
+  }
+
+  /**
+   * Hands the endpoint to Failsafe. With a {@code replay}, Failsafe's first execution is that
+   * failure of the direct first attempt (not a new attempt), so the retry count and wait are
+   * Failsafe's own.
+   */
+  private void runFailsafe(String endpoint, EndpointGuard guard, @Nullable AttemptFailure replay) {
+    synchronized (this) {
+      this.replay = replay;
     }
     CompletableFuture<ChatResponse> f =
         FailsafeScheduler.startInline(() -> owner.failsafe.getStageAsync(ctx -> attempt(endpoint, guard)));
@@ -132,7 +190,19 @@ final class CallState {
 
   /** One attempt on {@code endpoint}, as Failsafe runs it: a stage that always completes. */
   private CompletionStage<ChatResponse> attempt(String endpoint, EndpointGuard guard) {
-    Run run = new Run(endpoint, guard);
+    synchronized (this) {
+      if (finished) {
+        return CompletableFuture.failedFuture(
+            new AttemptFailure(new CancellationException("call already ended"), null, false));
+      }
+      AttemptFailure first = replay;
+      if (first != null) {
+        replay = null;
+        return CompletableFuture.failedFuture(first);
+      }
+    }
+    Run run = new Run(this, endpoint, guard, true);
+    CompletableFuture<ChatResponse> stage = Objects.requireNonNull(run.stage);
     synchronized (this) {
       if (finished) {
         return CompletableFuture.failedFuture(
@@ -142,17 +212,25 @@ final class CallState {
       current = run;
     }
     // Should Failsafe ever cancel the stage it waits on, the attempt still ends properly.
-    var unused = run.stage.whenComplete((r, e) -> {
+    var unused = stage.whenComplete((r, e) -> {
       if (e instanceof CancellationException) {
         endRun(run, null, e, true);
       }
     });
-    if (guard.hasBulkhead()) {
-      run.slotWait = guard.acquireSlot(() -> begin(run, true), () -> shed(run));
-    } else {
+    launch(run);
+    return stage;
+  }
+
+  /** Starts {@code run} once its endpoint's bulkhead (if any) gives it a slot. */
+  private void launch(Run run) {
+    EndpointGuard guard = run.guard;
+    if (!guard.hasBulkhead()) {
       begin(run, false);
+    } else if (guard.tryAcquireSlot()) {
+      begin(run, true);
+    } else {
+      run.slotWait = guard.acquireSlot(() -> begin(run, true), () -> shed(run));
     }
-    return run.stage;
   }
 
   private void shed(Run run) {
@@ -178,8 +256,7 @@ final class CallState {
           run.started = true;
           Duration t = config.attemptTimeout;
           if (t != null) {
-            run.timeoutAt = owner.clock.instant().plus(t);
-            armTimer();
+            run.timeoutAt = plus(now(), t);
           }
         }
       }
@@ -209,11 +286,22 @@ final class CallState {
     }
     CompletionStage<ChatResponse> stage;
     try {
-      stage = streaming ? chain.proceed(request, chunk -> onChunk(run, chunk)) : chain.proceed(request);
+      stage = streaming ? chain.proceed(request, run) : chain.proceed(request);
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    var unused = stage.whenComplete((response, error) -> endRun(run, response, error, false));
+    if (stage instanceof CompletableFuture<ChatResponse> done && done.isDone() && !done.isCompletedExceptionally()) {
+      endRun(run, done.getNow(null), null, false); // an answer that needed no waiting: no extra stage
+      return;
+    }
+    var unused = stage.whenComplete(run);
+    if (config.attemptTimeout != null) {
+      // Armed once the model returned its stage (models never block in execute), so an attempt
+      // that is already over leaves no task behind; the timeout still counts from its start.
+      synchronized (this) {
+        armTimer();
+      }
+    }
   }
 
   private void onChunk(Run run, ChatChunk chunk) {
@@ -269,10 +357,14 @@ final class CallState {
     if (waiting != null) {
       waiting.cancel();
     }
-    if (failure == null) {
-      run.stage.complete(response);
+    AttemptFailure classified = failure == null ? null : classify(run, failure, deliveredNow);
+    CompletableFuture<ChatResponse> stage = run.stage;
+    if (stage == null) {
+      firstAttemptDone(run, response, classified);
+    } else if (classified == null) {
+      stage.complete(response);
     } else {
-      run.stage.completeExceptionally(classify(run, failure, deliveredNow));
+      stage.completeExceptionally(classified);
     }
   }
 
@@ -301,11 +393,7 @@ final class CallState {
     } else {
       wait = config.backoff(run.number);
     }
-    Instant deadline;
-    synchronized (this) {
-      deadline = deadlineAt;
-    }
-    if (deadline != null && !owner.clock.instant().plus(wait).isBefore(deadline)) {
+    if (deadlineAt != NONE && plus(now(), wait) >= deadlineAt) {
       return new AttemptFailure(failure, null, fallback); // the wait would pass the deadline: fail fast
     }
     chain.publish(new RetryScheduled(run.endpoint, run.number, wait, Resilience.reason(failure), honoured));
@@ -334,12 +422,12 @@ final class CallState {
 
   /** Schedules the timer for the nearer of the deadline and the current attempt's timeout. Holds this. */
   private void armTimer() {
-    Instant due = deadlineAt;
+    long due = deadlineAt;
     Run r = current;
-    if (r != null && !r.done && r.timeoutAt != null && !delivered && (due == null || r.timeoutAt.isBefore(due))) {
+    if (r != null && !r.done && !delivered && r.timeoutAt < due) {
       due = r.timeoutAt;
     }
-    if (Objects.equals(due, timerDue)) {
+    if (due == timerDue) {
       return;
     }
     Cancellable old = timer;
@@ -347,22 +435,23 @@ final class CallState {
       old.cancel();
     }
     timer = null;
-    timerDue = null;
-    if (due == null || finished) {
+    timerDue = NONE;
+    if (due == NONE || finished) {
       return;
     }
-    Duration delay = Duration.between(owner.clock.instant(), due);
-    timer = owner.scheduler.schedule(this::onTimer, delay.isNegative() ? Duration.ZERO : delay);
+    timer = owner.scheduler.schedule(this, Duration.ofNanos(Math.max(0L, due - now())));
     timerDue = due;
   }
 
-  private void onTimer() {
-    Instant now = owner.clock.instant();
+  /** The timer fired: the deadline passed, or the attempt in flight timed out (or neither yet). */
+  @Override
+  public void run() {
+    long now = now();
     Run timedOut = null;
     boolean expired = false;
     synchronized (this) {
       timer = null;
-      timerDue = null;
+      timerDue = NONE;
       if (finished) {
         return;
       }
@@ -370,7 +459,7 @@ final class CallState {
         expired = true;
       } else {
         Run r = current;
-        if (r != null && !r.done && r.timeoutAt != null && !delivered && !now.isBefore(r.timeoutAt)) {
+        if (r != null && !r.done && !delivered && now >= r.timeoutAt) {
           timedOut = r;
         } else {
           armTimer();
@@ -395,12 +484,36 @@ final class CallState {
   }
 
   private boolean deadlinePassed() {
-    return deadlinePassed(owner.clock.instant());
+    return deadlinePassed(now());
   }
 
-  private boolean deadlinePassed(Instant now) {
-    Instant d = deadlineAt;
-    return d != null && !now.isBefore(d);
+  private boolean deadlinePassed(long now) {
+    long d = deadlineAt;
+    return d != NONE && now >= d;
+  }
+
+  private long now() {
+    return now(owner.clock);
+  }
+
+  /** The clock's time in nanoseconds since the epoch. */
+  private static long now(Clock clock) {
+    Instant t = clock.instant();
+    long seconds = t.getEpochSecond();
+    if (seconds >= MAX_SECONDS) {
+      return NONE - 1;
+    }
+    if (seconds <= -MAX_SECONDS) {
+      return -NONE;
+    }
+    return seconds * 1_000_000_000L + t.getNano();
+  }
+
+  /** {@code at} plus {@code d}, short of {@link #NONE} when it would go past it. */
+  private static long plus(long at, Duration d) {
+    long n = d.toSeconds() >= MAX_SECONDS ? NONE : d.toNanos();
+    long sum = at + n;
+    return sum < at || sum >= NONE ? NONE - 1 : sum; // durations here are never negative
   }
 
   private void expire() {
@@ -417,25 +530,30 @@ final class CallState {
     Throwable failure = ending.delivered ? interrupted(timeout) : timeout;
     release(ending, timeout, true);
     owner.calls.remove(chain.call(), this);
-    result.completeExceptionally(failure);
+    completeExceptionally(failure);
   }
 
   // ---- ending the call ----
 
   private void finish(@Nullable ChatResponse response, @Nullable Throwable error) {
-    Ending ending = claimEnd();
-    if (ending == null) {
-      return;
+    Cancellable t;
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      t = timer;
+      timer = null;
+      timerDue = NONE;
     }
-    Cancellable t = ending.timer;
     if (t != null) {
       t.cancel();
     }
     owner.calls.remove(chain.call(), this);
     if (error == null && response != null) {
-      result.complete(response);
+      complete(response);
     } else {
-      result.completeExceptionally(error != null ? error : new IllegalStateException("no response"));
+      completeExceptionally(error != null ? error : new IllegalStateException("no response"));
     }
   }
 
@@ -446,7 +564,7 @@ final class CallState {
       return;
     }
     release(ending, new CancellationException("call ended: " + error.getClass().getSimpleName()), false);
-    result.completeExceptionally(error);
+    completeExceptionally(error);
   }
 
   /** Marks the call finished, once; null if it already was. */
@@ -457,7 +575,7 @@ final class CallState {
     finished = true;
     Ending ending = new Ending(current, failsafeFuture, timer, delivered);
     timer = null;
-    timerDue = null;
+    timerDue = NONE;
     return ending;
   }
 
@@ -489,22 +607,41 @@ final class CallState {
     return t;
   }
 
-  /** One attempt on one endpoint. Fields other than the finals are guarded by the CallState. */
-  private static final class Run {
+  /**
+   * One attempt on one endpoint; also the completion of the model's stage and, when streaming,
+   * the handler of its chunks, so an attempt costs no lambdas. Fields other than the finals are
+   * guarded by the CallState.
+   */
+  private static final class Run implements BiConsumer<@Nullable ChatResponse, @Nullable Throwable>, StreamHandler {
+    final CallState state;
     final String endpoint;
     final EndpointGuard guard;
-    final CompletableFuture<ChatResponse> stage = new CompletableFuture<>();
+    /** What Failsafe waits on; null for the direct first attempt on an endpoint. */
+    final @Nullable CompletableFuture<ChatResponse> stage;
     int number;
     boolean done;
     boolean started;
     boolean holdsSlot;
     boolean holdsCircuit;
-    @Nullable Instant timeoutAt;
+    long timeoutAt = NONE;
     volatile @Nullable Cancellable slotWait;
 
-    Run(String endpoint, EndpointGuard guard) {
+    Run(CallState state, String endpoint, EndpointGuard guard, boolean failsafe) {
+      this.state = state;
       this.endpoint = endpoint;
       this.guard = guard;
+      this.stage = failsafe ? new CompletableFuture<>() : null;
+    }
+
+    /** The model's stage completed. */
+    @Override
+    public void accept(@Nullable ChatResponse response, @Nullable Throwable error) {
+      state.endRun(this, response, error, false);
+    }
+
+    @Override
+    public void onChunk(ChatChunk chunk) {
+      state.onChunk(this, chunk);
     }
   }
 }

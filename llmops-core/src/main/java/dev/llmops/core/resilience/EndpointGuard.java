@@ -131,6 +131,16 @@ final class EndpointGuard {
     return () -> giveUp(waiting);
   }
 
+  /**
+   * Takes a free bulkhead slot if there is one, without queueing and without allocating; on
+   * false, {@link #acquireSlot} queues. A slot freed in between is not lost: {@code acquireSlot}
+   * tries again before it queues.
+   */
+  boolean tryAcquireSlot() {
+    Bulkhead<ChatResponse> h = bulkhead;
+    return h == null || h.tryAcquirePermit();
+  }
+
   /** Returns a slot: straight to the longest waiter, or to the bulkhead. */
   void releaseSlot() {
     Bulkhead<ChatResponse> h = bulkhead;

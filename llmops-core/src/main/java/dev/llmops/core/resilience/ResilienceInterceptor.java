@@ -29,6 +29,8 @@ public final class ResilienceInterceptor implements Interceptor, CallListener {
   final TaskScheduler scheduler;
   private final String defaultEndpoint;
   final FailsafeExecutor<ChatResponse> failsafe;
+  /** Whether the first attempt on an endpoint may run without Failsafe (no extra Failsafe policies). */
+  final boolean direct;
   private final ConcurrentHashMap<String, EndpointGuard> guards = new ConcurrentHashMap<>();
   final ConcurrentHashMap<CallInfo, CallState> calls = new ConcurrentHashMap<>();
 
@@ -49,6 +51,7 @@ public final class ResilienceInterceptor implements Interceptor, CallListener {
     policies.add(retry);
     policies.addAll(config.failsafePolicies);
     this.failsafe = Failsafe.with(policies).with(new FailsafeScheduler(scheduler));
+    this.direct = config.failsafePolicies.isEmpty();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.llmops.testkit.resilience;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.resilience.CircuitBreakerPolicy;
 import dev.llmops.core.resilience.CircuitState;
@@ -12,7 +14,11 @@ import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.RecordingListener;
 import dev.llmops.testkit.TestClock;
+import dev.llmops.api.Completion;
+import dev.llmops.api.spi.ChatModel;
 import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 
 /** A test clock, a manual scheduler, two fake endpoints and a client with a resilience step. */
@@ -44,6 +50,22 @@ final class Harness implements AutoCloseable {
             .step(PipelineStep.RESILIENCE, step)
             .listener(step)
             .build();
+  }
+
+  /** The step's defaults with a seeded jitter and a 1 s to 8 s backoff. */
+  static Resilience.Builder base() {
+    return Resilience.builder().random(new SplittableRandom(1)).backoff(Duration.ofSeconds(1), Duration.ofSeconds(8));
+  }
+
+  /** The failure a completed call ended with, unwrapped. */
+  static Throwable failureOf(CompletableFuture<Completion> f) {
+    assertThat(f).isDone();
+    try {
+      ChatModel.join(f);
+    } catch (RuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("the call succeeded");
   }
 
   @Override

@@ -2,7 +2,9 @@ package dev.llmops.testkit.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failsafe.CircuitBreaker;
 import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Completion;
 import dev.llmops.api.StreamInterruptedException;
 import dev.llmops.core.resilience.CircuitBreakerPolicy;
@@ -36,8 +38,18 @@ import net.jqwik.api.constraints.Size;
  */
 class ResilienceChaosProperties {
 
-  /** One random configuration of the step. */
-  record Config(int maxAttempts, Duration deadline, Duration attemptTimeout, boolean fallback, int bulkhead, boolean breaker) {}
+  /**
+   * One random configuration of the step; {@code failsafePolicy} adds a Failsafe policy that never
+   * rejects, which sends every attempt through Failsafe instead of running first attempts directly.
+   */
+  record Config(
+      int maxAttempts,
+      Duration deadline,
+      Duration attemptTimeout,
+      boolean fallback,
+      int bulkhead,
+      boolean breaker,
+      boolean failsafePolicy) {}
 
   @Provide
   Arbitrary<Config> configs() {
@@ -47,8 +59,9 @@ class ResilienceChaosProperties {
             Arbitraries.integers().between(1, 8),
             Arbitraries.of(true, false),
             Arbitraries.integers().between(0, 2),
+            Arbitraries.of(true, false),
             Arbitraries.of(true, false))
-        .as((a, d, t, f, b, cb) -> new Config(a, Duration.ofSeconds(d), Duration.ofSeconds(t), f, b, cb));
+        .as((a, d, t, f, b, cb, fp) -> new Config(a, Duration.ofSeconds(d), Duration.ofSeconds(t), f, b, cb, fp));
   }
 
   @Provide
@@ -91,6 +104,9 @@ class ResilienceChaosProperties {
     }
     if (config.breaker()) {
       b.circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(3, Duration.ofMinutes(10)));
+    }
+    if (config.failsafePolicy()) {
+      b.failsafePolicy(CircuitBreaker.<ChatResponse>builder().withFailureThreshold(1000).build());
     }
     Harness h = new Harness(b.build(), Duration.ofMillis(400));
     h.smart.enqueue(smartScript.toArray(FakeReply[]::new));

@@ -1,5 +1,7 @@
 package dev.llmops.testkit.resilience;
 
+import static dev.llmops.testkit.resilience.Harness.base;
+import static dev.llmops.testkit.resilience.Harness.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +20,6 @@ import dev.llmops.api.ProviderUnavailableException;
 import dev.llmops.api.QuotaExhaustedException;
 import dev.llmops.api.RateLimitedException;
 import dev.llmops.api.StreamInterruptedException;
-import dev.llmops.api.spi.ChatModel;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.resilience.CircuitBreakerPolicy;
 import dev.llmops.core.resilience.CircuitState;
@@ -46,20 +47,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ResilienceTest {
   private static final ChatRequest HELLO = ChatRequest.of("hello");
-
-  private static Resilience.Builder base() {
-    return Resilience.builder().random(new SplittableRandom(1)).backoff(Duration.ofSeconds(1), Duration.ofSeconds(8));
-  }
-
-  private static Throwable failureOf(CompletableFuture<Completion> f) {
-    assertThat(f).isDone();
-    try {
-      ChatModel.join(f);
-    } catch (RuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded");
-  }
 
   // ---- Retry-After, backoff, classification ----
 

@@ -7,4 +7,5 @@ module dev.llmops.core {
   requires static transitive org.jspecify;
 
   exports dev.llmops.core;
+  exports dev.llmops.core.redaction;
 }

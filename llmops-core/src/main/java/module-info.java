@@ -3,9 +3,11 @@
  */
 module dev.llmops.core {
   requires transitive dev.llmops.api;
-  requires org.slf4j;
+  requires transitive org.slf4j;
   requires static transitive org.jspecify;
 
   exports dev.llmops.core;
   exports dev.llmops.core.redaction;
+  exports dev.llmops.core.audit;
+  exports dev.llmops.core.transcript;
 }

@@ -1,5 +1,6 @@
 package dev.llmops.core;
 
+import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatRequest;
@@ -21,8 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client every LLM call goes through. Each call runs the pipeline of {@link PipelineStep}s in
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * the scheduler thread the client started, if it started one.
  */
 public final class LlmClient implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LlmClient.class);
+  private static final RedactingLogger LOG = RedactingLogger.of(LlmClient.class);
 
   private final Pipeline pipeline;
   private final Clock clock;
@@ -142,7 +141,7 @@ public final class LlmClient implements AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.warn("closing {} failed with {}", c.getClass().getName(), e.getClass().getName());
+        LOG.warn("closing {} failed", c.getClass().getName(), e);
       }
     }
   }

@@ -312,21 +312,7 @@ final class Scanner {
     }
 
     private boolean ipv4Groups(int pos) {
-      int p = pos;
-      for (int g = 0; g < 4; g++) {
-        int v = 0;
-        int len = 0;
-        while (is(p, DIGIT)) {
-          v = v * 10 + (s.charAt(p) - '0');
-          len++;
-          p++;
-        }
-        if (len == 0 || len > 3 || v > 255) {
-          return false;
-        }
-        p++;
-      }
-      return true;
+      return ipv4Tail(pos) > pos;
     }
 
     private boolean ssn(int pos) {
@@ -613,7 +599,8 @@ final class Scanner {
     }
 
     private int emitKey(int type, int start, int end) {
-      return on(type) ? emit(type, start, end) : -1;
+      // Placeholders such as ghp_xxxxxxxx... are documentation, not credentials.
+      return on(type) && Checks.entropy(s, start, end) >= 2.5 ? emit(type, start, end) : -1;
     }
 
     private boolean hasDigit(int from, int to) {

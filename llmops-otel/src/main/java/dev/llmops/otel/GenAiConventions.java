@@ -1,7 +1,6 @@
 package dev.llmops.otel;
 
 import java.util.Locale;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,10 +38,10 @@ public enum GenAiConventions {
    * The conventions the environment selects: {@link #LATEST} if {@link #OPT_IN_VARIABLE} lists
    * {@link #LATEST_OPT_IN}, else {@link #V1_41}.
    *
-   * @param environment reads an environment variable, null when unset ({@code System::getenv})
+   * @param environment reads an environment variable ({@code System::getenv})
    */
-  public static GenAiConventions fromEnvironment(Function<String, @Nullable String> environment) {
-    String value = environment.apply(OPT_IN_VARIABLE);
+  public static GenAiConventions fromEnvironment(Environment environment) {
+    String value = environment.get(OPT_IN_VARIABLE);
     if (value != null) {
       for (String item : value.split(",", -1)) {
         if (item.trim().toLowerCase(Locale.ROOT).equals(LATEST_OPT_IN)) {
@@ -51,5 +50,12 @@ public enum GenAiConventions {
       }
     }
     return V1_41;
+  }
+
+  /** Reads environment variables; {@code System::getenv} in production, a map in tests. */
+  @FunctionalInterface
+  public interface Environment {
+    /** The variable's value, or null when it is unset. */
+    @Nullable String get(String name);
   }
 }

@@ -37,7 +37,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -596,7 +595,7 @@ public final class OtelInstrumentation implements CallListener {
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
     private @Nullable GenAiConventions conventions;
-    private Function<String, @Nullable String> environment = System::getenv;
+    private GenAiConventions.Environment environment = System::getenv;
     private boolean captureContent;
     private Redactor redactor = Redactor.defaults();
     private Clock clock = Clock.systemUTC();
@@ -615,7 +614,7 @@ public final class OtelInstrumentation implements CallListener {
      * Sets where {@link GenAiConventions#OPT_IN_VARIABLE} is read from when no conventions are
      * set explicitly (default {@code System::getenv}).
      */
-    public Builder environment(Function<String, @Nullable String> environment) {
+    public Builder environment(GenAiConventions.Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }

@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The built-in detectors ({@link PiiType}) run in a single scan with cheap triggers; a custom
  * detector with a literal hint adds one {@link String#indexOf} pass, one without a hint a full
- * regex pass. Every replacement is left alone by a second redaction, so redacting twice equals
- * redacting once. Text without findings is returned as the same instance.
+ * regex pass. When a pass found something, the result is scanned again until nothing changes (at
+ * most four passes), so redacting twice equals redacting once. Text without findings is returned
+ * as the same instance after one pass.
  *
  * <p>Immutable and thread-safe; build one and share it.
  */
@@ -45,6 +46,7 @@ import org.jspecify.annotations.Nullable;
 public final class Redactor {
   private static final PiiType[] TYPES = PiiType.values();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final int MAX_PASSES = 4;
   private static final Redactor DEFAULTS = builder().build();
   private static final Redactor NOOP = new Redactor(new Builder().disableAll());
 
@@ -104,6 +106,19 @@ public final class Redactor {
    */
   public String redact(String text) {
     Objects.requireNonNull(text, "text");
+    String once = redactOnce(text);
+    // Replacing a finding changes its neighbours' context (a boundary, a separator), which can
+    // expose a new finding; a second pass over the result runs only when the first changed
+    // something, and the loop stops at a fixed point, so redact(redact(x)) equals redact(x).
+    String previous = text;
+    for (int pass = 1; pass < MAX_PASSES && !once.equals(previous); pass++) {
+      previous = once;
+      once = redactOnce(once);
+    }
+    return once;
+  }
+
+  private String redactOnce(String text) {
     if (customs.isEmpty()) {
       if (!anyBuiltIn) {
         return text;
@@ -223,13 +238,15 @@ public final class Redactor {
           alnum++;
         }
       }
+      // The last four letters or digits are kept together, without separators between them, so
+      // that what is kept can never form a new finding on a second pass (1.2.3.4 would).
       int keepFrom = alnum - 4;
       int seen = 0;
       for (int k = start; k < end; k++) {
         char c = text.charAt(k);
         if (Character.isLetterOrDigit(c)) {
           out.append(seen++ < keepFrom ? '*' : c);
-        } else {
+        } else if (seen <= keepFrom || keepFrom < 0) {
           out.append(c);
         }
       }

@@ -153,7 +153,10 @@ final class Scanner {
       }
       int r;
       if (s.charAt(i) <= '9') {
-        r = number(i, i, false, 0);
+        // Digits right after "<digit>." or "<digit>-" continue a longer number that was already
+        // judged as a whole; starting a new one inside it would depend on what was redacted before.
+        boolean inside = i > floor && (at(i - 1) == '.' || at(i - 1) == '-') && is(i - 2, DIGIT);
+        r = inside ? -1 : number(i, i, false, 0);
       } else {
         r = letters(i, we);
       }
@@ -730,7 +733,7 @@ final class Scanner {
       if (len < 6 || boring(v, end)) {
         return -1;
       }
-      if (strength == 1 && (len < 10 || Checks.entropy(s, v, end) < 3.0)) {
+      if (strength == 1 && (len < 10 || Checks.entropy(s, v, end) < 3.5)) {
         return -1;
       }
       return emit(SECRET, v, end);
@@ -772,36 +775,35 @@ final class Scanner {
               || (len == 8 && s.regionMatches(true, v, "redacted", 0, len)));
     }
 
+    private static final String[] STRONG = {"password", "passwd", "pwd", "passphrase", "secret", "authorization"};
+    private static final String[] WEAK = {"key", "token", "credential", "credentials", "creds", "auth"};
+
     /**
-     * 2 when the name [i, ke) names a secret outright (password, secret, authorization), 1 when it
-     * names something that is secret only if its value looks random (key, token, api, auth,
-     * credential, access), 0 otherwise.
+     * 2 when the name [i, ke) ends with a word that names a secret outright (password, secret,
+     * authorization), 1 when it ends with one that is secret only if the value looks random (key,
+     * token, credential, auth), 0 otherwise: {@code credentialsId}, {@code key_length} and {@code
+     * LLM_SECRET_NAME} name something else.
      */
     private int keywordStrength(int i, int ke) {
-      int len = ke - i;
-      if (len > 48) {
+      if (ke - i > 48) {
         return 0;
       }
-      int best = 0;
-      for (int k = i; k < ke; k++) {
-        char c = (char) (s.charAt(k) | 0x20);
-        if ((c == 'p' && (has(k, ke, "passw") || has(k, ke, "pwd") || has(k, ke, "passphrase") || has(k, ke, "private")))
-            || (c == 's' && has(k, ke, "secret"))
-            || (c == 'a' && has(k, ke, "authorization"))) {
+      for (String w : STRONG) {
+        if (endsWith(i, ke, w)) {
           return 2;
         }
-        if ((c == 'a' && (has(k, ke, "api") || has(k, ke, "auth") || has(k, ke, "access")))
-            || (c == 'k' && has(k, ke, "key"))
-            || (c == 't' && has(k, ke, "token"))
-            || (c == 'c' && (has(k, ke, "credential") || has(k, ke, "creds")))) {
-          best = 1;
+      }
+      for (String w : WEAK) {
+        if (endsWith(i, ke, w)) {
+          return 1;
         }
       }
-      return best;
+      return 0;
     }
 
-    private boolean has(int k, int ke, String word) {
-      return ke - k >= word.length() && s.regionMatches(true, k, word, 0, word.length());
+    private boolean endsWith(int i, int ke, String word) {
+      int from = ke - word.length();
+      return from >= i && s.regionMatches(true, from, word, 0, word.length());
     }
   }
 }

@@ -35,9 +35,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The built-in detectors ({@link PiiType}) run in a single scan with cheap triggers; a custom
  * detector with a literal hint adds one {@link String#indexOf} pass, one without a hint a full
- * regex pass. When a pass found something, the result is scanned again until nothing changes (at
- * most four passes), so redacting twice equals redacting once. Text without findings is returned
- * as the same instance after one pass.
+ * regex pass. The lines where a pass replaced something are scanned again until nothing changes
+ * (at most four passes), so redacting twice equals redacting once. Text without findings is
+ * returned as the same instance after one pass.
  *
  * <p>Immutable and thread-safe; build one and share it.
  */
@@ -106,36 +106,72 @@ public final class Redactor {
    */
   public String redact(String text) {
     Objects.requireNonNull(text, "text");
-    String once = redactOnce(text);
-    // Replacing a finding changes its neighbours' context (a boundary, a separator), which can
-    // expose a new finding; a second pass over the result runs only when the first changed
-    // something, and the loop stops at a fixed point, so redact(redact(x)) equals redact(x).
-    String previous = text;
-    for (int pass = 1; pass < MAX_PASSES && !once.equals(previous); pass++) {
-      previous = once;
-      once = redactOnce(once);
-    }
-    return once;
+    return redact(text, 1);
   }
 
-  private String redactOnce(String text) {
-    if (customs.isEmpty()) {
-      if (!anyBuiltIn) {
-        return text;
+  /**
+   * One pass, then, where it replaced something, another pass over just the lines it touched.
+   * Replacing a finding changes its neighbours' context (a boundary, a separator) and can expose a
+   * new finding; no built-in detector reaches across a line break (a private key block is replaced
+   * whole), so re-scanning those lines until nothing changes makes redaction idempotent without a
+   * second pass over the whole text. Custom detectors may span lines: with them the whole text is
+   * scanned again.
+   */
+  private String redact(String text, int depth) {
+    Rewriter pass = redactOnce(text);
+    String out = pass.result();
+    int[] ranges = pass.ranges;
+    int count = pass.rangeCount;
+    if (count == 0 || depth >= MAX_PASSES) {
+      return out;
+    }
+    if (!customs.isEmpty()) {
+      return redact(out, depth + 1);
+    }
+    StringBuilder b = null;
+    int copied = 0;
+    int k = 0;
+    while (k < count) {
+      int lineStart = out.lastIndexOf('\n', ranges[2 * k] - 1) + 1;
+      int lineEnd = lineEnd(out, ranges[2 * k + 1]);
+      k++;
+      while (k < count && ranges[2 * k] < lineEnd) {
+        lineEnd = Math.max(lineEnd, lineEnd(out, ranges[2 * k + 1]));
+        k++;
       }
-      Rewriter rewriter = new Rewriter(text);
-      scanner.scan(text, rewriter);
-      return rewriter.result();
+      String window = out.substring(lineStart, lineEnd);
+      String again = redact(window, depth + 1);
+      if (!again.equals(window)) {
+        if (b == null) {
+          b = new StringBuilder(out.length() + 16);
+        }
+        b.append(out, copied, lineStart).append(again);
+        copied = lineEnd;
+      }
     }
-    List<int[]> found = collect(text);
-    if (found.isEmpty()) {
-      return text;
+    if (b == null) {
+      return out;
     }
+    return b.append(out, copied, out.length()).toString();
+  }
+
+  private static int lineEnd(String s, int from) {
+    int nl = s.indexOf('\n', from);
+    return nl < 0 ? s.length() : nl;
+  }
+
+  private Rewriter redactOnce(String text) {
     Rewriter rewriter = new Rewriter(text);
-    for (int[] f : found) {
+    if (customs.isEmpty()) {
+      if (anyBuiltIn) {
+        scanner.scan(text, rewriter);
+      }
+      return rewriter;
+    }
+    for (int[] f : collect(text)) {
       rewriter.found(f[0], f[1], f[2]);
     }
-    return rewriter.result();
+    return rewriter;
   }
 
   /** {@code text} redacted, or null when it is null. */
@@ -273,6 +309,9 @@ public final class Redactor {
     private final String text;
     private @Nullable StringBuilder out;
     private int copied;
+    /** Where the replacements are in the output: [start, end) pairs. */
+    int[] ranges = new int[0];
+    int rangeCount;
 
     Rewriter(String text) {
       this.text = text;
@@ -289,7 +328,14 @@ public final class Redactor {
         out = b;
       }
       b.append(text, copied, start);
+      int from = b.length();
       replace(type, text, start, end, b);
+      if (2 * rangeCount + 2 > ranges.length) {
+        ranges = Arrays.copyOf(ranges, Math.max(8, ranges.length * 2));
+      }
+      ranges[2 * rangeCount] = from;
+      ranges[2 * rangeCount + 1] = b.length();
+      rangeCount++;
       copied = end;
     }
 

@@ -36,7 +36,7 @@ import net.jqwik.api.Provide;
  * message, error headers) appears raw in any log line, span attribute or event, metric attribute,
  * transcript or audit line, with content capture, transcripts and a failing listener all on.
  */
-class LeakProperties {
+class LeakPropertyTest {
 
   @Property(tries = 60)
   void secretsNeverLeakIntoAnySink(@ForAll("secrets") String secret, @ForAll boolean fail) {
@@ -111,7 +111,7 @@ class LeakProperties {
         Combinators.combine(word, word).as((u, d) -> u + "." + d + "@example.com"),
         Combinators.combine(Arbitraries.of("sk-proj-", "sk-ant-api03-", "ghp_", "glpat-", "sk_live_"), token)
             .as((p, t) -> p + t),
-        Arbitraries.longs().between(400_000_000_000_000L, 499_999_999_999_999L).map(LeakProperties::card),
+        Arbitraries.longs().between(400_000_000_000_000L, 499_999_999_999_999L).map(LeakPropertyTest::card),
         Arbitraries.integers().between(100, 665).map(a -> a + "-45-6789"),
         Arbitraries.longs().between(2_000_000_000L, 9_999_999_999L).map(n -> "+1 " + n / 10_000_000 + " "
             + (n / 10_000) % 1000 + " " + String.format("%04d", n % 10_000)),

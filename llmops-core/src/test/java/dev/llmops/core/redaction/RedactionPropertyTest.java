@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Invariants of the redactor over generated text mixing prose, look-alikes and sensitive values. */
-class RedactionProperties {
+class RedactionPropertyTest {
   static final Redactor TAGS = Redactor.defaults();
   static final Redactor MASKS = Redactor.builder().modeForAll(RedactionMode.MASK).build();
   static final Redactor HMACS = Redactor.builder()

@@ -9,4 +9,5 @@ module dev.llmops.api {
   exports dev.llmops.api;
   exports dev.llmops.api.spi;
   exports dev.llmops.api.time;
+  exports dev.llmops.api.audit;
 }

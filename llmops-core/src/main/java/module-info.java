@@ -6,7 +6,7 @@
 module dev.llmops.core {
   requires transitive dev.llmops.api;
   requires transitive java.net.http;
-  requires org.slf4j;
+  requires transitive org.slf4j;
   requires transitive dev.failsafe.core;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
@@ -18,6 +18,7 @@ module dev.llmops.core {
 
   exports dev.llmops.core;
   exports dev.llmops.core.accounting;
+  exports dev.llmops.core.audit;
   exports dev.llmops.core.budget;
   exports dev.llmops.core.cache;
   exports dev.llmops.core.experiment;
@@ -26,8 +27,10 @@ module dev.llmops.core {
   exports dev.llmops.core.provider;
   exports dev.llmops.core.provider.anthropic;
   exports dev.llmops.core.provider.openai;
+  exports dev.llmops.core.redaction;
   exports dev.llmops.core.resilience;
   exports dev.llmops.core.tokens;
+  exports dev.llmops.core.transcript;
 
   opens dev.llmops.core.pricing; // the bundled price table is a resource of this package
 }

@@ -1,6 +1,7 @@
 package dev.llmops.core;
 
 import dev.llmops.api.AttributeKey;
+import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallMode;
 import dev.llmops.api.CallListener;
@@ -35,8 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client every LLM call goes through. Each call runs the pipeline of {@link PipelineStep}s in
@@ -56,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * the scheduler thread the client started, if it started one.
  */
 public final class LlmClient implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LlmClient.class);
+  private static final RedactingLogger LOG = RedactingLogger.of(LlmClient.class);
 
   private final Pipeline pipeline;
   private final Clock clock;
@@ -166,7 +165,7 @@ public final class LlmClient implements AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.warn("closing {} failed with {}", c.getClass().getName(), e.getClass().getName());
+        LOG.warn("closing {} failed", c.getClass().getName(), e);
       }
     }
   }

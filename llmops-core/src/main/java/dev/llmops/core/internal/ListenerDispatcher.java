@@ -1,5 +1,6 @@
 package dev.llmops.core.internal;
 
+import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.api.AttemptInfo;
 import dev.llmops.api.CallEvent;
 import dev.llmops.api.CallInfo;
@@ -10,15 +11,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers events to the client's listeners, isolating the call from them: a listener that throws
  * is logged once per listener class and event, counted, and otherwise ignored.
  */
 public final class ListenerDispatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(ListenerDispatcher.class);
+  private static final RedactingLogger LOG = RedactingLogger.of(ListenerDispatcher.class);
 
   private final CallListener[] listeners;
   private final LongAdder failures = new LongAdder();
@@ -122,11 +121,11 @@ public final class ListenerDispatcher {
     failures.increment();
     String key = listener.getClass().getName() + '#' + event;
     if (logged.add(key)) {
-      // Only the exception's type: its message may carry call content that is not ours to log.
+      // The exception goes through the redacting logger: its message may carry call content.
       LOG.warn(
-          "listener {} threw {} from {}; the call goes on. Further failures of this listener and"
+          "listener {} threw from {}; the call goes on. Further failures of this listener and"
               + " event are counted, not logged.",
-          listener.getClass().getName(), error.getClass().getName(), event);
+          listener.getClass().getName(), event, error);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmops.core.internal;
 
+import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.api.AttemptInfo;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.ChatChunk;
@@ -15,8 +16,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One attempt: the exchange handed to the model and the source of the attempt's listener events.
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RealAttempt
     implements AttemptInfo, ModelExchange, BiFunction<@Nullable ChatResponse, @Nullable Throwable, ChatResponse> {
-  private static final Logger LOG = LoggerFactory.getLogger(RealAttempt.class);
+  private static final RedactingLogger LOG = RedactingLogger.of(RealAttempt.class);
 
   private final RealCall call;
   private final int number;
@@ -217,7 +216,7 @@ final class RealAttempt
     try {
       action.run();
     } catch (RuntimeException e) {
-      LOG.warn("a cancel action threw {}; ignored", e.getClass().getName());
+      LOG.warn("a cancel action threw; ignored", e);
     }
   }
 }

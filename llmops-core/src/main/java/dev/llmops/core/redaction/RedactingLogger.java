@@ -1,0 +1,201 @@
+package dev.llmops.core.redaction;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * An SLF4J logger whose arguments, key-value pairs and exceptions pass through a {@link Redactor}
+ * before they reach the logging backend. The message pattern itself is the caller's constant and
+ * is not redacted; put every value in an argument ({@code log.warn("model {} failed: {}", model,
+ * error)}).
+ *
+ * <p>An exception (as the last argument or a {@link Entry#cause cause}) is replaced by a copy whose
+ * message, and whose causes' messages, are redacted; class names and stack frames are kept. Nothing
+ * is redacted, or even formatted, for a level that is off.
+ *
+ * <p>Every log line of llmops goes through one of these. Immutable and thread-safe.
+ */
+public final class RedactingLogger {
+  private final Logger delegate;
+  private final Redactor redactor;
+
+  private RedactingLogger(Logger delegate, Redactor redactor) {
+    this.delegate = delegate;
+    this.redactor = redactor;
+  }
+
+  /** A logger named after {@code type}, redacting with {@link Redactor#defaults()}. */
+  public static RedactingLogger of(Class<?> type) {
+    return new RedactingLogger(LoggerFactory.getLogger(type), Redactor.defaults());
+  }
+
+  /** A logger with the given name, redacting with {@link Redactor#defaults()}. */
+  public static RedactingLogger of(String name) {
+    return new RedactingLogger(LoggerFactory.getLogger(name), Redactor.defaults());
+  }
+
+  /** A logger over {@code delegate}, redacting with {@code redactor}. */
+  public static RedactingLogger of(Logger delegate, Redactor redactor) {
+    return new RedactingLogger(
+        Objects.requireNonNull(delegate, "delegate"), Objects.requireNonNull(redactor, "redactor"));
+  }
+
+  /** The logger's name. */
+  public String name() {
+    return delegate.getName();
+  }
+
+  /** True if {@code level} is enabled in the backend. */
+  public boolean isEnabled(Level level) {
+    return delegate.isEnabledForLevel(level);
+  }
+
+  /** Logs at TRACE. */
+  public void trace(String message, @Nullable Object... args) {
+    log(Level.TRACE, message, args);
+  }
+
+  /** Logs at DEBUG. */
+  public void debug(String message, @Nullable Object... args) {
+    log(Level.DEBUG, message, args);
+  }
+
+  /** Logs at INFO. */
+  public void info(String message, @Nullable Object... args) {
+    log(Level.INFO, message, args);
+  }
+
+  /** Logs at WARN. */
+  public void warn(String message, @Nullable Object... args) {
+    log(Level.WARN, message, args);
+  }
+
+  /** Logs at ERROR. */
+  public void error(String message, @Nullable Object... args) {
+    log(Level.ERROR, message, args);
+  }
+
+  /**
+   * Logs {@code message} with SLF4J {@code {}} placeholders filled by the redacted {@code args}; a
+   * trailing {@link Throwable} is logged as the exception, redacted.
+   */
+  public void log(Level level, String message, @Nullable Object... args) {
+    if (!delegate.isEnabledForLevel(level)) {
+      return;
+    }
+    LoggingEventBuilder b = delegate.atLevel(level);
+    int n = args.length;
+    if (n > 0 && args[n - 1] instanceof Throwable t) {
+      b = b.setCause(redact(t));
+      n--;
+    }
+    for (int k = 0; k < n; k++) {
+      b = b.addArgument(redactValue(args[k]));
+    }
+    b.log(message);
+  }
+
+  /** Starts a structured entry at {@code level}, for key-value pairs. */
+  public Entry at(Level level) {
+    return new Entry(delegate.isEnabledForLevel(level) ? delegate.atLevel(level) : null);
+  }
+
+  private @Nullable Object redactValue(@Nullable Object value) {
+    if (value == null || value instanceof Number || value instanceof Boolean || value instanceof Enum<?>) {
+      return value;
+    }
+    if (value instanceof Throwable t) {
+      return redact(t).toString();
+    }
+    return redactor.redact(value.toString());
+  }
+
+  /** A copy of {@code t} (and its causes) with redacted messages and the same stack frames. */
+  Throwable redact(Throwable t) {
+    return RedactedThrowable.of(t, redactor, 0);
+  }
+
+  /** One structured log entry under construction. Not thread-safe; use it on one thread. */
+  public final class Entry {
+    private @Nullable LoggingEventBuilder builder;
+
+    private Entry(@Nullable LoggingEventBuilder builder) {
+      this.builder = builder;
+    }
+
+    /** Adds a key-value pair; the value is redacted (numbers, booleans and enums pass as they are). */
+    public Entry kv(String key, @Nullable Object value) {
+      Objects.requireNonNull(key, "key");
+      LoggingEventBuilder b = builder;
+      if (b != null) {
+        builder = b.addKeyValue(key, redactValue(value));
+      }
+      return this;
+    }
+
+    /** Sets the exception, redacted. */
+    public Entry cause(Throwable cause) {
+      LoggingEventBuilder b = builder;
+      if (b != null) {
+        builder = b.setCause(redact(Objects.requireNonNull(cause, "cause")));
+      }
+      return this;
+    }
+
+    /** Logs the entry with {@code message}, placeholders filled by the redacted {@code args}. */
+    public void log(String message, @Nullable Object... args) {
+      LoggingEventBuilder b = builder;
+      if (b == null) {
+        return;
+      }
+      for (Object arg : args) {
+        b = b.addArgument(redactValue(arg));
+      }
+      b.log(message);
+      builder = null;
+    }
+  }
+
+  /**
+   * Stands in for a logged exception: prints as {@code original.Class: redacted message} with the
+   * original's stack frames and redacted causes.
+   */
+  static final class RedactedThrowable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_DEPTH = 16;
+
+    private final String originalClass;
+
+    private RedactedThrowable(String originalClass, @Nullable String message, @Nullable Throwable cause) {
+      super(message, cause, false, true);
+      this.originalClass = originalClass;
+    }
+
+    static Throwable of(Throwable t, Redactor redactor, int depth) {
+      Throwable cause = t.getCause();
+      Throwable redactedCause = cause == null || cause == t || depth >= MAX_DEPTH
+          ? null : of(cause, redactor, depth + 1);
+      RedactedThrowable r = new RedactedThrowable(
+          t.getClass().getName(), redactor.redactNullable(t.getMessage()), redactedCause);
+      r.setStackTrace(t.getStackTrace());
+      return r;
+    }
+
+    /** The class name of the exception this one stands in for. */
+    String originalClass() {
+      return originalClass;
+    }
+
+    // Backends print toString(): it must name the class this copy stands in for, not this class.
+    @SuppressWarnings("OverrideThrowableToString")
+    @Override
+    public String toString() {
+      String message = getMessage();
+      return message == null ? originalClass : originalClass + ": " + message;
+    }
+  }
+}

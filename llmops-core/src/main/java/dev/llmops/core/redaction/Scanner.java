@@ -1,0 +1,809 @@
+package dev.llmops.core.redaction;
+
+/**
+ * The single pass behind {@link Redactor}: one walk over the text that skips ordinary words in a
+ * tight loop and runs a detector only where a cheap trigger fires (a word starting with a digit or
+ * with a known key prefix, an {@code @}, a {@code +} or {@code (} before digits, {@code -----BEGIN},
+ * a word followed by {@code =} or {@code :}); then small checks (Luhn, mod-97, entropy) decide.
+ * Findings are reported in text order and never overlap. Immutable and thread-safe.
+ */
+// Ordinals index dense per-type arrays on the hot path; PiiType order is part of this package.
+@SuppressWarnings("EnumOrdinal")
+final class Scanner {
+  /** Receives findings in text order. */
+  interface Sink {
+    /** A finding of built-in type {@code type} (a {@link PiiType} ordinal) at {@code [start, end)}. */
+    void found(int type, int start, int end);
+  }
+
+  private static final int DIGIT = 1;
+  private static final int UPPER = 2;
+  private static final int LOWER = 4;
+  private static final int HEX = 8;
+  private static final int KEY = 16; // [A-Za-z0-9_-]
+  private static final int LOCAL = 32; // [A-Za-z0-9._%+-]
+  private static final int DOMAIN = 64; // [A-Za-z0-9.-]
+  private static final int TRIGGER = 128; // @ + ( - :
+  private static final int ALNUM = DIGIT | UPPER | LOWER;
+  private static final int[] T = new int[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      T[c] = DIGIT | HEX | KEY | LOCAL | DOMAIN;
+    }
+    for (char c = 'A'; c <= 'Z'; c++) {
+      T[c] = UPPER | KEY | LOCAL | DOMAIN | (c <= 'F' ? HEX : 0);
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      T[c] = LOWER | KEY | LOCAL | DOMAIN | (c <= 'f' ? HEX : 0);
+    }
+    T['_'] = KEY | LOCAL;
+    T['-'] = KEY | LOCAL | DOMAIN | TRIGGER;
+    T['.'] = LOCAL | DOMAIN;
+    T['%'] = LOCAL;
+    T['+'] = LOCAL | TRIGGER;
+    T['@'] = TRIGGER;
+    T['('] = TRIGGER;
+    T[':'] = TRIGGER;
+  }
+
+  private static final int EMAIL = PiiType.EMAIL.ordinal();
+  private static final int PHONE = PiiType.PHONE.ordinal();
+  private static final int CARD = PiiType.CREDIT_CARD.ordinal();
+  private static final int SSN = PiiType.US_SSN.ordinal();
+  private static final int IBAN = PiiType.IBAN.ordinal();
+  private static final int IP = PiiType.IP_ADDRESS.ordinal();
+  private static final int JWT = PiiType.JWT.ordinal();
+  private static final int PRIVATE_KEY = PiiType.PRIVATE_KEY.ordinal();
+  private static final int API_KEY = PiiType.API_KEY.ordinal();
+  private static final int SECRET = PiiType.SECRET.ordinal();
+
+  private static final int MAX_GROUPS = 12;
+
+  private final boolean[] enabled;
+
+  Scanner(boolean[] enabled) {
+    this.enabled = enabled.clone();
+  }
+
+  /** Scans {@code s}, reporting findings to {@code sink} in text order. */
+  void scan(String s, Sink sink) {
+    new Pass(s, sink).run();
+  }
+
+  static boolean isWord(char c) {
+    return c < 128 && (T[c] & KEY) != 0;
+  }
+
+  /** The state of one scan. */
+  private final class Pass {
+    private final String s;
+    private final int n;
+    private final Sink sink;
+    private int floor;
+    private int[] groupEnd = new int[0];
+    private int[] prefixDigits = new int[0];
+    private char[] sep = new char[0];
+
+    Pass(String s, Sink sink) {
+      this.s = s;
+      this.n = s.length();
+      this.sink = sink;
+    }
+
+    void run() {
+      int i = 0;
+      while (i < n) {
+        char c = s.charAt(i);
+        if (c >= 128) {
+          i++;
+          continue;
+        }
+        int f = T[c];
+        if ((f & ALNUM) != 0) {
+          i = word(i);
+        } else if ((f & TRIGGER) != 0) {
+          i = trigger(c, i);
+        } else {
+          i++;
+        }
+      }
+    }
+
+    private boolean on(int type) {
+      return enabled[type];
+    }
+
+    private char at(int i) {
+      return i < n ? s.charAt(i) : '\0';
+    }
+
+    private boolean is(int i, int flags) {
+      if (i >= n || i < 0) {
+        return false;
+      }
+      char c = s.charAt(i);
+      return c < 128 && (T[c] & flags) != 0;
+    }
+
+    private int emit(int type, int start, int end) {
+      sink.found(type, start, end);
+      floor = end;
+      return end;
+    }
+
+    private int trigger(char c, int i) {
+      int r =
+          switch (c) {
+            case '@' -> email(i);
+            case '+' -> on(PHONE) && is(i + 1, DIGIT) && (i == floor || !is(i - 1, ALNUM)) ? number(i, i + 1, true, 0) : -1;
+            case '(' -> on(PHONE) && is(i + 1, DIGIT) ? number(i, i + 1, false, 1) : -1;
+            case '-' -> on(PRIVATE_KEY) && s.startsWith("-----BEGIN", i) ? pem(i) : -1;
+            case ':' -> on(IP) && at(i + 1) == ':' && (i == floor || !is(i - 1, KEY)) ? ipv6(i) : -1;
+            default -> -1;
+          };
+      return r > i ? r : i + 1;
+    }
+
+    /** At the start of a run of letters and digits. */
+    private int word(int i) {
+      int we = i + 1;
+      while (is(we, ALNUM)) {
+        we++;
+      }
+      int r;
+      if (s.charAt(i) <= '9') {
+        // Digits right after "<digit>." or "<digit>-" continue a longer number that was already
+        // judged as a whole; starting a new one inside it would depend on what was redacted before.
+        boolean inside = i > floor && (at(i - 1) == '.' || at(i - 1) == '-') && is(i - 2, DIGIT);
+        r = inside ? -1 : number(i, i, false, 0);
+      } else {
+        r = letters(i, we);
+      }
+      if (r > i) {
+        return r;
+      }
+      if (at(we) == ':' && we - i <= 4 && on(IP) && allHex(i, we)) {
+        r = ipv6(i);
+        if (r > i) {
+          return r;
+        }
+      }
+      return we;
+    }
+
+    private boolean allHex(int from, int to) {
+      for (int k = from; k < to; k++) {
+        if (!is(k, HEX)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    // ---------------------------------------------------------------- numbers
+
+    /**
+     * A run of digit groups from {@code pos} (a digit), with single separators ({@code space - .}),
+     * a parenthesised group ({@code (415) 555}) and a leading {@code +}; the longest prefix that
+     * some numeric detector accepts wins.
+     */
+    private int number(int start, int pos, boolean plus, int openParens) {
+      if (groupEnd.length == 0) {
+        groupEnd = new int[MAX_GROUPS];
+        prefixDigits = new int[MAX_GROUPS];
+        sep = new char[MAX_GROUPS];
+      }
+      int groups = 0;
+      int digits = 0;
+      int p = pos;
+      boolean parenUsed = openParens > 0;
+      while (true) {
+        int gs = p;
+        while (is(p, DIGIT)) {
+          p++;
+        }
+        digits += p - gs;
+        groupEnd[groups] = p;
+        prefixDigits[groups] = digits;
+        sep[groups] = '\0';
+        groups++;
+        if (digits > 19 || groups == MAX_GROUPS || p >= n) {
+          break;
+        }
+        char c = s.charAt(p);
+        if (c == ')' && openParens > 0) {
+          int q = p + 1;
+          if (at(q) == ' ' || at(q) == '-') {
+            q++;
+          }
+          if (is(q, DIGIT)) {
+            sep[groups - 1] = ')';
+            openParens--;
+            p = q;
+            continue;
+          }
+          break;
+        }
+        if ((c == ' ' || c == '-' || c == '.') && is(p + 1, DIGIT)) {
+          sep[groups - 1] = c;
+          p++;
+          continue;
+        }
+        if (c == ' ' && !parenUsed && at(p + 1) == '(' && is(p + 2, DIGIT)) {
+          sep[groups - 1] = '(';
+          parenUsed = true;
+          openParens++;
+          p += 2;
+          continue;
+        }
+        break;
+      }
+      boolean leadingParen = start < pos && s.charAt(start) == '(';
+      for (int k = groups - 1; k >= 0; k--) {
+        int end = groupEnd[k];
+        if (!rightBoundary(end)) {
+          continue;
+        }
+        int type = classify(pos, k, prefixDigits[k], plus, leadingParen);
+        if (type >= 0) {
+          return emit(type, start, end);
+        }
+      }
+      return -1;
+    }
+
+    private boolean rightBoundary(int end) {
+      if (end >= n) {
+        return true;
+      }
+      char c = s.charAt(end);
+      if ((c < 128 && (T[c] & ALNUM) != 0) || c == '@' || c == '_') {
+        return false;
+      }
+      return !((c == '.' || c == '-') && is(end + 1, DIGIT));
+    }
+
+    /** The type of the numeric candidate ending with group {@code k}, or -1. */
+    private int classify(int pos, int k, int digits, boolean plus, boolean leadingParen) {
+      int opens = leadingParen ? 1 : 0;
+      int closes = 0;
+      char uniform = k == 0 ? '\0' : sep[0];
+      for (int j = 0; j < k; j++) {
+        char c = sep[j];
+        if (c == '(') {
+          opens++;
+        } else if (c == ')') {
+          closes++;
+        }
+        if (c != uniform) {
+          uniform = '?';
+        }
+      }
+      if (opens != closes) {
+        return -1;
+      }
+      boolean plain = !plus && opens == 0;
+      if (plain && k == 3 && uniform == '.' && on(IP) && ipv4Groups(pos)) {
+        return IP;
+      }
+      if (plain && k == 2 && (uniform == '-' || uniform == ' ' || uniform == '.') && on(SSN) && ssn(pos)) {
+        return SSN;
+      }
+      char first = s.charAt(pos);
+      if (plain && digits >= 13 && digits <= 19 && (k == 0 || uniform == ' ' || uniform == '-')
+          && first >= '1' && first <= '6' && on(CARD) && Checks.luhn(s, pos, groupEnd[k])) {
+        return CARD;
+      }
+      if (!on(PHONE)) {
+        return -1;
+      }
+      if (plus) {
+        return digits >= 8 && digits <= 15 ? PHONE : -1;
+      }
+      if (opens > 0) {
+        return digits >= 9 && digits <= 11 ? PHONE : -1;
+      }
+      if ((k >= 1 && uniform != '.') || k >= 2) {
+        int lastGroup = prefixDigits[k] - prefixDigits[k - 1];
+        if (lastGroup >= 4
+            && (digits == 10 || (digits == 11 && first == '1') || (digits >= 9 && digits <= 11 && first == '0'))) {
+          return PHONE;
+        }
+      }
+      return -1;
+    }
+
+    private boolean ipv4Groups(int pos) {
+      return ipv4Tail(pos) > pos;
+    }
+
+    private boolean ssn(int pos) {
+      int a = groupEnd[0] - pos;
+      int b = groupEnd[1] - groupEnd[0] - 1;
+      int c = groupEnd[2] - groupEnd[1] - 1;
+      if (a != 3 || b != 2 || c != 4) {
+        return false;
+      }
+      int area = Integer.parseInt(s, pos, pos + 3, 10);
+      int group = Integer.parseInt(s, pos + 4, pos + 6, 10);
+      int serial = Integer.parseInt(s, pos + 7, pos + 11, 10);
+      return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
+    }
+
+    // ---------------------------------------------------------------- email, pem, ipv6
+
+    private int email(int a) {
+      if (!on(EMAIL)) {
+        return -1;
+      }
+      int st = a;
+      while (st > floor && a - st < 64 && is(st - 1, LOCAL)) {
+        st--;
+      }
+      while (st < a && (s.charAt(st) == '.' || s.charAt(st) == '-' || s.charAt(st) == '+')) {
+        st++;
+      }
+      if (!is(a + 1, ALNUM)) {
+        return -1;
+      }
+      int p = a + 1;
+      while (is(p, DOMAIN)) {
+        p++;
+      }
+      while (p > a + 1 && (s.charAt(p - 1) == '.' || s.charAt(p - 1) == '-')) {
+        p--;
+      }
+      int dot = s.lastIndexOf('.', p - 1);
+      if (dot <= a + 1) {
+        return -1;
+      }
+      int tld = p - dot - 1;
+      if (tld < 2) {
+        return -1;
+      }
+      boolean punycode = s.startsWith("xn--", dot + 1);
+      for (int k = dot + 1; k < p; k++) {
+        if (!is(k, punycode ? KEY : UPPER | LOWER)) {
+          return -1;
+        }
+      }
+      if (st == a) {
+        // A masked address (***@example.com) is skipped whole, as its first redaction consumed it.
+        if (a > 0 && s.charAt(a - 1) == '*') {
+          floor = p;
+          return p;
+        }
+        return -1;
+      }
+      return emit(EMAIL, st, p);
+    }
+
+    private int pem(int i) {
+      int headerEnd = s.indexOf("-----", i + 10);
+      if (headerEnd < 0 || headerEnd - i > 80) {
+        return -1;
+      }
+      int kind = s.indexOf("PRIVATE KEY", i + 10);
+      if (kind < 0 || kind > headerEnd) {
+        return -1;
+      }
+      int endMarker = s.indexOf("-----END", headerEnd + 5);
+      int end = n;
+      if (endMarker >= 0) {
+        int close = s.indexOf("-----", endMarker + 8);
+        end = close < 0 ? n : close + 5;
+      }
+      return emit(PRIVATE_KEY, i, end);
+    }
+
+    private int ipv6(int i) {
+      int p = i;
+      int groups = 0;
+      boolean dbl = false;
+      boolean leadingDouble = false;
+      if (s.charAt(p) == ':') {
+        dbl = true;
+        leadingDouble = true;
+        p += 2;
+      }
+      while (p < n) {
+        int gs = p;
+        while (p - gs < 5 && is(p, HEX)) {
+          p++;
+        }
+        int len = p - gs;
+        if (len == 0) {
+          break;
+        }
+        if (len > 4 && !(at(gs + 3) == '.' || at(gs + 2) == '.' || at(gs + 1) == '.')) {
+          return -1;
+        }
+        if (at(gs + 1) == '.' || at(gs + 2) == '.' || at(gs + 3) == '.') {
+          int v4 = ipv4Tail(gs);
+          if (v4 < 0 || groups > 6) {
+            return -1;
+          }
+          p = v4;
+          groups += 2;
+          break;
+        }
+        groups++;
+        if (at(p) == ':') {
+          if (at(p + 1) == ':') {
+            if (dbl) {
+              break;
+            }
+            dbl = true;
+            p += 2;
+            continue;
+          }
+          if (is(p + 1, HEX)) {
+            p++;
+            continue;
+          }
+        }
+        break;
+      }
+      boolean ok = dbl ? groups <= 7 && (groups >= 2 || (leadingDouble && groups >= 1)) : groups == 8;
+      if (!ok || is(p, KEY) || (at(p) == '.' && is(p + 1, ALNUM))) {
+        return -1;
+      }
+      return emit(IP, i, p);
+    }
+
+    private int ipv4Tail(int pos) {
+      int p = pos;
+      for (int g = 0; g < 4; g++) {
+        int v = 0;
+        int len = 0;
+        while (is(p, DIGIT)) {
+          v = v * 10 + (s.charAt(p) - '0');
+          len++;
+          p++;
+        }
+        if (len == 0 || len > 3 || v > 255) {
+          return -1;
+        }
+        if (g < 3) {
+          if (at(p) != '.') {
+            return -1;
+          }
+          p++;
+        }
+      }
+      return p;
+    }
+
+    // ---------------------------------------------------------------- words
+
+    private int keyEnd(int i) {
+      int p = i;
+      while (is(p, KEY)) {
+        p++;
+      }
+      return p;
+    }
+
+    private int letters(int i, int we) {
+      char c0 = s.charAt(i);
+      int r = -1;
+      if (on(API_KEY) || on(JWT)) {
+        r = prefixed(c0, i);
+        if (r > i) {
+          return r;
+        }
+      }
+      if (on(IBAN) && we - i >= 4 && (c0 >= 'A' && c0 <= 'Z') && is(i + 1, UPPER) && is(i + 2, DIGIT) && is(i + 3, DIGIT)) {
+        r = iban(i);
+        if (r > i) {
+          return r;
+        }
+      }
+      if (on(SECRET)) {
+        r = assignment(i);
+      }
+      return r;
+    }
+
+    private boolean starts(int i, String prefix) {
+      return s.startsWith(prefix, i);
+    }
+
+    /** Provider keys and tokens recognised by their prefix. */
+    private int prefixed(char c0, int i) {
+      switch (c0) {
+        case 's' -> {
+          if (starts(i, "sk-")) {
+            int end = keyEnd(i);
+            return end - i >= 23 && hasDigit(i + 3, end) ? emitKey(API_KEY, i, end) : -1;
+          }
+          if (starts(i, "sk_live_") || starts(i, "sk_test_") || starts(i, "sk_prod_")) {
+            int end = keyEnd(i);
+            return end - i >= 18 ? emitKey(API_KEY, i, end) : -1;
+          }
+          return -1;
+        }
+        case 'r' -> {
+          if (starts(i, "rk_live_") || starts(i, "rk_test_") || starts(i, "rk_prod_")) {
+            int end = keyEnd(i);
+            return end - i >= 18 ? emitKey(API_KEY, i, end) : -1;
+          }
+          return -1;
+        }
+        case 'A' -> {
+          if (starts(i, "AKIA") || starts(i, "ASIA") || starts(i, "ABIA") || starts(i, "ACCA")
+              || (starts(i, "A3T") && is(i + 3, UPPER | DIGIT))) {
+            int end = keyEnd(i);
+            if (end - i == 20 && base32Upper(i + 4, end)) {
+              return emitKey(API_KEY, i, end);
+            }
+            return -1;
+          }
+          if (starts(i, "AIza")) {
+            int end = keyEnd(i);
+            return end - i >= 39 ? emitKey(API_KEY, i, end) : -1;
+          }
+          return -1;
+        }
+        case 'g' -> {
+          if (starts(i, "gh") && (at(i + 3) == '_') && "pousr".indexOf(at(i + 2)) >= 0) {
+            int end = keyEnd(i);
+            return end - i >= 34 ? emitKey(API_KEY, i, end) : -1;
+          }
+          if (starts(i, "github_pat_")) {
+            int end = keyEnd(i);
+            return end - i >= 33 ? emitKey(API_KEY, i, end) : -1;
+          }
+          if (starts(i, "gl")) {
+            int dash = i + 2;
+            while (dash < i + 9 && is(dash, LOWER)) {
+              dash++;
+            }
+            if (at(dash) == '-' && dash > i + 2) {
+              int end = dottedEnd(i);
+              return end - dash > 20 && hasDigit(dash, end) ? emitKey(API_KEY, i, end) : -1;
+            }
+          }
+          return -1;
+        }
+        case 'x' -> {
+          if (starts(i, "xox") && "abposre".indexOf(at(i + 3)) >= 0 && (at(i + 4) == '-' || at(i + 4) == '.')) {
+            int end = dottedEnd(i);
+            return end - i >= 15 && hasDigit(i, end) ? emitKey(API_KEY, i, end) : -1;
+          }
+          return -1;
+        }
+        case 'h' -> {
+          if (starts(i, "hooks.slack.com/")) {
+            int p = i + 16;
+            while (is(p, KEY) || at(p) == '/') {
+              p++;
+            }
+            return p - i > 30 ? emitKey(API_KEY, i, p) : -1;
+          }
+          return -1;
+        }
+        case 'e' -> {
+          return starts(i, "ey") ? jwt(i) : -1;
+        }
+        case 'B', 'b' -> {
+          if (on(SECRET) && (starts(i, "Bearer ") || starts(i, "bearer "))) {
+            int v = i + 7;
+            int end = valueEnd(v);
+            return end - v >= 16 ? emit(SECRET, v, end) : -1;
+          }
+          return -1;
+        }
+        default -> {
+          return -1;
+        }
+      }
+    }
+
+    private int emitKey(int type, int start, int end) {
+      // Placeholders such as ghp_xxxxxxxx... are documentation, not credentials.
+      return on(type) && Checks.entropy(s, start, end) >= 2.5 ? emit(type, start, end) : -1;
+    }
+
+    private boolean hasDigit(int from, int to) {
+      for (int k = from; k < to; k++) {
+        if (is(k, DIGIT)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean base32Upper(int from, int to) {
+      for (int k = from; k < to; k++) {
+        char c = s.charAt(k);
+        if (!((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7'))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The end of a token of key characters and inner dots (a trailing dot ends a sentence). */
+    private int dottedEnd(int i) {
+      int p = keyEnd(i);
+      while (at(p) == '.' && is(p + 1, KEY)) {
+        p = keyEnd(p + 1);
+      }
+      return p;
+    }
+
+    private int jwt(int i) {
+      if (!on(JWT)) {
+        return -1;
+      }
+      int a = keyEnd(i);
+      if (a - i < 10 || at(a) != '.' || !starts(a + 1, "ey")) {
+        return -1;
+      }
+      int b = jwtSegment(a + 1);
+      if (b - a - 1 < 10 || at(b) != '.') {
+        return -1;
+      }
+      int c = jwtSegment(b + 1);
+      while (at(c) == '=' && c - b < 1000) {
+        c++;
+      }
+      return emit(JWT, i, c);
+    }
+
+    private int jwtSegment(int p) {
+      while (is(p, KEY) || at(p) == '/' || at(p) == '\\') {
+        p++;
+      }
+      return p;
+    }
+
+    private int iban(int i) {
+      int expected = Checks.ibanLength(s.charAt(i), s.charAt(i + 1));
+      if (expected == 0) {
+        return -1;
+      }
+      char[] compact = new char[expected];
+      int count = 0;
+      int p = i;
+      while (count < expected && p < n) {
+        char c = s.charAt(p);
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+          compact[count++] = c;
+          p++;
+        } else if ((c == ' ' || c == '-') && count % 4 == 0 && is(p + 1, UPPER | DIGIT)) {
+          p++;
+        } else {
+          break;
+        }
+      }
+      if (count != expected || is(p, ALNUM) || !Checks.ibanMod97(compact, expected)) {
+        return -1;
+      }
+      return emit(IBAN, i, p);
+    }
+
+    // ---------------------------------------------------------------- key = value
+
+    /** {@code name = value}, {@code "name": "value"}, {@code name := value} where the name says secret. */
+    private int assignment(int i) {
+      int ke = keyEnd(i);
+      int p = ke;
+      char c = at(p);
+      if (c != '=' && c != ':' && c != '"' && c != '\'' && c != ' ') {
+        return -1;
+      }
+      if (c == '"' || c == '\'') {
+        p++;
+      }
+      while (at(p) == ' ' && p - ke < 4) {
+        p++;
+      }
+      c = at(p);
+      if (c != '=' && c != ':') {
+        return -1;
+      }
+      p++;
+      char c2 = at(p);
+      if (c2 == '=' && c == '=') {
+        return -1; // a comparison, not an assignment
+      }
+      if (c2 == '>' || c2 == '=') {
+        p++;
+      }
+      int strength = keywordStrength(i, ke);
+      if (strength == 0) {
+        return -1;
+      }
+      while (at(p) == ' ' && p - ke < 12) {
+        p++;
+      }
+      if (at(p) == '"' || at(p) == '\'' || at(p) == '`') {
+        p++;
+      }
+      int v = p;
+      int end = valueEnd(v);
+      if (end - v >= 5 && end < n && s.charAt(end) == ' ' && isScheme(v, end)) {
+        v = end + 1;
+        end = valueEnd(v);
+      }
+      int len = end - v;
+      if (len < 6 || boring(v, end)) {
+        return -1;
+      }
+      if (strength == 1 && (len < 10 || Checks.entropy(s, v, end) < 3.5)) {
+        return -1;
+      }
+      return emit(SECRET, v, end);
+    }
+
+    private boolean isScheme(int v, int end) {
+      int len = end - v;
+      return (len == 6 && s.regionMatches(true, v, "Bearer", 0, 6))
+          || (len == 5 && (s.regionMatches(true, v, "Basic", 0, 5) || s.regionMatches(true, v, "Token", 0, 5)));
+    }
+
+    private int valueEnd(int v) {
+      int p = v;
+      while (p < n && p - v < 512) {
+        char c = s.charAt(p);
+        if (c <= ' ' || c >= 127 || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';' || c == '&'
+            || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}'
+            || c == '|' || c == '\\') {
+          break;
+        }
+        p++;
+      }
+      return p;
+    }
+
+    /** Values that are placeholders, not secrets: a run of one mask character, or {@code undefined}. */
+    private boolean boring(int v, int end) {
+      char first = s.charAt(v);
+      boolean same = first == '*' || first == 'x' || first == 'X' || first == '#' || first == '.';
+      for (int k = v + 1; k < end && same; k++) {
+        same = s.charAt(k) == first;
+      }
+      if (same) {
+        return true;
+      }
+      int len = end - v;
+      return len <= 9
+          && ((len == 9 && s.regionMatches(true, v, "undefined", 0, len))
+              || (len == 8 && s.regionMatches(true, v, "redacted", 0, len)));
+    }
+
+    private static final String[] STRONG = {"password", "passwd", "pwd", "passphrase", "secret", "authorization"};
+    private static final String[] WEAK = {"key", "token", "credential", "credentials", "creds", "auth"};
+
+    /**
+     * 2 when the name [i, ke) ends with a word that names a secret outright (password, secret,
+     * authorization), 1 when it ends with one that is secret only if the value looks random (key,
+     * token, credential, auth), 0 otherwise: {@code credentialsId}, {@code key_length} and {@code
+     * LLM_SECRET_NAME} name something else.
+     */
+    private int keywordStrength(int i, int ke) {
+      if (ke - i > 48) {
+        return 0;
+      }
+      for (String w : STRONG) {
+        if (endsWith(i, ke, w)) {
+          return 2;
+        }
+      }
+      for (String w : WEAK) {
+        if (endsWith(i, ke, w)) {
+          return 1;
+        }
+      }
+      return 0;
+    }
+
+    private boolean endsWith(int i, int ke, String word) {
+      int from = ke - word.length();
+      return from >= i && s.regionMatches(true, from, word, 0, word.length());
+    }
+  }
+}

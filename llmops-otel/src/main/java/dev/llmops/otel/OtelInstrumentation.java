@@ -1,0 +1,648 @@
+package dev.llmops.otel;
+
+import dev.llmops.api.AttemptInfo;
+import dev.llmops.api.AttributeKey;
+import dev.llmops.api.BudgetExceededException;
+import dev.llmops.api.CallInfo;
+import dev.llmops.api.CallListener;
+import dev.llmops.api.CallMode;
+import dev.llmops.api.ChatChunk;
+import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Fingerprint;
+import dev.llmops.api.GenerationParameters;
+import dev.llmops.api.LlmException;
+import dev.llmops.api.LlmTimeoutException;
+import dev.llmops.api.QuotaExhaustedException;
+import dev.llmops.api.Usage;
+import dev.llmops.api.ModelInfo;
+import dev.llmops.core.redaction.Redactor;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * OpenTelemetry for every call through an {@code LlmClient}: one {@link SpanKind#CLIENT} span per
+ * call named {@code chat {model}} with the GenAI semantic-convention attributes, child spans per
+ * attempt when the call was retried or fell back, the GenAI client metrics, and llmops attributes.
+ *
+ * <pre>{@code
+ * LlmClient client = LlmClient.builder()
+ *     .model("smart", model)
+ *     .listener(OtelInstrumentation.create(openTelemetry))
+ *     .build();
+ * }</pre>
+ *
+ * <h2>What is emitted</h2>
+ *
+ * <ul>
+ *   <li>The call span starts when the call started and ends when it ended, on the configured
+ *       {@link Clock} (retries and backoff included). Attributes that feed sampling (operation,
+ *       provider, request model, server) are set at span start, which is the first attempt (the
+ *       model is known only then); a call that never reached a model (a cache hit, a budget
+ *       rejection) gets a span with provider {@code _OTHER} and its endpoint name as model.
+ *   <li>When a call had more than one attempt, each attempt is an {@link SpanKind#INTERNAL} child
+ *       span {@code attempt {endpoint}} with {@code llmops.attempt.number}; a single attempt has
+ *       none.
+ *   <li>Metrics per {@link GenAiConventions}: duration, time to first chunk (streams), token usage,
+ *       with the bucket boundaries the conventions advise; {@code llmops.client.cost} and {@code
+ *       llmops.client.budget.rejections}.
+ *   <li>llmops attributes: {@code llmops.endpoint}, {@code llmops.tenant}, {@code llmops.feature},
+ *       prompt name/version/hash and experiment/variant from the call's {@link Fingerprint}, and,
+ *       when other steps record them as call attributes with these names: {@code llmops.cost}
+ *       (a {@link BigDecimal} in USD; emitted as the decimal string {@code llmops.cost.usd} and
+ *       as the {@code llmops.client.cost} metric), {@code llmops.cache.hit} (Boolean), {@code
+ *       llmops.retry.count} (Number), {@code llmops.fallback.model} (String), {@code llmops.shadow}
+ *       (Boolean). Without them, retries and fallback are derived from the attempts seen.
+ * </ul>
+ *
+ * <h2>Privacy</h2>
+ *
+ * Message content is not captured unless {@link Builder#captureContent(boolean)} turns it on; then
+ * every text passes through the {@link Redactor} first. Exception messages and stack traces on
+ * spans, tenant and feature values are always redacted. Nothing else from the call's content is
+ * emitted.
+ *
+ * <p>Thread-safe; one instance serves all calls. Never throws into the call: the client isolates
+ * listeners. The span is not made current while the call runs (a listener cannot scope a context
+ * across asynchronous steps); it is a child of the context current when the call started.
+ */
+public final class OtelInstrumentation implements CallListener {
+  /** The instrumentation scope name of the tracer and meter. */
+  public static final String INSTRUMENTATION_SCOPE = "dev.llmops";
+
+  private static final String OTHER = "_OTHER";
+  private static final Pattern DECIMAL = Pattern.compile("-?\\d+(?:\\.\\d+)?");
+
+  private final Tracer tracer;
+  private final Metrics metrics;
+  private final GenAiConventions conventions;
+  private final boolean captureContent;
+  private final Redactor redactor;
+  private final Clock clock;
+  private final Map<CallInfo, CallState> calls = new ConcurrentHashMap<>();
+
+  private OtelInstrumentation(Builder b) {
+    this.tracer = b.openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
+    this.conventions = b.conventions != null ? b.conventions : GenAiConventions.fromEnvironment(b.environment);
+    this.metrics = new Metrics(b.openTelemetry.getMeter(INSTRUMENTATION_SCOPE), conventions);
+    this.captureContent = b.captureContent;
+    this.redactor = b.redactor;
+    this.clock = b.clock;
+  }
+
+  /**
+   * Instrumentation with the defaults: conventions from {@code OTEL_SEMCONV_STABILITY_OPT_IN}, no
+   * content capture, {@link Redactor#defaults()}, the system clock.
+   */
+  public static OtelInstrumentation create(OpenTelemetry openTelemetry) {
+    return builder(openTelemetry).build();
+  }
+
+  /** A builder over {@code openTelemetry}. */
+  public static Builder builder(OpenTelemetry openTelemetry) {
+    return new Builder(openTelemetry);
+  }
+
+  /** The conventions this instance emits. */
+  public GenAiConventions conventions() {
+    return conventions;
+  }
+
+  /** How many calls are in flight (started, not yet ended); for tests and diagnostics. */
+  public int inFlight() {
+    return calls.size();
+  }
+
+  // ------------------------------------------------------------------ events
+
+  @Override
+  public void callStart(CallInfo call) {
+    calls.put(call, new CallState(Context.current()));
+  }
+
+  @Override
+  public void attemptStart(AttemptInfo attempt) {
+    CallState st = calls.get(attempt.call());
+    if (st == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (st.span == null) {
+      st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request());
+      st.firstEndpoint = attempt.endpoint();
+      st.model = attempt.model();
+    }
+    st.lastEndpoint = attempt.endpoint();
+    st.attempts++;
+    if (attempt.number() == 1 || st.attempts == 1) {
+      st.first = new AttemptRecord(attempt.endpoint(), attempt.model(), attempt.number(), now);
+      return;
+    }
+    AttemptRecord first = st.first;
+    if (first != null && !first.spanned && first.end != null) {
+      Span s = attemptSpan(st, first.endpoint, first.model, first.number, first.start);
+      finishAttempt(s, first.response, first.error, first.end);
+      first.spanned = true;
+    }
+    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), now);
+  }
+
+  @Override
+  public void firstChunk(AttemptInfo attempt, ChatChunk chunk) {
+    CallState st = calls.get(attempt.call());
+    if (st == null || st.timeToFirstChunk >= 0) {
+      return;
+    }
+    st.timeToFirstChunk = seconds(attempt.call().startedAt(), clock.instant());
+  }
+
+  @Override
+  public void attemptEnd(AttemptInfo attempt, ChatResponse response) {
+    attemptDone(attempt, response, null);
+  }
+
+  @Override
+  public void attemptFailed(AttemptInfo attempt, Throwable error) {
+    attemptDone(attempt, null, error);
+  }
+
+  private void attemptDone(AttemptInfo attempt, @Nullable ChatResponse response, @Nullable Throwable error) {
+    CallState st = calls.get(attempt.call());
+    if (st == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    Span current = st.current;
+    if (current != null) {
+      finishAttempt(current, response, error, now);
+      st.current = null;
+    } else if (st.first != null) {
+      AttemptRecord first = st.first;
+      first.end = now;
+      first.response = response;
+      first.error = error;
+    }
+  }
+
+  @Override
+  public void callEnd(CallInfo call, ChatResponse response) {
+    CallState st = calls.remove(call);
+    if (st != null) {
+      endCall(call, st, response, null);
+    }
+  }
+
+  @Override
+  public void callFailed(CallInfo call, Throwable error) {
+    CallState st = calls.remove(call);
+    if (st != null) {
+      endCall(call, st, null, unwrap(error));
+    }
+  }
+
+  // ------------------------------------------------------------------ spans
+
+  private Span startCallSpan(CallInfo call, CallState st, @Nullable ModelInfo model, ChatRequest request) {
+    String provider = model != null ? model.provider() : OTHER;
+    String requestModel = model != null ? model.modelId() : request.model();
+    SpanBuilder b = tracer.spanBuilder(requestModel == null || requestModel.isEmpty() ? "chat" : "chat " + requestModel)
+        .setSpanKind(SpanKind.CLIENT)
+        .setParent(st.parent)
+        .setStartTimestamp(call.startedAt())
+        .setAttribute(Keys.OPERATION_NAME, "chat")
+        .setAttribute(Keys.PROVIDER_NAME, provider);
+    if (requestModel != null) {
+      b.setAttribute(Keys.REQUEST_MODEL, requestModel);
+    }
+    if (model != null && model.serverAddress() != null) {
+      b.setAttribute(Keys.SERVER_ADDRESS, model.serverAddress());
+      if (model.serverPort() > 0) {
+        b.setAttribute(Keys.SERVER_PORT, (long) model.serverPort());
+      }
+    }
+    GenerationParameters p = request.parameters();
+    if (p.maxOutputTokens() != null) {
+      b.setAttribute(Keys.REQUEST_MAX_TOKENS, (long) p.maxOutputTokens());
+    }
+    if (p.temperature() != null) {
+      b.setAttribute(Keys.REQUEST_TEMPERATURE, p.temperature());
+    }
+    if (p.topP() != null) {
+      b.setAttribute(Keys.REQUEST_TOP_P, p.topP());
+    }
+    if (!p.stopSequences().isEmpty()) {
+      b.setAttribute(Keys.REQUEST_STOP_SEQUENCES, p.stopSequences());
+    }
+    if (p.seed() != null) {
+      b.setAttribute(Keys.REQUEST_SEED, p.seed());
+    }
+    if (p.presencePenalty() != null) {
+      b.setAttribute(Keys.REQUEST_PRESENCE_PENALTY, p.presencePenalty());
+    }
+    if (p.frequencyPenalty() != null) {
+      b.setAttribute(Keys.REQUEST_FREQUENCY_PENALTY, p.frequencyPenalty());
+    }
+    if (call.mode() == CallMode.STREAM) {
+      b.setAttribute(Keys.REQUEST_STREAM, true);
+    }
+    if (request.responseFormatJson() != null) {
+      b.setAttribute(Keys.OUTPUT_TYPE, "json");
+    }
+    Span span = b.startSpan();
+    if (captureContent) {
+      span.setAttribute(Keys.INPUT_MESSAGES, ContentJson.input(request.messages(), redactor));
+    }
+    return span;
+  }
+
+  private Span attemptSpan(CallState st, String endpoint, ModelInfo model, int number, Instant start) {
+    Span parent = Objects.requireNonNull(st.span);
+    return tracer.spanBuilder("attempt " + endpoint)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setParent(st.parent.with(parent))
+        .setStartTimestamp(start)
+        .setAttribute(Keys.ATTEMPT_NUMBER, (long) number)
+        .setAttribute(Keys.ENDPOINT, endpoint)
+        .setAttribute(Keys.PROVIDER_NAME, model.provider())
+        .setAttribute(Keys.REQUEST_MODEL, model.modelId())
+        .startSpan();
+  }
+
+  private void finishAttempt(Span span, @Nullable ChatResponse response, @Nullable Throwable error, Instant end) {
+    if (response != null) {
+      span.setAttribute(Keys.RESPONSE_MODEL, response.model());
+      usage(span, response.usage());
+    } else if (error != null) {
+      Throwable e = unwrap(error);
+      span.setAttribute(Keys.ERROR_TYPE, errorType(e));
+      span.setStatus(StatusCode.ERROR);
+      exceptionEvent(span, e, end);
+    }
+    span.end(end);
+  }
+
+  private void endCall(CallInfo call, CallState st, @Nullable ChatResponse response, @Nullable Throwable error) {
+    Instant end = clock.instant();
+    Span span = st.span;
+    if (span == null) {
+      span = startCallSpan(call, st, null, call.originalRequest());
+    }
+    ModelInfo model = st.model;
+    String endpoint = st.lastEndpoint != null ? st.lastEndpoint : call.originalRequest().model();
+    if (endpoint != null) {
+      span.setAttribute(Keys.ENDPOINT, endpoint);
+    }
+    String tenant = redactor.redactNullable(call.context().tenant());
+    if (tenant != null) {
+      span.setAttribute(Keys.TENANT, tenant);
+    }
+    String feature = redactor.redactNullable(call.context().feature());
+    if (feature != null) {
+      span.setAttribute(Keys.FEATURE, feature);
+    }
+    Extras extras = extras(call, st);
+    extras.applyTo(span, conventions);
+
+    String errorType = null;
+    Usage usage = null;
+    String responseModel = null;
+    if (response != null) {
+      responseModel = response.model();
+      usage = response.usage();
+      if (!response.id().isEmpty()) {
+        span.setAttribute(Keys.RESPONSE_ID, response.id());
+      }
+      if (!responseModel.isEmpty()) {
+        span.setAttribute(Keys.RESPONSE_MODEL, responseModel);
+      }
+      String finish = finishReason(response);
+      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, java.util.List.of(finish));
+      usage(span, usage);
+      if (captureContent) {
+        span.setAttribute(Keys.OUTPUT_MESSAGES,
+            ContentJson.output(response, finish, conventions == GenAiConventions.V1_41, redactor));
+      }
+    } else if (error != null) {
+      errorType = errorType(error);
+      span.setAttribute(Keys.ERROR_TYPE, errorType);
+      span.setStatus(StatusCode.ERROR);
+      exceptionEvent(span, error, end);
+    }
+    if (st.timeToFirstChunk >= 0) {
+      span.setAttribute(Keys.RESPONSE_TIME_TO_FIRST_CHUNK, st.timeToFirstChunk);
+    }
+    span.end(end);
+
+    String provider = model != null ? model.provider() : OTHER;
+    String requestModel = model != null ? model.modelId() : call.originalRequest().model();
+    Metrics.AttributeSets sets = metrics.attributes(new Metrics.MetricKey(
+        provider, requestModel, responseModel == null || responseModel.isEmpty() ? null : responseModel,
+        model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType));
+    Usage u = usage != null ? usage : Usage.ZERO;
+    metrics.recordCall(sets, seconds(call.startedAt(), end), u.inputTokens(), u.outputTokens(),
+        u.cachedInputTokens(), u.cacheWriteTokens(), u.reasoningTokens(), usage != null);
+    if (st.timeToFirstChunk >= 0) {
+      metrics.recordTimeToFirstChunk(sets, st.timeToFirstChunk);
+    }
+    if (extras.cost != null) {
+      metrics.recordCost(extras.cost.doubleValue(), costAttributes(requestModel, tenant));
+    }
+    if (error instanceof BudgetExceededException || error instanceof QuotaExhaustedException) {
+      AttributesBuilder b = Attributes.builder().put(Keys.REJECTION, error.getClass().getSimpleName());
+      if (tenant != null) {
+        b.put(Keys.TENANT, tenant);
+      }
+      metrics.recordBudgetRejection(b.build());
+    }
+  }
+
+  private static Attributes costAttributes(@Nullable String model, @Nullable String tenant) {
+    AttributesBuilder b = Attributes.builder();
+    if (model != null) {
+      b.put(Keys.REQUEST_MODEL, model);
+    }
+    if (tenant != null) {
+      b.put(Keys.TENANT, tenant);
+    }
+    return b.build();
+  }
+
+  private void usage(Span span, Usage usage) {
+    span.setAttribute(Keys.USAGE_INPUT_TOKENS, usage.inputTokens());
+    span.setAttribute(Keys.USAGE_OUTPUT_TOKENS, usage.outputTokens());
+    if (usage.cachedInputTokens() > 0) {
+      span.setAttribute(Keys.USAGE_CACHE_READ, usage.cachedInputTokens());
+    }
+    if (usage.cacheWriteTokens() > 0) {
+      span.setAttribute(
+          conventions == GenAiConventions.LATEST ? Keys.USAGE_CACHE_WRITE : Keys.USAGE_CACHE_CREATION,
+          usage.cacheWriteTokens());
+    }
+    if (usage.reasoningTokens() > 0) {
+      span.setAttribute(Keys.USAGE_REASONING, usage.reasoningTokens());
+    }
+  }
+
+  /** The exception as a span event, its message and stack trace redacted. */
+  private void exceptionEvent(Span span, Throwable error, Instant at) {
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    AttributesBuilder b = Attributes.builder()
+        .put(Keys.EXCEPTION_TYPE, error.getClass().getName())
+        .put(Keys.EXCEPTION_STACKTRACE, redactor.redact(trace.toString()));
+    String message = error.getMessage();
+    if (message != null) {
+      b.put(Keys.EXCEPTION_MESSAGE, redactor.redact(message));
+    }
+    span.addEvent("exception", b.build(), at);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static String errorType(Throwable error) {
+    if (error instanceof CancellationException) {
+      return "cancelled";
+    }
+    if (error instanceof LlmTimeoutException) {
+      return "timeout";
+    }
+    if (error instanceof LlmException e) {
+      if (!e.details().errorCode().isEmpty() && e.details().errorCode().length() <= 64) {
+        return e.details().errorCode();
+      }
+      if (e.httpStatus() > 0) {
+        return Integer.toString(e.httpStatus());
+      }
+    }
+    return error.getClass().getName();
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static String finishReason(ChatResponse response) {
+    return switch (response.finishReason()) {
+      case STOP -> "stop";
+      case LENGTH -> "length";
+      case TOOL_CALLS -> "tool_call";
+      case CONTENT_FILTER -> "content_filter";
+      case OTHER -> {
+        String raw = response.metadata().get("finish_reason.raw");
+        yield raw != null && raw.length() <= 32 && raw.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c))
+            ? raw : "other";
+      }
+    };
+  }
+
+  private static double seconds(Instant from, Instant to) {
+    Duration d = Duration.between(from, to);
+    return d.getSeconds() + d.getNano() / 1e9;
+  }
+
+  /** The llmops attributes other steps recorded, read by attribute name (see the class comment). */
+  private static Extras extras(CallInfo call, CallState st) {
+    Extras x = new Extras();
+    Map<AttributeKey<?>, Object> attributes = call.attributes().snapshot();
+    for (Map.Entry<AttributeKey<?>, Object> e : attributes.entrySet()) {
+      String name = e.getKey().name();
+      Object v = e.getValue();
+      switch (name) {
+        case "llmops.fingerprint" -> {
+          if (v instanceof Fingerprint f) {
+            x.fingerprint = f;
+          }
+        }
+        case "llmops.cost" -> x.cost = decimal(v);
+        case "llmops.cache.hit" -> x.cacheHit = v instanceof Boolean b ? b : null;
+        case "llmops.retry.count" -> x.retries = v instanceof Number n ? n.longValue() : null;
+        case "llmops.fallback.model" -> x.fallback = v.toString();
+        case "llmops.shadow" -> x.shadow = v instanceof Boolean b ? b : null;
+        default -> { }
+      }
+    }
+    if (x.retries == null && st.attempts > 1) {
+      x.retries = (long) st.attempts - 1;
+    }
+    if (x.fallback == null && st.lastEndpoint != null && st.firstEndpoint != null
+        && !st.lastEndpoint.equals(st.firstEndpoint)) {
+      x.fallback = st.lastEndpoint;
+    }
+    return x;
+  }
+
+  private static @Nullable BigDecimal decimal(Object v) {
+    if (v instanceof BigDecimal d) {
+      return d;
+    }
+    Matcher m = DECIMAL.matcher(v.toString());
+    return m.find() ? new BigDecimal(m.group()) : null;
+  }
+
+  /** llmops attributes of one call. */
+  private static final class Extras {
+    @Nullable Fingerprint fingerprint;
+    @Nullable BigDecimal cost;
+    @Nullable Boolean cacheHit;
+    @Nullable Long retries;
+    @Nullable String fallback;
+    @Nullable Boolean shadow;
+
+    void applyTo(Span span, GenAiConventions conventions) {
+      Fingerprint f = fingerprint;
+      if (f != null) {
+        if (f.promptName() != null) {
+          span.setAttribute(Keys.PROMPT_NAME, f.promptName());
+          span.setAttribute(Keys.LLMOPS_PROMPT_NAME, f.promptName());
+          span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
+          if (conventions == GenAiConventions.LATEST) {
+            span.setAttribute(Keys.PROMPT_VERSION, Integer.toString(f.promptVersion()));
+          }
+        }
+        if (f.contentHash() != null) {
+          span.setAttribute(Keys.LLMOPS_PROMPT_HASH, f.contentHash());
+        }
+        if (f.experimentKey() != null) {
+          span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
+        }
+        if (f.variant() != null) {
+          span.setAttribute(Keys.VARIANT, f.variant());
+        }
+      }
+      if (cost != null) {
+        span.setAttribute(Keys.COST, cost.toPlainString());
+      }
+      if (cacheHit != null) {
+        span.setAttribute(Keys.CACHE_HIT, cacheHit);
+      }
+      if (retries != null) {
+        span.setAttribute(Keys.RETRY_COUNT, retries);
+      }
+      if (fallback != null) {
+        span.setAttribute(Keys.FALLBACK_MODEL, fallback);
+      }
+      if (shadow != null) {
+        span.setAttribute(Keys.SHADOW, shadow);
+      }
+    }
+  }
+
+  /** One attempt remembered until we know whether the call needs attempt spans. */
+  private static final class AttemptRecord {
+    final String endpoint;
+    final ModelInfo model;
+    final int number;
+    final Instant start;
+    @Nullable Instant end;
+    @Nullable ChatResponse response;
+    @Nullable Throwable error;
+    boolean spanned;
+
+    AttemptRecord(String endpoint, ModelInfo model, int number, Instant start) {
+      this.endpoint = endpoint;
+      this.model = model;
+      this.number = number;
+      this.start = start;
+    }
+  }
+
+  /**
+   * The telemetry state of one call. Events of one call never run concurrently and are ordered by
+   * the pipeline, so plain fields suffice.
+   */
+  private static final class CallState {
+    final Context parent;
+    @Nullable Span span;
+    @Nullable Span current;
+    @Nullable AttemptRecord first;
+    @Nullable ModelInfo model;
+    @Nullable String firstEndpoint;
+    @Nullable String lastEndpoint;
+    int attempts;
+    double timeToFirstChunk = -1;
+
+    CallState(Context parent) {
+      this.parent = parent;
+    }
+  }
+
+  /** Builds an {@link OtelInstrumentation}. Not thread-safe. */
+  public static final class Builder {
+    private final OpenTelemetry openTelemetry;
+    private @Nullable GenAiConventions conventions;
+    private GenAiConventions.Environment environment = System::getenv;
+    private boolean captureContent;
+    private Redactor redactor = Redactor.defaults();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+    }
+
+    /** Selects the conventions explicitly, overriding the environment. */
+    public Builder conventions(GenAiConventions conventions) {
+      this.conventions = Objects.requireNonNull(conventions, "conventions");
+      return this;
+    }
+
+    /**
+     * Sets where {@link GenAiConventions#OPT_IN_VARIABLE} is read from when no conventions are
+     * set explicitly (default {@code System::getenv}).
+     */
+    public Builder environment(GenAiConventions.Environment environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /**
+     * Captures message content as {@code gen_ai.input.messages} and {@code
+     * gen_ai.output.messages} (JSON strings), redacted. Default false.
+     */
+    public Builder captureContent(boolean captureContent) {
+      this.captureContent = captureContent;
+      return this;
+    }
+
+    /** Sets the redactor for content, exception messages and tenant values (default {@link Redactor#defaults()}). */
+    public Builder redactor(Redactor redactor) {
+      this.redactor = Objects.requireNonNull(redactor, "redactor");
+      return this;
+    }
+
+    /** Sets the clock span timestamps and durations are read from; use the client's clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Builds the instrumentation; its tracer and meter are created now. */
+    public OtelInstrumentation build() {
+      return new OtelInstrumentation(this);
+    }
+  }
+}

@@ -3,20 +3,28 @@ package dev.llmops.otel;
 import dev.llmops.api.AttemptInfo;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.BudgetExceededException;
+import dev.llmops.api.CallAttributes;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.CallMode;
 import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Cost;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.LlmTimeoutException;
+import dev.llmops.api.Money;
 import dev.llmops.api.QuotaExhaustedException;
 import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
+import dev.llmops.core.cache.ResponseCache;
+import dev.llmops.core.experiment.Experiments;
+import dev.llmops.core.experiment.ShadowOf;
 import dev.llmops.core.redaction.Redactor;
+import dev.llmops.core.resilience.FallbackTaken;
+import dev.llmops.core.resilience.Resilience;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -37,8 +45,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,12 +74,12 @@ import org.jspecify.annotations.Nullable;
  *       with the bucket boundaries the conventions advise; {@code llmops.client.cost} and {@code
  *       llmops.client.budget.rejections}.
  *   <li>llmops attributes: {@code llmops.endpoint}, {@code llmops.tenant}, {@code llmops.feature},
- *       prompt name/version/hash and experiment/variant from the call's {@link Fingerprint}, and,
- *       when other steps record them as call attributes with these names: {@code llmops.cost}
- *       (a {@link BigDecimal} in USD; emitted as the decimal string {@code llmops.cost.usd} and
- *       as the {@code llmops.client.cost} metric), {@code llmops.cache.hit} (Boolean), {@code
- *       llmops.retry.count} (Number), {@code llmops.fallback.model} (String), {@code llmops.shadow}
- *       (Boolean). Without them, retries and fallback are derived from the attempts seen.
+ *       prompt name/version/hash and experiment/variant from the call's {@link Fingerprint}; the
+ *       call's cost from {@link Cost#KEY} (the decimal string {@code llmops.cost.usd} and the
+ *       {@code llmops.client.cost} metric), {@code llmops.cache.hit} from {@link
+ *       ResponseCache#HIT}, {@code llmops.fallback.model} from {@link Resilience#FALLBACK} (or the
+ *       attempts seen), {@code llmops.retry.count} from the attempts seen, and {@code
+ *       llmops.shadow} for shadow calls (the {@link Experiments#SHADOW_TAG} tag).
  * </ul>
  *
  * <h2>Privacy</h2>
@@ -92,7 +98,6 @@ public final class OtelInstrumentation implements CallListener {
   public static final String INSTRUMENTATION_SCOPE = "dev.llmops";
 
   private static final String OTHER = "_OTHER";
-  private static final Pattern DECIMAL = Pattern.compile("-?\\d+(?:\\.\\d+)?");
 
   private final Tracer tracer;
   private final Metrics metrics;
@@ -465,28 +470,18 @@ public final class OtelInstrumentation implements CallListener {
     return d.getSeconds() + d.getNano() / 1e9;
   }
 
-  /** The llmops attributes other steps recorded, read by attribute name (see the class comment). */
+  /** The llmops attributes other steps recorded on the call (see the class comment). */
   private static Extras extras(CallInfo call, CallState st) {
     Extras x = new Extras();
-    Map<AttributeKey<?>, Object> attributes = call.attributes().snapshot();
-    for (Map.Entry<AttributeKey<?>, Object> e : attributes.entrySet()) {
-      String name = e.getKey().name();
-      Object v = e.getValue();
-      switch (name) {
-        case "llmops.fingerprint" -> {
-          if (v instanceof Fingerprint f) {
-            x.fingerprint = f;
-          }
-        }
-        case "llmops.cost" -> x.cost = decimal(v);
-        case "llmops.cache.hit" -> x.cacheHit = v instanceof Boolean b ? b : null;
-        case "llmops.retry.count" -> x.retries = v instanceof Number n ? n.longValue() : null;
-        case "llmops.fallback.model" -> x.fallback = v.toString();
-        case "llmops.shadow" -> x.shadow = v instanceof Boolean b ? b : null;
-        default -> { }
-      }
-    }
-    if (x.retries == null && st.attempts > 1) {
+    CallAttributes attributes = call.attributes();
+    x.fingerprint = attributes.get(Fingerprint.KEY).orElse(null);
+    x.cost = attributes.get(Cost.KEY).flatMap(Cost::amount).map(Money::amount).orElse(null);
+    x.cacheHit = attributes.get(ResponseCache.HIT).isPresent() ? Boolean.TRUE : null;
+    x.fallback = attributes.get(Resilience.FALLBACK).map(FallbackTaken::to).orElse(null);
+    boolean shadow = "true".equals(call.context().tags().get(Experiments.SHADOW_TAG))
+        || attributes.get(ShadowOf.KEY).isPresent();
+    x.shadow = shadow ? Boolean.TRUE : null;
+    if (st.attempts > 1) {
       x.retries = (long) st.attempts - 1;
     }
     if (x.fallback == null && st.lastEndpoint != null && st.firstEndpoint != null
@@ -494,14 +489,6 @@ public final class OtelInstrumentation implements CallListener {
       x.fallback = st.lastEndpoint;
     }
     return x;
-  }
-
-  private static @Nullable BigDecimal decimal(Object v) {
-    if (v instanceof BigDecimal d) {
-      return d;
-    }
-    Matcher m = DECIMAL.matcher(v.toString());
-    return m.find() ? new BigDecimal(m.group()) : null;
   }
 
   /** llmops attributes of one call. */

@@ -11,6 +11,7 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Completion;
 import dev.llmops.api.Fingerprint;
+import dev.llmops.api.Money;
 import dev.llmops.api.FinishReason;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.RateLimitedException;
@@ -216,9 +217,10 @@ class OtelInstrumentationTest {
   }
 
   @Test
-  void llmopsAttributesComeFromTheFingerprintAndNamedCallAttributes() {
-    AttributeKey<BigDecimal> cost = AttributeKey.of("llmops.cost", BigDecimal.class);
-    AttributeKey<Boolean> shadow = AttributeKey.of("llmops.shadow", Boolean.class);
+  void llmopsAttributesComeFromTheFingerprintCostAndShadowTag() {
+    Money usd = Money.usd("0.000125");
+    dev.llmops.api.Cost cost = new dev.llmops.api.Cost(
+        usd, usd, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, false, "test-catalog", "gpt-4o");
     LlmClient client = f.client(f.instrumentation(GenAiConventions.LATEST, false))
         .step(PipelineStep.PROMPT, chain -> {
           chain.call().attributes().put(Fingerprint.KEY,
@@ -226,14 +228,13 @@ class OtelInstrumentationTest {
           return chain.proceed(chain.request());
         })
         .step(PipelineStep.ACCOUNTING, chain -> chain.proceed(chain.request()).thenApply(r -> {
-          chain.call().attributes().put(cost, new BigDecimal("0.000125"));
-          chain.call().attributes().put(shadow, false);
+          chain.call().attributes().put(dev.llmops.api.Cost.KEY, cost);
           return r;
         }))
         .build();
     f.primary.reply("ok");
     CompletableFuture<Completion> call = client.request(ChatRequest.builder().model("smart").user("hi").build())
-        .context(dev.llmops.api.CallContext.ofTenant("acme")).callAsync();
+        .context(dev.llmops.api.CallContext.ofTenant("acme").withTag("llmops.shadow", "true")).callAsync();
     f.clock.advance(Duration.ofSeconds(5));
     assertThat(call.join().text()).isNotEmpty();
 
@@ -245,7 +246,7 @@ class OtelInstrumentationTest {
     assertThat(a.get(Keys.EXPERIMENT)).isEqualTo("exp");
     assertThat(a.get(Keys.VARIANT)).isEqualTo("b");
     assertThat(a.get(Keys.COST)).isEqualTo("0.000125");
-    assertThat(a.get(Keys.SHADOW)).isFalse();
+    assertThat(a.get(Keys.SHADOW)).isTrue();
     assertThat(a.get(Keys.TENANT)).isEqualTo("acme");
     assertThat(f.metric("llmops.client.cost")).hasDoubleSumSatisfying(s -> s.hasPointsSatisfying(p -> p
         .hasValue(0.000125).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "gpt-4o").put(Keys.TENANT, "acme").build())));

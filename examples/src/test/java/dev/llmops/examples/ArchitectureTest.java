@@ -51,10 +51,12 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheOtelModuleSeesOpenTelemetry() {
+  void onlyTheOtelLibraryModuleSeesOpenTelemetry() {
     noClasses()
-        .that().resideOutsideOfPackage("dev.llmops.otel..")
+        .that().resideInAnyPackage(
+            "dev.llmops.api..", "dev.llmops.core..", "dev.llmops.testkit..", "dev.llmops.openfeature..")
         .should().dependOnClassesThat().resideInAPackage("io.opentelemetry..")
+        .because("only llmops-otel may use OpenTelemetry (applications, like the examples, may)")
         .allowEmptyShould(true)
         .check(classes);
   }

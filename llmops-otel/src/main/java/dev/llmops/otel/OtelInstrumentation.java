@@ -161,7 +161,8 @@ public final class OtelInstrumentation implements CallListener {
    */
   public static TelemetryFactory factory(OpenTelemetry openTelemetry) {
     Objects.requireNonNull(openTelemetry, "openTelemetry");
-    return (settings, redactor, clock, environment) -> fromSettings(openTelemetry, settings, redactor, clock, environment);
+    return (TelemetrySettings settings, Redactor redactor, Clock clock, Function<String, @Nullable String> environment) ->
+        fromSettings(openTelemetry, settings, redactor, clock, environment);
   }
 
   /** The conventions this instance emits. */

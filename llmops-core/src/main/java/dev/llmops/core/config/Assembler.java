@@ -25,6 +25,8 @@ import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.pricing.Rates;
 import dev.llmops.core.prompt.FilePromptSource;
+import dev.llmops.core.prompt.PromptDefinition;
+import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.provider.Secret;
 import dev.llmops.core.provider.anthropic.AnthropicChatModel;
@@ -378,8 +380,22 @@ final class Assembler {
     }
     PromptRegistry registry = b.source(source).build();
     promptNames = source.names();
+    checkPromptModels(source, dir != null ? "prompts.directory" : "prompts.classpath");
     client.prompts(registry);
     return registry;
+  }
+
+  /** Every prompt version that names a model must name a declared one. */
+  private void checkPromptModels(FilePromptSource source, String path) {
+    for (String name : promptNames) {
+      for (PromptVersion v : source.load(name).map(PromptDefinition::versions).orElse(List.of())) {
+        String model = v.model();
+        if (model != null && !modelNames.contains(model)) {
+          r.problem(path, "prompt '" + name + "' version " + v.version() + " names model " + ConfigReader.quote(model)
+              + ", which the models section does not declare " + modelNames);
+        }
+      }
+    }
   }
 
   private @Nullable Experiments experiments(@Nullable AuditLog audit, @Nullable PromptRegistry prompts) {

@@ -337,4 +337,17 @@ class LlmOpsConfigTest {
         .newClientBuilder(bindings().model("m", answering("hi")).build()).build();
     assertThat(client.chat(ChatRequest.of("hello")).text()).isEqualTo("hi");
   }
+
+  @Test
+  void aPromptVersionNamingAnUndeclaredModelIsAProblemBesideTheOthers() throws IOException {
+    writePrompts();
+    Files.writeString(dir.resolve("prompts/support-reply/v3.yaml"),
+        "model: huge\nmessages:\n  - role: user\n    content: hi\n");
+    ConfigurationException e = catchThrowableOfType(ConfigurationException.class,
+        () -> LlmOpsConfig.parse("models: {m: {provider: supplied}}\nprompts: {directory: prompts}\ncache: {maximumSize: 0}",
+            "c.yaml").assemble(bindings().model("m", answering("x")).build()));
+    assertThat(e.problems()).containsExactly(
+        "c.yaml: prompts.directory: prompt 'support-reply' version 3 names model 'huge', which the models section does not declare [m]",
+        "c.yaml: cache.maximumSize: must be >= 1 but was 0");
+  }
 }

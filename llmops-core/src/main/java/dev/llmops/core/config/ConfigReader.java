@@ -103,6 +103,27 @@ final class ConfigReader {
     return list;
   }
 
+  /** True if {@code n} is a mapping (its unknown keys reported); a problem and false otherwise. */
+  boolean mapping(JsonNode n, String path, Set<String> allowed) {
+    if (!n.isObject()) {
+      problem(path, "expected a mapping but found " + kind(n));
+      return false;
+    }
+    keys(n, path, allowed);
+    return true;
+  }
+
+  /** True if exactly one of keys {@code a} and {@code b} is set; a problem at {@code path} otherwise. */
+  boolean exactlyOne(JsonNode n, String path, String a, String b) {
+    boolean hasA = present(n, a) != null;
+    boolean hasB = present(n, b) != null;
+    if (hasA == hasB) {
+      problem(path, (hasA ? "set only one of '" : "set one of '") + a + "' or '" + b + "'");
+      return false;
+    }
+    return true;
+  }
+
   /** The object at {@code key}, or null when absent; a problem if it is not an object. */
   @Nullable JsonNode object(JsonNode parent, String key, String path, Set<String> allowed) {
     JsonNode n = present(parent, key);

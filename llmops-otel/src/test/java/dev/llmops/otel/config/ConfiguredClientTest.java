@@ -12,6 +12,31 @@ import dev.llmops.api.Completion;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.audit.AuditEvent;
+import dev.llmops.api.Money;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.UnknownModelPolicy;
+import dev.llmops.core.audit.AuditBridges;
+import dev.llmops.core.audit.AuditLog;
+import dev.llmops.core.budget.Budget;
+import dev.llmops.core.budget.Budgets;
+import dev.llmops.core.budget.OverLimit;
+import dev.llmops.core.budget.RateLimit;
+import dev.llmops.core.budget.Scope;
+import dev.llmops.core.budget.Window;
+import dev.llmops.core.experiment.Experiment;
+import dev.llmops.core.experiment.Experiments;
+import dev.llmops.core.experiment.Variant;
+import dev.llmops.core.pricing.ModelPrice;
+import dev.llmops.core.pricing.PriceCatalog;
+import dev.llmops.core.pricing.Rates;
+import dev.llmops.core.prompt.FilePromptSource;
+import dev.llmops.core.prompt.PromptRegistry;
+import dev.llmops.core.redaction.PiiType;
+import dev.llmops.core.redaction.RedactionMode;
+import dev.llmops.core.redaction.Redactor;
+import dev.llmops.core.resilience.CircuitBreakerPolicy;
+import dev.llmops.core.transcript.TranscriptStore;
+import dev.llmops.otel.GenAiConventions;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.PipelineStep;
 import dev.llmops.core.accounting.InMemoryLedger;
@@ -100,7 +125,11 @@ class ConfiguredClientTest {
 
   private static Outcome run(LlmOpsConfig config, World w) throws Exception {
     LlmOpsComponents components = config.assemble(w.bindings(resources()));
-    try (LlmClient client = components.clientBuilder().build()) {
+    return run(components.clientBuilder(), components.transcripts().orElseThrow(), w);
+  }
+
+  private static Outcome run(LlmClient.Builder builder, TranscriptStore transcriptStore, World w) throws Exception {
+    try (LlmClient client = builder.build()) {
       assertThat(client.steps()).containsExactly(PipelineStep.EXPERIMENT, PipelineStep.PROMPT, PipelineStep.ADMISSION,
           PipelineStep.CACHE, PipelineStep.RESILIENCE, PipelineStep.ACCOUNTING);
       w.smart.failWith(Fault.serverError(503)).times(2);
@@ -120,7 +149,7 @@ class ConfiguredClientTest {
       }
 
       Fingerprint fp = c.attribute(Fingerprint.KEY).orElseThrow();
-      List<Transcript> transcripts = components.transcripts().orElseThrow().all();
+      List<Transcript> transcripts = transcriptStore.all();
       for (Transcript t : transcripts) {
         assertThat(t.messages()).allSatisfy(m -> assertThat(m.content()).doesNotContain("ana.lima@example.org"));
       }
@@ -241,5 +270,71 @@ class ConfiguredClientTest {
       assertThat(bindings.toString()).doesNotContain(secret);
       assertThat(config.toString()).doesNotContain(secret);
     }
+  }
+
+  /** What full.yaml says, written with the builders: the single builder and the file are equivalent. */
+  private static LlmClient.Builder inCode(World w, TranscriptStore[] transcripts) throws URISyntaxException {
+    Redactor redactor = Redactor.builder().mode(PiiType.EMAIL, RedactionMode.MASK).allow("help@acme.example").build();
+    AuditLog audit = AuditLog.builder().redactor(redactor).sink(w.audit::add).build();
+    PromptRegistry prompts = PromptRegistry.builder()
+        .source(FilePromptSource.directory(resources().resolve("prompts")))
+        .clock(w.clock).executor(Runnable::run).timeToLive(Duration.ofSeconds(30)).defaultLabel("production")
+        .listener(AuditBridges.prompts(audit))
+        .build();
+    Experiments experiments = Experiments.builder()
+        .add(Experiment.builder("support-prompt").prompt("support-reply")
+            .variants(List.of(Variant.of("control"), Variant.of("candidate").withPromptLabel("candidate")))
+            .weights(0.9, 0.1).force("user-1", "candidate").build())
+        .shadowQueueCapacity(8).shadowMaxConcurrent(2).shadowTimeout(Duration.ofMinutes(1))
+        .auditListener(AuditBridges.experiments(audit))
+        .build();
+    Budgets budgets = Budgets.builder()
+        .budget(Budget.money(Scope.TENANT, Money.usd("0.05"), Window.daily()).named("tenant-daily"))
+        .rateLimit(RateLimit.requestsPerMinute(Scope.API_KEY, 600).onExceeded(OverLimit.waitUpTo(Duration.ofSeconds(5))))
+        .build();
+    AuditBridges.budgetsApplied(budgets, w.clock.instant(), "config:full.yaml").forEach(audit::record);
+    audit.record(new AuditEvent(w.clock.instant(), "config.applied", "full.yaml", "config:full.yaml", null, null, Map.of()));
+    transcripts[0] = TranscriptStore.builder().clock(w.clock).redactor(redactor).random(RandomGenerator.of("L64X128MixRandom"))
+        .ttl(Duration.ofHours(24)).maxEntries(100).maxBytes(1L << 20).sampleRate(1.0).build();
+    return LlmClient.builder()
+        .model("smart", w.smart)
+        .model("cheap", w.cheap)
+        .defaultModel("smart")
+        .prompts(prompts)
+        .experiments(experiments)
+        .accounting(Accounting.builder()
+            .catalog(PriceCatalog.bundled().withOverride("claude-haiku-4-5",
+                ModelPrice.of("claude-haiku-4-5", Rates.perMillion("0.80", "4.00"))))
+            .unknownModels(UnknownModelPolicy.RECORD)
+            .ledger(w.ledger)
+            .build())
+        .budgets(budgets)
+        .cache(ResponseCache.builder().maximumSize(100).expireAfterWrite(Duration.ofMinutes(30)).build())
+        .resilience(Resilience.builder()
+            .maxAttempts(2)
+            .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+            .jitter(0)
+            .random(RandomGenerator.of("L64X128MixRandom"))
+            .honourRetryAfter(Duration.ofSeconds(30))
+            .deadline(Duration.ofSeconds(60))
+            .circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(5, Duration.ofSeconds(30)))
+            .bulkhead(16, Duration.ofMillis(200))
+            .fallbackTo("cheap")
+            .build())
+        .listener(OtelInstrumentation.builder(w.otel).conventions(GenAiConventions.V1_41).captureContent(false)
+            .redactor(redactor).clock(w.clock).build())
+        .listener(transcripts[0])
+        .clock(w.clock)
+        .scheduler(w.scheduler);
+  }
+
+  @Test
+  void theSingleBuilderWrittenOutInCodeBehavesAsTheFile() throws Exception {
+    Outcome fromFile = run(LlmOpsConfig.load(resources().resolve("full.yaml")), new World());
+    World w = new World();
+    TranscriptStore[] transcripts = new TranscriptStore[1];
+    LlmClient.Builder builder = inCode(w, transcripts);
+
+    assertThat(run(builder, transcripts[0], w)).isEqualTo(fromFile);
   }
 }

@@ -21,6 +21,7 @@ module dev.llmops.core {
   exports dev.llmops.core.audit;
   exports dev.llmops.core.budget;
   exports dev.llmops.core.cache;
+  exports dev.llmops.core.config;
   exports dev.llmops.core.experiment;
   exports dev.llmops.core.pricing;
   exports dev.llmops.core.prompt;

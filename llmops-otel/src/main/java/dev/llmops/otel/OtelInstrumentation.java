@@ -22,6 +22,8 @@ import dev.llmops.api.ModelInfo;
 import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.ShadowOf;
+import dev.llmops.core.config.TelemetryFactory;
+import dev.llmops.core.config.TelemetrySettings;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
@@ -45,6 +47,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -127,6 +130,44 @@ public final class OtelInstrumentation implements CallListener {
   /** A builder over {@code openTelemetry}. */
   public static Builder builder(OpenTelemetry openTelemetry) {
     return new Builder(openTelemetry);
+  }
+
+  /**
+   * Instrumentation as a configuration file's {@code telemetry} section describes it: content
+   * capture, conventions ({@code environment} reads {@link GenAiConventions#OPT_IN_VARIABLE}
+   * through {@code environment}), the configured redactor and the client's clock.
+   */
+  public static OtelInstrumentation fromSettings(
+      OpenTelemetry openTelemetry,
+      TelemetrySettings settings,
+      Redactor redactor,
+      Clock clock,
+      Function<String, @Nullable String> environment) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(environment, "environment");
+    Builder b = builder(openTelemetry)
+        .captureContent(settings.captureContent())
+        .redactor(redactor)
+        .clock(clock)
+        .environment(environment::apply);
+    switch (settings.conventions()) {
+      case V1_41 -> b.conventions(GenAiConventions.V1_41);
+      case LATEST -> b.conventions(GenAiConventions.LATEST);
+      case ENVIRONMENT -> { }
+    }
+    return b.build();
+  }
+
+  /**
+   * The factory to bind for configuration files: {@code
+   * ConfigBindings.builder().telemetry(OtelInstrumentation.factory(openTelemetry))}. Each
+   * assembled configuration with telemetry on gets its own instrumentation over {@code
+   * openTelemetry}, built with {@link #fromSettings}.
+   */
+  public static TelemetryFactory factory(OpenTelemetry openTelemetry) {
+    Objects.requireNonNull(openTelemetry, "openTelemetry");
+    return (TelemetrySettings settings, Redactor redactor, Clock clock, Function<String, @Nullable String> environment) ->
+        fromSettings(openTelemetry, settings, redactor, clock, environment);
   }
 
   /** The conventions this instance emits. */

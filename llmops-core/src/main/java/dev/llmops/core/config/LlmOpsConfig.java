@@ -1,0 +1,161 @@
+package dev.llmops.core.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.llmops.api.ConfigurationException;
+import dev.llmops.core.LlmClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One configuration file (YAML or JSON) that turns on every capability: model endpoints with
+ * fallbacks, prompts, experiments, accounting, budgets and rate limits, the response cache,
+ * resilience, telemetry, redaction, transcript retention and the audit log. The format is in
+ * {@code docs/configuration.md}.
+ *
+ * <pre>{@code
+ * LlmClient client = LlmOpsConfig.load(Path.of("llmops.yaml"))
+ *     .newClientBuilder(ConfigBindings.builder()
+ *         .telemetry(OtelInstrumentation.factory(openTelemetry))
+ *         .build())
+ *     .listener(myListener)                 // the application may still add to it
+ *     .build();
+ * }</pre>
+ *
+ * <p>Loading only reads the file. Every check runs when it is assembled with its bindings, and all
+ * problems, in every section (unknown keys, wrong types, bad durations or amounts, unknown model
+ * names, unset environment variables, missing directories), come in one {@link
+ * ConfigurationException}, each as {@code <file>: <key.path>: <reason>}. Secrets are never in the
+ * file: it names environment variables, read through the bindings' environment; their values never
+ * appear in messages or {@code toString()}.
+ *
+ * <p>Immutable and thread-safe; assemble it as often as needed (each assembly builds new
+ * components).
+ */
+public final class LlmOpsConfig {
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+  private final JsonNode root;
+  private final String source;
+  private final @Nullable Path directory;
+
+  private LlmOpsConfig(JsonNode root, String source, @Nullable Path directory) {
+    this.root = root;
+    this.source = source;
+    this.directory = directory;
+  }
+
+  /**
+   * Reads the configuration file {@code file}: JSON if its name ends in {@code .json}, YAML
+   * otherwise. Relative paths in it are resolved against its directory unless the bindings say
+   * otherwise.
+   *
+   * @throws ConfigurationException if the file cannot be read or is not valid YAML or JSON
+   */
+  public static LlmOpsConfig load(Path file) {
+    Objects.requireNonNull(file, "file");
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigurationException(file + ": cannot read the configuration file (" + e.getClass().getSimpleName() + ")");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return new LlmOpsConfig(read(text, file.toString()), file.toString(), dir);
+  }
+
+  /**
+   * Reads a configuration from text; {@code sourceName} names it in errors and selects JSON when it
+   * ends in {@code .json} (YAML otherwise). Relative paths are resolved against the bindings' base
+   * directory, else the working directory.
+   *
+   * @throws ConfigurationException if the text is not valid YAML or JSON
+   */
+  public static LlmOpsConfig parse(String text, String sourceName) {
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(sourceName, "sourceName");
+    return new LlmOpsConfig(read(text, sourceName), sourceName, null);
+  }
+
+  /**
+   * Reads a configuration resource, for example {@code "llmops.yaml"}, with {@code loader}.
+   *
+   * @throws ConfigurationException if it is not on the classpath or not valid YAML or JSON
+   */
+  public static LlmOpsConfig fromClasspath(ClassLoader loader, String resource) {
+    Objects.requireNonNull(loader, "loader");
+    Objects.requireNonNull(resource, "resource");
+    String name = resource.startsWith("/") ? resource.substring(1) : resource;
+    String display = "classpath:" + name;
+    try (InputStream in = loader.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new ConfigurationException(display + ": not found on the classpath");
+      }
+      return new LlmOpsConfig(read(new String(in.readAllBytes(), StandardCharsets.UTF_8), display), display, null);
+    } catch (IOException e) {
+      throw new ConfigurationException(display + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static JsonNode read(String text, String source) {
+    boolean json = source.toLowerCase(Locale.ROOT).endsWith(".json");
+    JsonNode node;
+    try {
+      node = (json ? JSON : YAML).readTree(text);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw new ConfigurationException(source + (loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr())
+          + ": not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+    }
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return JSON.createObjectNode();
+    }
+    if (!node.isObject()) {
+      throw new ConfigurationException(source + ": expected a mapping of sections at the top level");
+    }
+    return node;
+  }
+
+  /** The file or resource name the configuration came from. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * Checks the whole configuration against {@code bindings} and builds every configured component.
+   *
+   * @throws ConfigurationException listing every problem found, each with the file, key path and reason
+   */
+  public LlmOpsComponents assemble(ConfigBindings bindings) {
+    Objects.requireNonNull(bindings, "bindings");
+    Path base = bindings.baseDirectory().orElse(directory != null ? directory : Path.of(""));
+    return new Assembler(root, new ConfigReader(source), bindings, base).assemble();
+  }
+
+  /**
+   * A client builder with everything this configuration turns on installed; shorthand for {@code
+   * assemble(bindings).clientBuilder()}.
+   *
+   * @throws ConfigurationException listing every problem found, each with the file, key path and reason
+   */
+  public LlmClient.Builder newClientBuilder(ConfigBindings bindings) {
+    return assemble(bindings).clientBuilder();
+  }
+
+  /** Names the source; never shows values. */
+  @Override
+  public String toString() {
+    return "LlmOpsConfig[" + source + "]";
+  }
+}

@@ -3,6 +3,7 @@ package dev.llmops.benchmarks;
 import dev.langchain4j.data.message.UserMessage;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
+import dev.llmops.api.Completion;
 import dev.llmops.api.spi.ModelExchange;
 import dev.llmops.testkit.FakeChatModel;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;
@@ -23,7 +25,9 @@ import org.springframework.ai.chat.client.ChatClient;
 /**
  * One call, four ways, in one run: (a) a direct fake call; (b) an llmops call with every capability
  * on; (c) LangChain4j's {@code ChatModel.chat} with a listener; (d) Spring AI's {@code ChatClient}
- * with a Micrometer observation registry and meter handler. All over equivalent fakes.
+ * with a Micrometer observation registry and meter handler. All over equivalent fakes: each
+ * answers {@link Peers#ANSWER} at once. (b) is {@link AllCapabilities}: see there for what each
+ * call does, and why each call is an honest cache miss. Run with {@code -prof gc} for B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,6 +43,10 @@ public class FullPipelineBenchmark {
       dev.langchain4j.model.chat.request.ChatRequest.builder()
           .messages(UserMessage.from("What is the capital of France?")).build();
   private ChatClient springAi = Peers.springAiClient();
+  private @Nullable AllCapabilities llmops;
+  private FakeChatModel llmopsFake = FakeChatModel.create();
+  private int cursor;
+  private long ticket;
 
   /** Builds the fakes and clients once. */
   @Setup(Level.Trial)
@@ -47,12 +55,38 @@ public class FullPipelineBenchmark {
     fake.when(r -> true).reply(Peers.ANSWER);
     langChain4j = new Peers.LangChain4jFake();
     springAi = Peers.springAiClient();
+    llmopsFake = FakeChatModel.builder().modelId("fake-model").recordRequests(false).build();
+    llmopsFake.when(r -> true).reply(Peers.ANSWER);
+    llmops = new AllCapabilities(llmopsFake);
+  }
+
+  /** Closes the llmops client and its OpenTelemetry SDK. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    AllCapabilities l = llmops;
+    if (l != null) {
+      l.close();
+    }
   }
 
   /** (a) The fake alone. */
   @Benchmark
   public ChatResponse a_directFake() {
     return fake.execute(request, ModelExchange.unary()).toCompletableFuture().join();
+  }
+
+  /**
+   * (b) llmops with every capability on: prompt resolve and render, experiment assignment,
+   * admission and settlement, a cache miss, retry and breaker, span and metrics, one redacted DEBUG
+   * log line.
+   */
+  @Benchmark
+  public Completion b_llmops() {
+    AllCapabilities l = llmops;
+    if (l == null) {
+      throw new IllegalStateException("not set up");
+    }
+    return l.call(cursor++, ticket++);
   }
 
   /** (c) LangChain4j 1.19 {@code ChatModel.chat} with a {@code ChatModelListener}. */

@@ -8,6 +8,8 @@ import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -21,13 +23,21 @@ import org.jspecify.annotations.Nullable;
  * usage, a cut or cancelled stream), the usage is counted locally from the prompt and the partial
  * output, with the model's tokenizer where one exists, and flagged as estimated.
  *
- * <p>Immutable and thread-safe; one instance may serve several clients.
+ * <p>Thread-safe, and immutable but for a bounded cache of catalog lookups; one instance may serve
+ * several clients.
  */
 public final class Accounting {
+  private static final Object NO_PRICE = new Object();
+  private static final int MAX_FOUND = 4096;
+
   private final PriceCatalog catalog;
   private final LedgerSink ledger;
   private final UnknownModelPolicy unknownModels;
   private final Function<String, TokenCounter> tokenCounters;
+  // Catalog lookups by provider, then model id: the catalog is immutable, so a found price (or its
+  // absence, NO_PRICE) never changes. Bounded, so that provider-chosen model names cannot grow it.
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Object>> found = new ConcurrentHashMap<>();
+  private final AtomicInteger foundCount = new AtomicInteger();
 
   private Accounting(Builder b) {
     this.catalog = b.catalog;
@@ -72,12 +82,26 @@ public final class Accounting {
    */
   public @Nullable ModelPrice price(String provider, String modelId, @Nullable String answeredBy) {
     if (answeredBy != null && !answeredBy.isEmpty() && !answeredBy.equals(modelId)) {
-      ModelPrice p = catalog.find(provider, answeredBy).orElse(null);
+      ModelPrice p = find(provider, answeredBy);
       if (p != null) {
         return p;
       }
     }
-    return catalog.find(provider, modelId).orElse(null);
+    return find(provider, modelId);
+  }
+
+  private @Nullable ModelPrice find(String provider, String modelId) {
+    ConcurrentHashMap<String, Object> byModel = found.get(provider);
+    Object p = byModel == null ? null : byModel.get(modelId);
+    if (p == null) {
+      ModelPrice price = catalog.find(provider, modelId).orElse(null);
+      p = price == null ? NO_PRICE : price;
+      if (foundCount.get() < MAX_FOUND
+          && found.computeIfAbsent(provider, k -> new ConcurrentHashMap<>()).putIfAbsent(modelId, p) == null) {
+        foundCount.incrementAndGet();
+      }
+    }
+    return p == NO_PRICE ? null : (ModelPrice) p;
   }
 
   /** The cost of {@code usage} on {@code model}, unknown when the catalog has no price for it. */

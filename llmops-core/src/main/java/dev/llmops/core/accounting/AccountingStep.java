@@ -25,7 +25,10 @@ import java.time.Clock;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -139,7 +142,7 @@ public final class AccountingStep implements Interceptor, CallListener {
       meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE);
       meter.start();
     }
-    state.active.put(attempt.number(), meter);
+    state.putActive(attempt.number(), meter);
   }
 
   @Override
@@ -199,8 +202,9 @@ public final class AccountingStep implements Interceptor, CallListener {
         pending.abandon();
       }
       // Attempts still open here ended without an event (should not happen): free their reservations.
-      state.active.values().forEach(Meter::abandonStarted);
-      state.active.clear();
+      for (Meter m : state.drainActive()) {
+        m.abandonStarted();
+      }
     }
     try {
       gate.callEnded(call);
@@ -211,7 +215,7 @@ public final class AccountingStep implements Interceptor, CallListener {
 
   private Meter take(AttemptInfo attempt) {
     CallState state = state(attempt.call());
-    Meter meter = state.active.remove(attempt.number());
+    Meter meter = state.removeActive(attempt.number());
     if (meter == null) {
       meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE);
       meter.start();
@@ -268,8 +272,54 @@ public final class AccountingStep implements Interceptor, CallListener {
   /** Per-call bookkeeping, a call attribute. */
   static final class CallState {
     final AtomicReference<@Nullable Meter> pending = new AtomicReference<>();
-    final ConcurrentHashMap<Integer, Meter> active = new ConcurrentHashMap<>(4);
+    // Guarded by this. Attempts run one after another, so one is active at a time, rarely more
+    // (a hedge): the first lives in a field, others in a map made only when needed.
+    private int activeNumber;
+    private @Nullable Meter active;
+    private @Nullable Map<Integer, Meter> moreActive;
     private @Nullable Cost total;
+
+    synchronized void putActive(int number, Meter meter) {
+      if (active == null || activeNumber == number) {
+        activeNumber = number;
+        active = meter;
+        return;
+      }
+      Map<Integer, Meter> more = moreActive;
+      if (more == null) {
+        more = new HashMap<>(4);
+        moreActive = more;
+      }
+      more.put(number, meter);
+    }
+
+    synchronized @Nullable Meter removeActive(int number) {
+      Meter a = active;
+      if (a != null && activeNumber == number) {
+        active = null;
+        return a;
+      }
+      Map<Integer, Meter> more = moreActive;
+      return more == null ? null : more.remove(number);
+    }
+
+    synchronized List<Meter> drainActive() {
+      Meter a = active;
+      Map<Integer, Meter> more = moreActive;
+      if (a == null && (more == null || more.isEmpty())) {
+        return List.of();
+      }
+      List<Meter> out = new ArrayList<>();
+      if (a != null) {
+        out.add(a);
+        active = null;
+      }
+      if (more != null) {
+        out.addAll(more.values());
+        more.clear();
+      }
+      return out;
+    }
 
     synchronized Cost add(Cost cost) {
       Cost t = total;

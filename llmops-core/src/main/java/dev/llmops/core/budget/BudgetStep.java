@@ -44,7 +44,8 @@ public final class BudgetStep implements Interceptor, CostGate {
   private final Clock clock;
   private final TaskScheduler scheduler;
   private final BudgetStore store;
-  private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final CounterKeys counterKeys;
+  private final List<ConcurrentHashMap<String, TokenBucket>> buckets;
 
   BudgetStep(Budgets config, Endpoints endpoints, Accounting accounting, Clock clock, TaskScheduler scheduler) {
     this.config = config;
@@ -53,6 +54,12 @@ public final class BudgetStep implements Interceptor, CostGate {
     this.clock = clock;
     this.scheduler = scheduler;
     this.store = config.store();
+    this.counterKeys = new CounterKeys(config.budgets());
+    List<ConcurrentHashMap<String, TokenBucket>> perLimit = new ArrayList<>();
+    for (int i = 0; i < config.rateLimits().size(); i++) {
+      perLimit.add(new ConcurrentHashMap<>());
+    }
+    this.buckets = List.copyOf(perLimit);
   }
 
   // ---- admission ----
@@ -72,7 +79,9 @@ public final class BudgetStep implements Interceptor, CostGate {
     CallInfo call = chain.call();
     Object outcome = tryReserve(call.context(), request, endpoint, model);
     if (outcome instanceof Reservation r) {
-      r.softExceeded.forEach(chain::publish);
+      for (BudgetEvents.SoftLimitExceeded e : r.softExceeded) {
+        chain.publish(e);
+      }
       call.attributes().put(HANDOFF, r);
       return chain.proceed(request).whenComplete((response, error) -> {
         if (r.claim()) {
@@ -153,45 +162,51 @@ public final class BudgetStep implements Interceptor, CostGate {
 
   /** A {@link Reservation} when every limit had room, else the first {@link Denial}. */
   private Object tryReserve(CallContext ctx, ChatRequest request, String endpoint, ModelInfo model) {
-    Instant now = clock.instant();
-    long nowNanos = Math.multiplyExact(clock.millis(), 1_000_000L);
+    long nowMillis = clock.millis();
+    long nowNanos = Math.multiplyExact(nowMillis, 1_000_000L);
     long inBound = TokenCounter.upperBound(request.messages()) + textBound(request.toolsJson())
         + textBound(request.responseFormatJson());
     ModelPrice price = accounting.price(model.provider(), model.modelId(), null);
     Integer requested = request.parameters().maxOutputTokens();
     long outBound = requested != null ? requested
         : price != null && price.maxOutputTokens() > 0 ? price.maxOutputTokens() : config.defaultMaxOutputTokens();
-    long moneyNanos = price == null ? 0 : price.upperBound(inBound, outBound).toNanosCeiling();
+    long moneyNanos = price == null ? 0 : price.upperBoundNanos(inBound, outBound);
     Reservation r = new Reservation(endpoint, nowNanos);
     List<RateLimit> limits = config.rateLimits();
     for (int i = 0; i < limits.size(); i++) {
       RateLimit rl = limits.get(i);
-      String scope = rl.scope().key(ctx);
-      TokenBucket bucket = buckets.computeIfAbsent(i + "|" + scope, k -> new TokenBucket(rl.perMinute()));
+      ConcurrentHashMap<String, TokenBucket> limitBuckets = buckets.get(i);
+      String value = rl.scope().value(ctx);
+      TokenBucket bucket = limitBuckets.get(value);
+      if (bucket == null) {
+        bucket = limitBuckets.computeIfAbsent(value, k -> new TokenBucket(rl.perMinute()));
+      }
       long amount = rl.unit() == RateLimit.Unit.REQUESTS ? 1 : inBound;
       long wait = bucket.tryTake(amount, nowNanos);
       if (wait > 0) {
         r.release();
-        Instant at = now.plusNanos(wait);
-        return new Denial(scope, rl.describe(), at, at, rl.onExceeded());
+        Instant at = clock.instant().plusNanos(wait);
+        return new Denial(rl.scope().key(ctx), rl.describe(), at, at, rl.onExceeded());
       }
       if (rl.unit() == RateLimit.Unit.TOKENS) {
         r.buckets.add(new BucketPart(bucket, amount));
       }
     }
-    for (Budget b : config.budgets()) {
-      String key = Budgets.counterKey(b, ctx, now);
+    List<Budget> budgets = config.budgets();
+    for (int i = 0; i < budgets.size(); i++) {
+      Budget b = budgets.get(i);
+      String key = counterKeys.key(i, ctx, nowMillis);
       long amount = b.unit() == Budget.Unit.MONEY ? moneyNanos : inBound + outBound;
       if (b.hard()) {
         if (!store.reserve(key, amount, b.limit())) {
           r.release();
-          Instant reset = b.window().end(now);
+          Instant reset = b.window().end(clock.instant());
           return new Denial(b.scope().key(ctx), b.describe(), reset, reset, b.onExceeded());
         }
       } else {
         store.reserve(key, amount, Long.MAX_VALUE);
         if (store.balance(key).committed() > b.limit()) {
-          r.softExceeded.add(new BudgetEvents.SoftLimitExceeded(b.scope().key(ctx), b.describe()));
+          r.softExceeded().add(new BudgetEvents.SoftLimitExceeded(b.scope().key(ctx), b.describe()));
         }
       }
       r.budgets.add(new BudgetPart(b, key, amount));
@@ -237,13 +252,20 @@ public final class BudgetStep implements Interceptor, CostGate {
     final long reservedAtNanos;
     final List<BudgetPart> budgets = new ArrayList<>(2);
     final List<BucketPart> buckets = new ArrayList<>(1);
-    final List<BudgetEvents.SoftLimitExceeded> softExceeded = new ArrayList<>(0);
+    List<BudgetEvents.SoftLimitExceeded> softExceeded = List.of();
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final AtomicBoolean done = new AtomicBoolean();
 
     Reservation(String endpoint, long reservedAtNanos) {
       this.endpoint = endpoint;
       this.reservedAtNanos = reservedAtNanos;
+    }
+
+    List<BudgetEvents.SoftLimitExceeded> softExceeded() {
+      if (softExceeded.isEmpty()) {
+        softExceeded = new ArrayList<>(1);
+      }
+      return softExceeded;
     }
 
     /** True for the one caller that takes the admitted reservation over. */

@@ -23,6 +23,11 @@ public enum Scope {
 
   /** The scope's value for a call, for example {@code tenant:acme}. */
   public String key(CallContext context) {
+    return name().toLowerCase(java.util.Locale.ROOT) + ":" + value(context);
+  }
+
+  /** The scope's raw value for a call, {@value #NONE} when the context lacks it. */
+  String value(CallContext context) {
     String v = switch (this) {
       case GLOBAL -> "*";
       case TENANT -> context.tenant();
@@ -30,6 +35,6 @@ public enum Scope {
       case API_KEY -> context.apiKeyId();
       case FEATURE -> context.feature();
     };
-    return name().toLowerCase(java.util.Locale.ROOT) + ":" + (v == null ? NONE : v);
+    return v == null ? NONE : v;
   }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cache step of one client, in the {@code CACHE} slot: below admission (a hit's admission
@@ -66,11 +67,12 @@ public final class CacheStep implements Interceptor {
     CallInfo call = chain.call();
     if (hit != null) {
       hits.incrementAndGet();
-      ChatResponse response = hit.response;
-      CacheHit event = new CacheHit(key, endpoint, response.model(), hit.cost);
+      ChatResponse response = hit.response();
+      Cost saved = hit.cost(endpoints, accounting);
+      CacheHit event = new CacheHit(key, endpoint, response.model(), saved);
       call.attributes().put(ResponseCache.HIT, event);
       call.attributes().put(Cost.KEY, new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO,
-          Money.ZERO, false, hit.cost.catalogVersion(), hit.cost.pricedAs()));
+          Money.ZERO, false, saved.catalogVersion(), saved.pricedAs()));
       chain.publish(event);
       chain.chunks().onChunk(new ChatChunk(0, response.text(), response.finishReason(), response.usage()));
       return CompletableFuture.completedFuture(response);
@@ -78,11 +80,7 @@ public final class CacheStep implements Interceptor {
     misses.incrementAndGet();
     return chain.proceed(request).thenApply(response -> {
       if (response.finishReason() != FinishReason.CONTENT_FILTER) {
-        ModelInfo model = endpoints.model(endpoint);
-        Cost cost = model == null
-            ? Cost.unknown(false, accounting.catalog().version())
-            : accounting.cost(model, response.model(), response.usage());
-        store.put(key, new Entry(asHit(response), cost));
+        store.put(key, new Entry(response, endpoint));
       }
       return response;
     });
@@ -97,14 +95,42 @@ public final class CacheStep implements Interceptor {
         response.toolCalls(), metadata);
   }
 
-  /** A cached answer and what it cost. */
+  /**
+   * A cached answer. The answer as a hit returns it, and what it cost, are made on the first hit
+   * (a miss stores the provider's response as it is). Thread-safe: racing first hits build equal
+   * values, and either may be kept.
+   */
   static final class Entry {
-    final ChatResponse response;
-    final Cost cost;
+    private final ChatResponse answer;
+    private final String endpoint;
+    private volatile @Nullable ChatResponse hit;
+    private volatile @Nullable Cost cost;
 
-    Entry(ChatResponse response, Cost cost) {
-      this.response = response;
-      this.cost = cost;
+    Entry(ChatResponse answer, String endpoint) {
+      this.answer = answer;
+      this.endpoint = endpoint;
+    }
+
+    ChatResponse response() {
+      ChatResponse h = hit;
+      if (h == null) {
+        h = asHit(answer);
+        hit = h;
+      }
+      return h;
+    }
+
+    /** What the answer cost when the model gave it: the saving of each hit. */
+    Cost cost(Endpoints endpoints, Accounting accounting) {
+      Cost c = cost;
+      if (c == null) {
+        ModelInfo model = endpoints.model(endpoint);
+        c = model == null
+            ? Cost.unknown(false, accounting.catalog().version())
+            : accounting.cost(model, answer.model(), answer.usage());
+        cost = c;
+      }
+      return c;
     }
   }
 }

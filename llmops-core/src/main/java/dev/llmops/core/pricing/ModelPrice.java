@@ -101,6 +101,10 @@ public record ModelPrice(
    */
   public Cost cost(Usage usage, String catalogVersion) {
     Rates r = ratesFor(usage.inputTokens());
+    Cost exact = ExactRate.cost(r, usage, catalogVersion, key);
+    if (exact != null) {
+      return exact;
+    }
     Money input = times(r.input(), usage.uncachedInputTokens());
     Money cacheRead = times(r.effectiveCacheRead(), usage.cachedInputTokens());
     Money cacheWrite = times(r.effectiveCacheWrite(), usage.cacheWriteTokens());
@@ -115,17 +119,42 @@ public record ModelPrice(
    * outputTokens} output tokens: every token at the highest rate of its kind in any tier.
    */
   public Money upperBound(long inputTokens, long outputTokens) {
+    return times(maxInputRate(), inputTokens).plus(times(maxOutputRate(), outputTokens));
+  }
+
+  /**
+   * {@link #upperBound} in whole nano-dollars, rounded up: what a budget reserves. Computed in
+   * integer arithmetic; equal to {@code upperBound(inputTokens, outputTokens).toNanosCeiling()}.
+   *
+   * @throws ArithmeticException if it does not fit a {@code long}
+   */
+  public long upperBoundNanos(long inputTokens, long outputTokens) {
+    BigDecimal in = maxInputRate();
+    BigDecimal out = maxOutputRate();
+    long nanos = ExactRate.nanosCeiling(in, inputTokens, out, outputTokens);
+    return nanos >= 0 ? nanos : times(in, inputTokens).plus(times(out, outputTokens)).toNanosCeiling();
+  }
+
+  private BigDecimal maxInputRate() {
     BigDecimal in = rates.maxInput();
-    BigDecimal out = rates.maxOutput();
     for (Threshold t : thresholds) {
       in = in.max(t.rates().maxInput());
-      out = out.max(t.rates().maxOutput());
     }
     for (Tier t : tiers) {
       in = in.max(t.rates().maxInput());
+    }
+    return in;
+  }
+
+  private BigDecimal maxOutputRate() {
+    BigDecimal out = rates.maxOutput();
+    for (Threshold t : thresholds) {
       out = out.max(t.rates().maxOutput());
     }
-    return times(in, inputTokens).plus(times(out, outputTokens));
+    for (Tier t : tiers) {
+      out = out.max(t.rates().maxOutput());
+    }
+    return out;
   }
 
   private static Money times(BigDecimal rate, long tokens) {

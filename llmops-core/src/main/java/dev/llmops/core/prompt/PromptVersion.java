@@ -2,6 +2,7 @@ package dev.llmops.core.prompt;
 
 import com.github.mustachejava.Mustache;
 import dev.llmops.api.ConfigurationException;
+import dev.llmops.api.Fingerprint;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.Role;
@@ -52,6 +53,9 @@ public final class PromptVersion {
   private final @Nullable Message[] constant;
   private final Set<String> variables;
   private final String[] variableNames;
+  /** The last fingerprint and resolution event handed out: calls mostly repeat them. */
+  private volatile @Nullable Fingerprint lastFingerprint;
+  private volatile @Nullable PromptResolved lastResolved;
 
   private PromptVersion(Builder b, Mustache[] compiled, Set<String> variables) {
     this.name = b.name;
@@ -62,7 +66,7 @@ public final class PromptVersion {
     this.metadata = Map.copyOf(b.metadata);
     this.canonicalForm = Canonical.content(messages, model, parameters);
     this.contentHash = Canonical.sha256(canonicalForm);
-    this.parametersHash = dev.llmops.api.Fingerprint.hashParameters(parameters);
+    this.parametersHash = Fingerprint.hashParameters(parameters);
     this.compiled = compiled;
     this.variables = variables;
     this.variableNames = variables.toArray(new String[0]);
@@ -217,6 +221,33 @@ public final class PromptVersion {
       }
     }
     return unused == null ? Set.of() : unused;
+  }
+
+  /** The fingerprint of a call rendering this version; the last one is reused when equal. */
+  Fingerprint fingerprint(
+      @Nullable String model, String parametersHash, @Nullable String experimentKey, @Nullable String variant) {
+    Fingerprint last = lastFingerprint;
+    if (last != null
+        && Objects.equals(last.model(), model)
+        && last.parametersHash().equals(parametersHash)
+        && Objects.equals(last.experimentKey(), experimentKey)
+        && Objects.equals(last.variant(), variant)) {
+      return last;
+    }
+    Fingerprint f = new Fingerprint(name, version, contentHash, model, parametersHash, experimentKey, variant);
+    lastFingerprint = f;
+    return f;
+  }
+
+  /** The event for a call resolved to this version; the last one is reused when equal. */
+  PromptResolved resolved(@Nullable String label, Set<String> unusedVariables) {
+    PromptResolved last = lastResolved;
+    if (last != null && Objects.equals(last.label(), label) && last.unusedVariables().equals(unusedVariables)) {
+      return last;
+    }
+    PromptResolved event = new PromptResolved(name, label, version, contentHash, unusedVariables);
+    lastResolved = event;
+    return event;
   }
 
   /** Equal when name, version, content hash and metadata are equal. */

@@ -40,6 +40,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -98,6 +99,14 @@ public final class OtelInstrumentation implements CallListener {
   public static final String INSTRUMENTATION_SCOPE = "dev.llmops";
 
   private static final String OTHER = "_OTHER";
+  private static final int MAX_CACHED = 1024;
+  /** Stands for null in cache keys. */
+  private static final Object NONE = new Object();
+  private static final List<String> STOP = List.of("stop");
+  private static final List<String> LENGTH = List.of("length");
+  private static final List<String> TOOL_CALL = List.of("tool_call");
+  private static final List<String> CONTENT_FILTER = List.of("content_filter");
+  private static final List<String> OTHER_REASON = List.of("other");
 
   private final Tracer tracer;
   private final Metrics metrics;
@@ -106,6 +115,10 @@ public final class OtelInstrumentation implements CallListener {
   private final Redactor redactor;
   private final Clock clock;
   private final Map<CallInfo, CallState> calls = new ConcurrentHashMap<>();
+  /** Bounded per-value caches: a handful of models and tenants repeat across calls. */
+  private final Map<String, String> spanNames = new ConcurrentHashMap<>();
+  private final Map<String, String> redacted = new ConcurrentHashMap<>();
+  private final Map<Object, Map<Object, Attributes>> costAttributes = new ConcurrentHashMap<>();
 
   private OtelInstrumentation(Builder b) {
     this.tracer = b.openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
@@ -231,7 +244,7 @@ public final class OtelInstrumentation implements CallListener {
   private Span startCallSpan(CallInfo call, CallState st, @Nullable ModelInfo model, ChatRequest request) {
     String provider = model != null ? model.provider() : OTHER;
     String requestModel = model != null ? model.modelId() : request.model();
-    SpanBuilder b = tracer.spanBuilder(requestModel == null || requestModel.isEmpty() ? "chat" : "chat " + requestModel)
+    SpanBuilder b = tracer.spanBuilder(spanName(requestModel))
         .setSpanKind(SpanKind.CLIENT)
         .setParent(st.parent)
         .setStartTimestamp(call.startedAt())
@@ -281,6 +294,36 @@ public final class OtelInstrumentation implements CallListener {
     return span;
   }
 
+  /** {@code chat {model}}, built once per model. */
+  private String spanName(@Nullable String requestModel) {
+    if (requestModel == null || requestModel.isEmpty()) {
+      return "chat";
+    }
+    String name = spanNames.get(requestModel);
+    if (name == null) {
+      name = "chat " + requestModel;
+      if (spanNames.size() < MAX_CACHED) {
+        spanNames.putIfAbsent(requestModel, name);
+      }
+    }
+    return name;
+  }
+
+  /** {@code value} redacted; remembered for the values that repeat (tenants, features). */
+  private @Nullable String redactedValue(@Nullable String value) {
+    if (value == null) {
+      return null;
+    }
+    String r = redacted.get(value);
+    if (r == null) {
+      r = redactor.redact(value);
+      if (redacted.size() < MAX_CACHED) {
+        redacted.putIfAbsent(value, r);
+      }
+    }
+    return r;
+  }
+
   private Span attemptSpan(CallState st, String endpoint, ModelInfo model, int number, Instant start) {
     Span parent = Objects.requireNonNull(st.span);
     return tracer.spanBuilder("attempt " + endpoint)
@@ -318,16 +361,15 @@ public final class OtelInstrumentation implements CallListener {
     if (endpoint != null) {
       span.setAttribute(Keys.ENDPOINT, endpoint);
     }
-    String tenant = redactor.redactNullable(call.context().tenant());
+    String tenant = redactedValue(call.context().tenant());
     if (tenant != null) {
       span.setAttribute(Keys.TENANT, tenant);
     }
-    String feature = redactor.redactNullable(call.context().feature());
+    String feature = redactedValue(call.context().feature());
     if (feature != null) {
       span.setAttribute(Keys.FEATURE, feature);
     }
-    Extras extras = extras(call, st);
-    extras.applyTo(span, conventions);
+    BigDecimal cost = extras(span, call, st);
 
     String errorType = null;
     Usage usage = null;
@@ -341,8 +383,9 @@ public final class OtelInstrumentation implements CallListener {
       if (!responseModel.isEmpty()) {
         span.setAttribute(Keys.RESPONSE_MODEL, responseModel);
       }
-      String finish = finishReason(response);
-      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, java.util.List.of(finish));
+      List<String> finishReasons = finishReasons(response);
+      String finish = finishReasons.get(0);
+      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, finishReasons);
       usage(span, usage);
       if (captureContent) {
         span.setAttribute(Keys.OUTPUT_MESSAGES,
@@ -361,17 +404,17 @@ public final class OtelInstrumentation implements CallListener {
 
     String provider = model != null ? model.provider() : OTHER;
     String requestModel = model != null ? model.modelId() : call.originalRequest().model();
-    Metrics.AttributeSets sets = metrics.attributes(new Metrics.MetricKey(
+    Metrics.AttributeSets sets = metrics.attributes(
         provider, requestModel, responseModel == null || responseModel.isEmpty() ? null : responseModel,
-        model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType));
+        model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType);
     Usage u = usage != null ? usage : Usage.ZERO;
     metrics.recordCall(sets, seconds(call.startedAt(), end), u.inputTokens(), u.outputTokens(),
         u.cachedInputTokens(), u.cacheWriteTokens(), u.reasoningTokens(), usage != null);
     if (st.timeToFirstChunk >= 0) {
       metrics.recordTimeToFirstChunk(sets, st.timeToFirstChunk);
     }
-    if (extras.cost != null) {
-      metrics.recordCost(extras.cost.doubleValue(), costAttributes(requestModel, tenant));
+    if (cost != null) {
+      metrics.recordCost(cost.doubleValue(), costAttributes(requestModel, tenant));
     }
     if (error instanceof BudgetExceededException || error instanceof QuotaExhaustedException) {
       AttributesBuilder b = Attributes.builder().put(Keys.REJECTION, error.getClass().getSimpleName());
@@ -382,7 +425,22 @@ public final class OtelInstrumentation implements CallListener {
     }
   }
 
-  private static Attributes costAttributes(@Nullable String model, @Nullable String tenant) {
+  /** The cost metric's attributes, built once per (model, tenant). */
+  private Attributes costAttributes(@Nullable String model, @Nullable String tenant) {
+    Map<Object, Attributes> byTenant = costAttributes.get(model == null ? NONE : model);
+    Attributes cached = byTenant == null ? null : byTenant.get(tenant == null ? NONE : tenant);
+    if (cached != null) {
+      return cached;
+    }
+    Attributes built = buildCostAttributes(model, tenant);
+    if (costAttributes.size() < MAX_CACHED && (byTenant == null || byTenant.size() < MAX_CACHED)) {
+      costAttributes.computeIfAbsent(model == null ? NONE : model, k -> new ConcurrentHashMap<>())
+          .putIfAbsent(tenant == null ? NONE : tenant, built);
+    }
+    return built;
+  }
+
+  private static Attributes buildCostAttributes(@Nullable String model, @Nullable String tenant) {
     AttributesBuilder b = Attributes.builder();
     if (model != null) {
       b.put(Keys.REQUEST_MODEL, model);
@@ -451,16 +509,17 @@ public final class OtelInstrumentation implements CallListener {
     return e;
   }
 
-  private static String finishReason(ChatResponse response) {
+  /** The finish reason as the one-element list the attribute holds; constant lists for the usual ones. */
+  private static List<String> finishReasons(ChatResponse response) {
     return switch (response.finishReason()) {
-      case STOP -> "stop";
-      case LENGTH -> "length";
-      case TOOL_CALLS -> "tool_call";
-      case CONTENT_FILTER -> "content_filter";
+      case STOP -> STOP;
+      case LENGTH -> LENGTH;
+      case TOOL_CALLS -> TOOL_CALL;
+      case CONTENT_FILTER -> CONTENT_FILTER;
       case OTHER -> {
         String raw = response.metadata().get("finish_reason.raw");
         yield raw != null && raw.length() <= 32 && raw.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c))
-            ? raw : "other";
+            ? List.of(raw) : OTHER_REASON;
       }
     };
   }
@@ -470,73 +529,59 @@ public final class OtelInstrumentation implements CallListener {
     return d.getSeconds() + d.getNano() / 1e9;
   }
 
-  /** The llmops attributes other steps recorded on the call (see the class comment). */
-  private static Extras extras(CallInfo call, CallState st) {
-    Extras x = new Extras();
+  /**
+   * Sets the llmops attributes other steps recorded on the call (see the class comment), reading
+   * each typed key directly.
+   *
+   * @return the call's cost in US dollars, or null
+   */
+  private @Nullable BigDecimal extras(Span span, CallInfo call, CallState st) {
     CallAttributes attributes = call.attributes();
-    x.fingerprint = attributes.get(Fingerprint.KEY).orElse(null);
-    x.cost = attributes.get(Cost.KEY).flatMap(Cost::amount).map(Money::amount).orElse(null);
-    x.cacheHit = attributes.get(ResponseCache.HIT).isPresent() ? Boolean.TRUE : null;
-    x.fallback = attributes.get(Resilience.FALLBACK).map(FallbackTaken::to).orElse(null);
-    boolean shadow = "true".equals(call.context().tags().get(Experiments.SHADOW_TAG))
-        || attributes.get(ShadowOf.KEY).isPresent();
-    x.shadow = shadow ? Boolean.TRUE : null;
+    Fingerprint f = attributes.get(Fingerprint.KEY).orElse(null);
+    if (f != null) {
+      if (f.promptName() != null) {
+        span.setAttribute(Keys.PROMPT_NAME, f.promptName());
+        span.setAttribute(Keys.LLMOPS_PROMPT_NAME, f.promptName());
+        span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
+        if (conventions == GenAiConventions.LATEST) {
+          span.setAttribute(Keys.PROMPT_VERSION, Integer.toString(f.promptVersion()));
+        }
+      }
+      if (f.contentHash() != null) {
+        span.setAttribute(Keys.LLMOPS_PROMPT_HASH, f.contentHash());
+      }
+      if (f.experimentKey() != null) {
+        span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
+      }
+      if (f.variant() != null) {
+        span.setAttribute(Keys.VARIANT, f.variant());
+      }
+    }
+    Cost cost = attributes.get(Cost.KEY).orElse(null);
+    Money amount = cost == null ? null : cost.amount().orElse(null);
+    BigDecimal usd = amount == null ? null : amount.amount();
+    if (usd != null) {
+      span.setAttribute(Keys.COST, usd.toPlainString());
+    }
+    if (attributes.get(ResponseCache.HIT).isPresent()) {
+      span.setAttribute(Keys.CACHE_HIT, true);
+    }
     if (st.attempts > 1) {
-      x.retries = (long) st.attempts - 1;
+      span.setAttribute(Keys.RETRY_COUNT, (long) st.attempts - 1);
     }
-    if (x.fallback == null && st.lastEndpoint != null && st.firstEndpoint != null
+    FallbackTaken fallback = attributes.get(Resilience.FALLBACK).orElse(null);
+    String fallbackModel = fallback != null ? fallback.to() : null;
+    if (fallbackModel == null && st.lastEndpoint != null && st.firstEndpoint != null
         && !st.lastEndpoint.equals(st.firstEndpoint)) {
-      x.fallback = st.lastEndpoint;
+      fallbackModel = st.lastEndpoint;
     }
-    return x;
-  }
-
-  /** llmops attributes of one call. */
-  private static final class Extras {
-    @Nullable Fingerprint fingerprint;
-    @Nullable BigDecimal cost;
-    @Nullable Boolean cacheHit;
-    @Nullable Long retries;
-    @Nullable String fallback;
-    @Nullable Boolean shadow;
-
-    void applyTo(Span span, GenAiConventions conventions) {
-      Fingerprint f = fingerprint;
-      if (f != null) {
-        if (f.promptName() != null) {
-          span.setAttribute(Keys.PROMPT_NAME, f.promptName());
-          span.setAttribute(Keys.LLMOPS_PROMPT_NAME, f.promptName());
-          span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
-          if (conventions == GenAiConventions.LATEST) {
-            span.setAttribute(Keys.PROMPT_VERSION, Integer.toString(f.promptVersion()));
-          }
-        }
-        if (f.contentHash() != null) {
-          span.setAttribute(Keys.LLMOPS_PROMPT_HASH, f.contentHash());
-        }
-        if (f.experimentKey() != null) {
-          span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
-        }
-        if (f.variant() != null) {
-          span.setAttribute(Keys.VARIANT, f.variant());
-        }
-      }
-      if (cost != null) {
-        span.setAttribute(Keys.COST, cost.toPlainString());
-      }
-      if (cacheHit != null) {
-        span.setAttribute(Keys.CACHE_HIT, cacheHit);
-      }
-      if (retries != null) {
-        span.setAttribute(Keys.RETRY_COUNT, retries);
-      }
-      if (fallback != null) {
-        span.setAttribute(Keys.FALLBACK_MODEL, fallback);
-      }
-      if (shadow != null) {
-        span.setAttribute(Keys.SHADOW, shadow);
-      }
+    if (fallbackModel != null) {
+      span.setAttribute(Keys.FALLBACK_MODEL, fallbackModel);
     }
+    if ("true".equals(call.context().tags().get(Experiments.SHADOW_TAG)) || attributes.get(ShadowOf.KEY).isPresent()) {
+      span.setAttribute(Keys.SHADOW, true);
+    }
+    return usd;
   }
 
   /** One attempt remembered until we know whether the call needs attempt spans. */

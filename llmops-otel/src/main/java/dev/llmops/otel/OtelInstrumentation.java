@@ -174,14 +174,17 @@ public final class OtelInstrumentation implements CallListener {
     st.lastEndpoint = attempt.endpoint();
     st.attempts++;
     if (attempt.number() == 1 || st.attempts == 1) {
-      st.first = new AttemptRecord(attempt.endpoint(), attempt.model(), attempt.number(), now);
+      st.rememberFirst(attempt.endpoint(), attempt.model(), attempt.number(), now);
       return;
     }
-    AttemptRecord first = st.first;
-    if (first != null && !first.spanned && first.end != null) {
-      Span s = attemptSpan(st, first.endpoint, first.model, first.number, first.start);
-      finishAttempt(s, first.response, first.error, first.end);
-      first.spanned = true;
+    Instant firstStart = st.firstStart;
+    Instant firstEnd = st.firstEnd;
+    if (firstStart != null && firstEnd != null && !st.firstSpanned) {
+      Span s = attemptSpan(
+          st, Objects.requireNonNull(st.firstAttemptEndpoint), Objects.requireNonNull(st.firstModel), st.firstNumber,
+          firstStart);
+      finishAttempt(s, st.firstResponse, st.firstError, firstEnd);
+      st.firstSpanned = true;
     }
     st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), now);
   }
@@ -215,11 +218,10 @@ public final class OtelInstrumentation implements CallListener {
     if (current != null) {
       finishAttempt(current, response, error, now);
       st.current = null;
-    } else if (st.first != null) {
-      AttemptRecord first = st.first;
-      first.end = now;
-      first.response = response;
-      first.error = error;
+    } else if (st.firstStart != null) {
+      st.firstEnd = now;
+      st.firstResponse = response;
+      st.firstError = error;
     }
   }
 
@@ -584,25 +586,6 @@ public final class OtelInstrumentation implements CallListener {
     return usd;
   }
 
-  /** One attempt remembered until we know whether the call needs attempt spans. */
-  private static final class AttemptRecord {
-    final String endpoint;
-    final ModelInfo model;
-    final int number;
-    final Instant start;
-    @Nullable Instant end;
-    @Nullable ChatResponse response;
-    @Nullable Throwable error;
-    boolean spanned;
-
-    AttemptRecord(String endpoint, ModelInfo model, int number, Instant start) {
-      this.endpoint = endpoint;
-      this.model = model;
-      this.number = number;
-      this.start = start;
-    }
-  }
-
   /**
    * The telemetry state of one call. Events of one call never run concurrently and are ordered by
    * the pipeline, so plain fields suffice.
@@ -611,15 +594,36 @@ public final class OtelInstrumentation implements CallListener {
     final Context parent;
     @Nullable Span span;
     @Nullable Span current;
-    @Nullable AttemptRecord first;
     @Nullable ModelInfo model;
     @Nullable String firstEndpoint;
     @Nullable String lastEndpoint;
     int attempts;
     double timeToFirstChunk = -1;
 
+    // The first attempt, remembered until we know whether the call needs attempt spans (kept
+    // here rather than in an object of its own: most calls have one attempt).
+    @Nullable String firstAttemptEndpoint;
+    @Nullable ModelInfo firstModel;
+    int firstNumber;
+    @Nullable Instant firstStart;
+    @Nullable Instant firstEnd;
+    @Nullable ChatResponse firstResponse;
+    @Nullable Throwable firstError;
+    boolean firstSpanned;
+
     CallState(Context parent) {
       this.parent = parent;
+    }
+
+    void rememberFirst(String endpoint, ModelInfo model, int number, Instant start) {
+      firstAttemptEndpoint = endpoint;
+      firstModel = model;
+      firstNumber = number;
+      firstStart = start;
+      firstEnd = null;
+      firstResponse = null;
+      firstError = null;
+      firstSpanned = false;
     }
   }
 

@@ -115,6 +115,10 @@ public final class RealCall extends CompletableFuture<Completion>
     return chunks;
   }
 
+  Pipeline pipeline() {
+    return pipeline;
+  }
+
   /** How many attempts were started so far. */
   public int attempts() {
     return attempts;

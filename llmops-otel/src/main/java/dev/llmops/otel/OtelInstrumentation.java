@@ -38,7 +38,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +164,7 @@ public final class OtelInstrumentation implements CallListener {
     if (st == null) {
       return;
     }
-    Instant now = clock.instant();
+    long now = nowNanos();
     if (st.span == null) {
       st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request());
       st.firstEndpoint = attempt.endpoint();
@@ -177,16 +176,14 @@ public final class OtelInstrumentation implements CallListener {
       st.rememberFirst(attempt.endpoint(), attempt.model(), attempt.number(), now);
       return;
     }
-    Instant firstStart = st.firstStart;
-    Instant firstEnd = st.firstEnd;
-    if (firstStart != null && firstEnd != null && !st.firstSpanned) {
+    if (st.firstStarted && st.firstEnded && !st.firstSpanned) {
       Span s = attemptSpan(
           st, Objects.requireNonNull(st.firstAttemptEndpoint), Objects.requireNonNull(st.firstModel), st.firstNumber,
-          firstStart);
-      finishAttempt(s, st.firstResponse, st.firstError, firstEnd);
+          instant(st.firstStart));
+      finishAttempt(s, st.firstResponse, st.firstError, instant(st.firstEnd));
       st.firstSpanned = true;
     }
-    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), now);
+    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), instant(now));
   }
 
   @Override
@@ -213,12 +210,13 @@ public final class OtelInstrumentation implements CallListener {
     if (st == null) {
       return;
     }
-    Instant now = clock.instant();
+    long now = nowNanos();
     Span current = st.current;
     if (current != null) {
-      finishAttempt(current, response, error, now);
+      finishAttempt(current, response, error, instant(now));
       st.current = null;
-    } else if (st.firstStart != null) {
+    } else if (st.firstStarted) {
+      st.firstEnded = true;
       st.firstEnd = now;
       st.firstResponse = response;
       st.firstError = error;
@@ -526,9 +524,28 @@ public final class OtelInstrumentation implements CallListener {
     };
   }
 
+  /** The seconds from {@code from} to {@code to}, as {@code Duration.between} would give them. */
   private static double seconds(Instant from, Instant to) {
-    Duration d = Duration.between(from, to);
-    return d.getSeconds() + d.getNano() / 1e9;
+    long secs = to.getEpochSecond() - from.getEpochSecond();
+    long nanos = (long) to.getNano() - from.getNano();
+    if (nanos < 0) {
+      secs--;
+      nanos += 1_000_000_000L;
+    }
+    return secs + nanos / 1e9;
+  }
+
+  /**
+   * The clock's time in nanoseconds since the epoch. Remembered times are kept as numbers so that
+   * the common single-attempt call allocates no {@link Instant} for them.
+   */
+  private long nowNanos() {
+    Instant now = clock.instant();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+  }
+
+  private static Instant instant(long epochNanos) {
+    return Instant.ofEpochSecond(0, epochNanos);
   }
 
   /**
@@ -605,8 +622,10 @@ public final class OtelInstrumentation implements CallListener {
     @Nullable String firstAttemptEndpoint;
     @Nullable ModelInfo firstModel;
     int firstNumber;
-    @Nullable Instant firstStart;
-    @Nullable Instant firstEnd;
+    boolean firstStarted;
+    boolean firstEnded;
+    long firstStart; // epoch nanoseconds
+    long firstEnd;
     @Nullable ChatResponse firstResponse;
     @Nullable Throwable firstError;
     boolean firstSpanned;
@@ -615,12 +634,14 @@ public final class OtelInstrumentation implements CallListener {
       this.parent = parent;
     }
 
-    void rememberFirst(String endpoint, ModelInfo model, int number, Instant start) {
+    void rememberFirst(String endpoint, ModelInfo model, int number, long start) {
       firstAttemptEndpoint = endpoint;
       firstModel = model;
       firstNumber = number;
+      firstStarted = true;
       firstStart = start;
-      firstEnd = null;
+      firstEnded = false;
+      firstEnd = 0;
       firstResponse = null;
       firstError = null;
       firstSpanned = false;

@@ -556,7 +556,7 @@ public final class OtelInstrumentation implements CallListener {
    */
   private @Nullable BigDecimal extras(Span span, CallInfo call, CallState st) {
     CallAttributes attributes = call.attributes();
-    Fingerprint f = attributes.get(Fingerprint.KEY).orElse(null);
+    Fingerprint f = attributes.getOrNull(Fingerprint.KEY);
     if (f != null) {
       if (f.promptName() != null) {
         span.setAttribute(Keys.PROMPT_NAME, f.promptName());
@@ -576,19 +576,19 @@ public final class OtelInstrumentation implements CallListener {
         span.setAttribute(Keys.VARIANT, f.variant());
       }
     }
-    Cost cost = attributes.get(Cost.KEY).orElse(null);
+    Cost cost = attributes.getOrNull(Cost.KEY);
     Money amount = cost == null ? null : cost.amount().orElse(null);
     BigDecimal usd = amount == null ? null : amount.amount();
     if (usd != null) {
       span.setAttribute(Keys.COST, usd.toPlainString());
     }
-    if (attributes.get(ResponseCache.HIT).isPresent()) {
+    if (attributes.getOrNull(ResponseCache.HIT) != null) {
       span.setAttribute(Keys.CACHE_HIT, true);
     }
     if (st.attempts > 1) {
       span.setAttribute(Keys.RETRY_COUNT, (long) st.attempts - 1);
     }
-    FallbackTaken fallback = attributes.get(Resilience.FALLBACK).orElse(null);
+    FallbackTaken fallback = attributes.getOrNull(Resilience.FALLBACK);
     String fallbackModel = fallback != null ? fallback.to() : null;
     if (fallbackModel == null && st.lastEndpoint != null && st.firstEndpoint != null
         && !st.lastEndpoint.equals(st.firstEndpoint)) {
@@ -597,7 +597,7 @@ public final class OtelInstrumentation implements CallListener {
     if (fallbackModel != null) {
       span.setAttribute(Keys.FALLBACK_MODEL, fallbackModel);
     }
-    if ("true".equals(call.context().tags().get(Experiments.SHADOW_TAG)) || attributes.get(ShadowOf.KEY).isPresent()) {
+    if ("true".equals(call.context().tags().get(Experiments.SHADOW_TAG)) || attributes.getOrNull(ShadowOf.KEY) != null) {
       span.setAttribute(Keys.SHADOW, true);
     }
     return usd;

@@ -45,8 +45,8 @@ final class ExperimentInterceptor implements Interceptor {
       return chain.proceed(chain.request());
     }
     CallAttributes attributes = call.attributes();
-    PromptRef ref = attributes.get(PromptRef.KEY).orElse(null);
-    String named = attributes.get(Experiments.EXPERIMENT).orElse(null);
+    PromptRef ref = attributes.getOrNull(PromptRef.KEY);
+    String named = attributes.getOrNull(Experiments.EXPERIMENT);
     String promptName = ref == null ? null : ref.name();
     Experiment first = null;
     Experiment chosen = null;
@@ -81,7 +81,7 @@ final class ExperimentInterceptor implements Interceptor {
     }
     if (assignment != null) {
       attributes.put(Assignment.KEY, assignment);
-      Fingerprint fingerprint = attributes.get(Fingerprint.KEY).orElse(null);
+      Fingerprint fingerprint = attributes.getOrNull(Fingerprint.KEY);
       attributes.put(
           Fingerprint.KEY,
           fingerprint != null
@@ -157,7 +157,7 @@ final class ExperimentInterceptor implements Interceptor {
 
   /** A shadow call: no assignment, no exposure, no further shadow; pair its end with the primary. */
   private CompletionStage<ChatResponse> shadowCall(Chain chain, CallInfo call) {
-    ShadowJob job = call.attributes().get(ShadowJob.KEY).orElse(null);
+    ShadowJob job = call.attributes().getOrNull(ShadowJob.KEY);
     if (job == null) {
       return chain.proceed(chain.request());
     }

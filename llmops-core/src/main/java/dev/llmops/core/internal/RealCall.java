@@ -147,6 +147,12 @@ public final class RealCall extends CompletableFuture<Completion>
   }
 
   @Override
+  public <T> @Nullable T getOrNull(AttributeKey<T> key) {
+    Object[] table = attributes;
+    return table == null ? null : key.type().cast(AttributeSlots.get(table, key));
+  }
+
+  @Override
   public <T> void put(AttributeKey<T> key, T value) {
     Object checked = key.type().cast(java.util.Objects.requireNonNull(value, "value"));
     Object[] table = attributes;

@@ -39,7 +39,7 @@ final class PromptInterceptor implements Interceptor {
   @Override
   public CompletionStage<ChatResponse> intercept(Chain chain) {
     CallAttributes attributes = chain.call().attributes();
-    PromptRef ref = attributes.get(PromptRef.KEY).orElse(null);
+    PromptRef ref = attributes.getOrNull(PromptRef.KEY);
     if (ref == null) {
       return chain.proceed(chain.request());
     }
@@ -69,7 +69,7 @@ final class PromptInterceptor implements Interceptor {
     ChatRequest out = new ChatRequest(
         model, messages, parameters, request.toolsJson(), request.responseFormatJson(), request.metadata());
 
-    Fingerprint prior = attributes.get(Fingerprint.KEY).orElse(null);
+    Fingerprint prior = attributes.getOrNull(Fingerprint.KEY);
     attributes.put(Fingerprint.KEY, version.fingerprint(
         model, parametersHash, experimentKey(prior), prior == null ? null : prior.variant()));
     attributes.put(PromptRegistry.VERSION_KEY, version);

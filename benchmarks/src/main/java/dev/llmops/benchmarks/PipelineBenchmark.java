@@ -98,12 +98,7 @@ public class PipelineBenchmark {
     for (int i = 0; i < SUBJECTS; i++) {
       subjects[i] = CallContext.ofSubject("user-" + Integer.toHexString(i * 7919));
     }
-    variables = Map.of(
-        "company", "Acme Parcel Services",
-        "product", "next-day delivery",
-        "tone", "warm",
-        "customer", "Ana",
-        "question", "My parcel was due yesterday and the tracking page has not moved since Monday. Where is it?");
+    variables = PromptBenchmark.VARIABLES;
   }
 
   /** Closes the client. */

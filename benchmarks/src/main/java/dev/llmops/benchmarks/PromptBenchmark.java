@@ -42,6 +42,12 @@ public class PromptBenchmark {
   static final String SYSTEM = "You are the support assistant of {{company}}, helping with {{product}}. "
       + FILLER + FILLER + FILLER + "Sign off as the {{company}} team, in a {{tone}} tone.";
   static final String USER = "Customer {{customer}} asks: {{question}}";
+  static final Map<String, Object> VARIABLES = Map.of(
+      "company", "Acme Parcel Services",
+      "product", "next-day delivery",
+      "tone", "warm",
+      "customer", "Ana",
+      "question", "My parcel was due yesterday and the tracking page has not moved since Monday. Where is it?");
 
   private PromptRegistry registry = PromptRegistry.builder().source(PromptSource.noop()).build();
   private PromptRef ref = new PromptRef("support", null, null, Map.of());
@@ -56,12 +62,7 @@ public class PromptBenchmark {
         .timeToLive(Duration.ofHours(1))
         .executor(Runnable::run)
         .build();
-    variables = Map.of(
-        "company", "Acme Parcel Services",
-        "product", "next-day delivery",
-        "tone", "warm",
-        "customer", "Ana",
-        "question", "My parcel was due yesterday and the tracking page has not moved since Monday. Where is it?");
+    variables = VARIABLES;
     ref = new PromptRef("support", null, null, variables);
     int length = SYSTEM.length() + USER.length();
     if (length < 1000 || length > 1100) {

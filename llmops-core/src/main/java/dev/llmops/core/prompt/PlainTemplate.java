@@ -99,7 +99,7 @@ final class PlainTemplate {
     return expected.toString().equals(render(probe));
   }
 
-  /** The variable names, in order of appearance (repeats included). */
+  /** How many values the template writes (a name used twice counts twice). */
   int variableCount() {
     return names.length;
   }

@@ -1,10 +1,25 @@
 package dev.llmops.benchmarks;
 
+import dev.llmops.api.CallContext;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Completion;
 import dev.llmops.api.spi.ModelExchange;
 import dev.llmops.core.LlmClient;
+import dev.llmops.core.experiment.Experiment;
+import dev.llmops.core.experiment.Experiments;
+import dev.llmops.core.experiment.Variant;
+import dev.llmops.core.prompt.InMemoryPromptSource;
+import dev.llmops.core.prompt.PromptRegistry;
+import dev.llmops.core.prompt.PromptVersion;
+import dev.llmops.otel.OtelInstrumentation;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
+import java.util.Map;
 import dev.llmops.testkit.FakeChatModel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The pipeline's own cost: a direct {@link FakeChatModel} call against the same call through an
- * {@link LlmClient} with no optional steps. Run with {@code -prof gc} for B/op.
+ * {@link LlmClient} with no optional steps, and through one with the prompt, experiment and
+ * telemetry steps on (a 1 KB prompt rendered per call, a three-way experiment, a span and the
+ * metrics on the OpenTelemetry SDK). Run with {@code -prof gc} for B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -34,6 +51,12 @@ public class PipelineBenchmark {
   private FakeChatModel model = FakeChatModel.create();
   private LlmClient client = LlmClient.builder().model("fake", model).build();
   private ChatRequest request = ChatRequest.of("What is the capital of France?");
+  private LlmClient withSteps = client;
+  private OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().build();
+  private final CallContext[] subjects = new CallContext[SUBJECTS];
+  private Map<String, Object> variables = Map.of();
+  private int next;
+  private static final int SUBJECTS = 1024;
 
   /** A fake whose answer is scripted once, so both paths measure the same work. */
   @Setup(Level.Trial)
@@ -42,12 +65,48 @@ public class PipelineBenchmark {
     model.when(r -> true).reply("Paris is the capital of France.");
     client = LlmClient.builder().model("fake", model).build();
     request = ChatRequest.of("What is the capital of France?");
+
+    PromptVersion v1 = PromptVersion.builder("support", 1)
+        .system(PromptBenchmark.SYSTEM).user(PromptBenchmark.USER).model("fake").build();
+    PromptRegistry prompts = PromptRegistry.builder()
+        .source(InMemoryPromptSource.builder().add(v1).label("support", "production", 1).build())
+        .timeToLive(Duration.ofHours(1))
+        .executor(Runnable::run)
+        .build();
+    Experiment experiment = Experiment.builder("model-swap")
+        .prompt("support")
+        .variant(Variant.of("control"))
+        .variant(Variant.of("candidate").withModel("other"))
+        .variant(Variant.of("third"))
+        .weights(0.5, 0.3, 0.2)
+        .build();
+    sdk = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(new TelemetryBenchmark.DroppingSpans())).build())
+        .setMeterProvider(SdkMeterProvider.builder()
+            .registerMetricReader(PeriodicMetricReader.builder(new TelemetryBenchmark.DroppingMetrics())
+                .setInterval(Duration.ofMinutes(1)).build())
+            .build())
+        .build();
+    withSteps = LlmClient.builder()
+        .model("fake", model)
+        .model("other", model)
+        .prompts(prompts)
+        .experiments(Experiments.of(experiment))
+        .listener(OtelInstrumentation.create(sdk))
+        .build();
+    for (int i = 0; i < SUBJECTS; i++) {
+      subjects[i] = CallContext.ofSubject("user-" + Integer.toHexString(i * 7919));
+    }
+    variables = PromptBenchmark.VARIABLES;
   }
 
   /** Closes the client. */
   @TearDown(Level.Trial)
   public void tearDown() {
     client.close();
+    withSteps.close();
+    sdk.close();
   }
 
   /** The model alone. */
@@ -60,5 +119,16 @@ public class PipelineBenchmark {
   @Benchmark
   public Completion throughClient() {
     return client.chat(request);
+  }
+
+  /**
+   * A prompt call (resolve and render 1 KB) through the prompt, experiment (subjects rotate through
+   * 1,024 ids) and telemetry steps.
+   */
+  @Benchmark
+  public Completion withPromptExperimentAndTelemetry() {
+    int i = next;
+    next = (i + 1) & (SUBJECTS - 1);
+    return withSteps.prompt("support").variables(variables).context(subjects[i]).call();
   }
 }

@@ -41,6 +41,7 @@ final class Metrics {
   private final DoubleCounter cost;
   private final LongCounter budgetRejections;
   private final Map<MetricKey, AttributeSets> cache = new ConcurrentHashMap<>();
+  private volatile @Nullable AttributeSets last;
 
   Metrics(Meter meter, GenAiConventions conventions) {
     this.conventions = conventions;
@@ -97,8 +98,18 @@ final class Metrics {
     return meter.counterBuilder(name).setUnit("{token}").setDescription(description).build();
   }
 
-  /** The attributes of one call's metrics, built once per distinct combination. */
-  AttributeSets attributes(MetricKey key) {
+  /**
+   * The attributes of one call's metrics, built once per distinct combination. The last set is
+   * checked first, so a run of alike calls looks nothing up and allocates no key.
+   */
+  AttributeSets attributes(
+      String provider, @Nullable String requestModel, @Nullable String responseModel,
+      @Nullable String serverAddress, int serverPort, @Nullable String errorType) {
+    AttributeSets last = this.last;
+    if (last != null && last.key.matches(provider, requestModel, responseModel, serverAddress, serverPort, errorType)) {
+      return last;
+    }
+    MetricKey key = new MetricKey(provider, requestModel, responseModel, serverAddress, serverPort, errorType);
     AttributeSets sets = cache.get(key);
     if (sets == null) {
       sets = new AttributeSets(key, conventions);
@@ -106,6 +117,7 @@ final class Metrics {
         cache.putIfAbsent(key, sets);
       }
     }
+    this.last = sets;
     return sets;
   }
 
@@ -148,10 +160,23 @@ final class Metrics {
   /** What distinguishes one call's metric attributes from another's. */
   record MetricKey(
       String provider, @Nullable String requestModel, @Nullable String responseModel,
-      @Nullable String serverAddress, int serverPort, @Nullable String errorType) {}
+      @Nullable String serverAddress, int serverPort, @Nullable String errorType) {
+
+    boolean matches(
+        String provider, @Nullable String requestModel, @Nullable String responseModel,
+        @Nullable String serverAddress, int serverPort, @Nullable String errorType) {
+      return this.serverPort == serverPort
+          && this.provider.equals(provider)
+          && Objects.equals(this.requestModel, requestModel)
+          && Objects.equals(this.responseModel, responseModel)
+          && Objects.equals(this.serverAddress, serverAddress)
+          && Objects.equals(this.errorType, errorType);
+    }
+  }
 
   /** The attribute sets of one {@link MetricKey}. */
   static final class AttributeSets {
+    final MetricKey key;
     final Attributes base;
     final Attributes input;
     final Attributes output;
@@ -159,6 +184,7 @@ final class Metrics {
     final Attributes unknown;
 
     AttributeSets(MetricKey key, GenAiConventions conventions) {
+      this.key = key;
       AttributesBuilder b = Attributes.builder()
           .put(Keys.OPERATION_NAME, "chat")
           .put(Keys.PROVIDER_NAME, key.provider());

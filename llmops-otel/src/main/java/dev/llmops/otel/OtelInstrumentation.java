@@ -40,8 +40,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -101,6 +101,14 @@ public final class OtelInstrumentation implements CallListener {
   public static final String INSTRUMENTATION_SCOPE = "dev.llmops";
 
   private static final String OTHER = "_OTHER";
+  private static final int MAX_CACHED = 1024;
+  /** Stands for null in cache keys. */
+  private static final Object NONE = new Object();
+  private static final List<String> STOP = List.of("stop");
+  private static final List<String> LENGTH = List.of("length");
+  private static final List<String> TOOL_CALL = List.of("tool_call");
+  private static final List<String> CONTENT_FILTER = List.of("content_filter");
+  private static final List<String> OTHER_REASON = List.of("other");
 
   private final Tracer tracer;
   private final Metrics metrics;
@@ -109,6 +117,10 @@ public final class OtelInstrumentation implements CallListener {
   private final Redactor redactor;
   private final Clock clock;
   private final Map<CallInfo, CallState> calls = new ConcurrentHashMap<>();
+  /** Bounded per-value caches: a handful of models and tenants repeat across calls. */
+  private final Map<String, String> spanNames = new ConcurrentHashMap<>();
+  private final Map<String, String> redacted = new ConcurrentHashMap<>();
+  private final Map<Object, Map<Object, Attributes>> costAttributes = new ConcurrentHashMap<>();
 
   private OtelInstrumentation(Builder b) {
     this.tracer = b.openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
@@ -193,7 +205,7 @@ public final class OtelInstrumentation implements CallListener {
     if (st == null) {
       return;
     }
-    Instant now = clock.instant();
+    long now = nowNanos();
     if (st.span == null) {
       st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request());
       st.firstEndpoint = attempt.endpoint();
@@ -202,16 +214,17 @@ public final class OtelInstrumentation implements CallListener {
     st.lastEndpoint = attempt.endpoint();
     st.attempts++;
     if (attempt.number() == 1 || st.attempts == 1) {
-      st.first = new AttemptRecord(attempt.endpoint(), attempt.model(), attempt.number(), now);
+      st.rememberFirst(attempt.endpoint(), attempt.model(), attempt.number(), now);
       return;
     }
-    AttemptRecord first = st.first;
-    if (first != null && !first.spanned && first.end != null) {
-      Span s = attemptSpan(st, first.endpoint, first.model, first.number, first.start);
-      finishAttempt(s, first.response, first.error, first.end);
-      first.spanned = true;
+    if (st.firstStarted && st.firstEnded && !st.firstSpanned) {
+      Span s = attemptSpan(
+          st, Objects.requireNonNull(st.firstAttemptEndpoint), Objects.requireNonNull(st.firstModel), st.firstNumber,
+          instant(st.firstStart));
+      finishAttempt(s, st.firstResponse, st.firstError, instant(st.firstEnd));
+      st.firstSpanned = true;
     }
-    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), now);
+    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), instant(now));
   }
 
   @Override
@@ -238,16 +251,16 @@ public final class OtelInstrumentation implements CallListener {
     if (st == null) {
       return;
     }
-    Instant now = clock.instant();
+    long now = nowNanos();
     Span current = st.current;
     if (current != null) {
-      finishAttempt(current, response, error, now);
+      finishAttempt(current, response, error, instant(now));
       st.current = null;
-    } else if (st.first != null) {
-      AttemptRecord first = st.first;
-      first.end = now;
-      first.response = response;
-      first.error = error;
+    } else if (st.firstStarted) {
+      st.firstEnded = true;
+      st.firstEnd = now;
+      st.firstResponse = response;
+      st.firstError = error;
     }
   }
 
@@ -272,7 +285,7 @@ public final class OtelInstrumentation implements CallListener {
   private Span startCallSpan(CallInfo call, CallState st, @Nullable ModelInfo model, ChatRequest request) {
     String provider = model != null ? model.provider() : OTHER;
     String requestModel = model != null ? model.modelId() : request.model();
-    SpanBuilder b = tracer.spanBuilder(requestModel == null || requestModel.isEmpty() ? "chat" : "chat " + requestModel)
+    SpanBuilder b = tracer.spanBuilder(spanName(requestModel))
         .setSpanKind(SpanKind.CLIENT)
         .setParent(st.parent)
         .setStartTimestamp(call.startedAt())
@@ -322,6 +335,36 @@ public final class OtelInstrumentation implements CallListener {
     return span;
   }
 
+  /** {@code chat {model}}, built once per model. */
+  private String spanName(@Nullable String requestModel) {
+    if (requestModel == null || requestModel.isEmpty()) {
+      return "chat";
+    }
+    String name = spanNames.get(requestModel);
+    if (name == null) {
+      name = "chat " + requestModel;
+      if (spanNames.size() < MAX_CACHED) {
+        spanNames.putIfAbsent(requestModel, name);
+      }
+    }
+    return name;
+  }
+
+  /** {@code value} redacted; remembered for the values that repeat (tenants, features). */
+  private @Nullable String redactedValue(@Nullable String value) {
+    if (value == null) {
+      return null;
+    }
+    String r = redacted.get(value);
+    if (r == null) {
+      r = redactor.redact(value);
+      if (redacted.size() < MAX_CACHED) {
+        redacted.putIfAbsent(value, r);
+      }
+    }
+    return r;
+  }
+
   private Span attemptSpan(CallState st, String endpoint, ModelInfo model, int number, Instant start) {
     Span parent = Objects.requireNonNull(st.span);
     return tracer.spanBuilder("attempt " + endpoint)
@@ -359,16 +402,15 @@ public final class OtelInstrumentation implements CallListener {
     if (endpoint != null) {
       span.setAttribute(Keys.ENDPOINT, endpoint);
     }
-    String tenant = redactor.redactNullable(call.context().tenant());
+    String tenant = redactedValue(call.context().tenant());
     if (tenant != null) {
       span.setAttribute(Keys.TENANT, tenant);
     }
-    String feature = redactor.redactNullable(call.context().feature());
+    String feature = redactedValue(call.context().feature());
     if (feature != null) {
       span.setAttribute(Keys.FEATURE, feature);
     }
-    Extras extras = extras(call, st);
-    extras.applyTo(span, conventions);
+    BigDecimal cost = extras(span, call, st);
 
     String errorType = null;
     Usage usage = null;
@@ -382,8 +424,9 @@ public final class OtelInstrumentation implements CallListener {
       if (!responseModel.isEmpty()) {
         span.setAttribute(Keys.RESPONSE_MODEL, responseModel);
       }
-      String finish = finishReason(response);
-      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, java.util.List.of(finish));
+      List<String> finishReasons = finishReasons(response);
+      String finish = finishReasons.get(0);
+      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, finishReasons);
       usage(span, usage);
       if (captureContent) {
         span.setAttribute(Keys.OUTPUT_MESSAGES,
@@ -402,17 +445,17 @@ public final class OtelInstrumentation implements CallListener {
 
     String provider = model != null ? model.provider() : OTHER;
     String requestModel = model != null ? model.modelId() : call.originalRequest().model();
-    Metrics.AttributeSets sets = metrics.attributes(new Metrics.MetricKey(
+    Metrics.AttributeSets sets = metrics.attributes(
         provider, requestModel, responseModel == null || responseModel.isEmpty() ? null : responseModel,
-        model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType));
+        model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType);
     Usage u = usage != null ? usage : Usage.ZERO;
     metrics.recordCall(sets, seconds(call.startedAt(), end), u.inputTokens(), u.outputTokens(),
         u.cachedInputTokens(), u.cacheWriteTokens(), u.reasoningTokens(), usage != null);
     if (st.timeToFirstChunk >= 0) {
       metrics.recordTimeToFirstChunk(sets, st.timeToFirstChunk);
     }
-    if (extras.cost != null) {
-      metrics.recordCost(extras.cost.doubleValue(), costAttributes(requestModel, tenant));
+    if (cost != null) {
+      metrics.recordCost(cost.doubleValue(), costAttributes(requestModel, tenant));
     }
     if (error instanceof BudgetExceededException || error instanceof QuotaExhaustedException) {
       AttributesBuilder b = Attributes.builder().put(Keys.REJECTION, error.getClass().getSimpleName());
@@ -423,7 +466,22 @@ public final class OtelInstrumentation implements CallListener {
     }
   }
 
-  private static Attributes costAttributes(@Nullable String model, @Nullable String tenant) {
+  /** The cost metric's attributes, built once per (model, tenant). */
+  private Attributes costAttributes(@Nullable String model, @Nullable String tenant) {
+    Map<Object, Attributes> byTenant = costAttributes.get(model == null ? NONE : model);
+    Attributes cached = byTenant == null ? null : byTenant.get(tenant == null ? NONE : tenant);
+    if (cached != null) {
+      return cached;
+    }
+    Attributes built = buildCostAttributes(model, tenant);
+    if (costAttributes.size() < MAX_CACHED && (byTenant == null || byTenant.size() < MAX_CACHED)) {
+      costAttributes.computeIfAbsent(model == null ? NONE : model, k -> new ConcurrentHashMap<>())
+          .putIfAbsent(tenant == null ? NONE : tenant, built);
+    }
+    return built;
+  }
+
+  private static Attributes buildCostAttributes(@Nullable String model, @Nullable String tenant) {
     AttributesBuilder b = Attributes.builder();
     if (model != null) {
       b.put(Keys.REQUEST_MODEL, model);
@@ -492,111 +550,98 @@ public final class OtelInstrumentation implements CallListener {
     return e;
   }
 
-  private static String finishReason(ChatResponse response) {
+  /** The finish reason as the one-element list the attribute holds; constant lists for the usual ones. */
+  private static List<String> finishReasons(ChatResponse response) {
     return switch (response.finishReason()) {
-      case STOP -> "stop";
-      case LENGTH -> "length";
-      case TOOL_CALLS -> "tool_call";
-      case CONTENT_FILTER -> "content_filter";
+      case STOP -> STOP;
+      case LENGTH -> LENGTH;
+      case TOOL_CALLS -> TOOL_CALL;
+      case CONTENT_FILTER -> CONTENT_FILTER;
       case OTHER -> {
         String raw = response.metadata().get("finish_reason.raw");
         yield raw != null && raw.length() <= 32 && raw.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c))
-            ? raw : "other";
+            ? List.of(raw) : OTHER_REASON;
       }
     };
   }
 
+  /** The seconds from {@code from} to {@code to}, as {@code Duration.between} would give them. */
   private static double seconds(Instant from, Instant to) {
-    Duration d = Duration.between(from, to);
-    return d.getSeconds() + d.getNano() / 1e9;
+    long secs = to.getEpochSecond() - from.getEpochSecond();
+    long nanos = (long) to.getNano() - from.getNano();
+    if (nanos < 0) {
+      secs--;
+      nanos += 1_000_000_000L;
+    }
+    return secs + nanos / 1e9;
   }
 
-  /** The llmops attributes other steps recorded on the call (see the class comment). */
-  private static Extras extras(CallInfo call, CallState st) {
-    Extras x = new Extras();
+  /**
+   * The clock's time in nanoseconds since the epoch. Remembered times are kept as numbers so that
+   * the common single-attempt call allocates no {@link Instant} for them.
+   */
+  private long nowNanos() {
+    Instant now = clock.instant();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+  }
+
+  private static Instant instant(long epochNanos) {
+    return Instant.ofEpochSecond(0, epochNanos);
+  }
+
+  /**
+   * Sets the llmops attributes other steps recorded on the call (see the class comment), reading
+   * each typed key directly.
+   *
+   * @return the call's cost in US dollars, or null
+   */
+  private @Nullable BigDecimal extras(Span span, CallInfo call, CallState st) {
     CallAttributes attributes = call.attributes();
-    x.fingerprint = attributes.get(Fingerprint.KEY).orElse(null);
-    x.cost = attributes.get(Cost.KEY).flatMap(Cost::amount).map(Money::amount).orElse(null);
-    x.cacheHit = attributes.get(ResponseCache.HIT).isPresent() ? Boolean.TRUE : null;
-    x.fallback = attributes.get(Resilience.FALLBACK).map(FallbackTaken::to).orElse(null);
-    boolean shadow = "true".equals(call.context().tags().get(Experiments.SHADOW_TAG))
-        || attributes.get(ShadowOf.KEY).isPresent();
-    x.shadow = shadow ? Boolean.TRUE : null;
+    Fingerprint f = attributes.getOrNull(Fingerprint.KEY);
+    if (f != null) {
+      if (f.promptName() != null) {
+        span.setAttribute(Keys.PROMPT_NAME, f.promptName());
+        span.setAttribute(Keys.LLMOPS_PROMPT_NAME, f.promptName());
+        span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
+        if (conventions == GenAiConventions.LATEST) {
+          span.setAttribute(Keys.PROMPT_VERSION, Integer.toString(f.promptVersion()));
+        }
+      }
+      if (f.contentHash() != null) {
+        span.setAttribute(Keys.LLMOPS_PROMPT_HASH, f.contentHash());
+      }
+      if (f.experimentKey() != null) {
+        span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
+      }
+      if (f.variant() != null) {
+        span.setAttribute(Keys.VARIANT, f.variant());
+      }
+    }
+    Cost cost = attributes.getOrNull(Cost.KEY);
+    Money amount = cost == null ? null : cost.amount().orElse(null);
+    BigDecimal usd = amount == null ? null : amount.amount();
+    if (usd != null) {
+      span.setAttribute(Keys.COST, usd.toPlainString());
+    }
+    if (attributes.getOrNull(ResponseCache.HIT) != null) {
+      span.setAttribute(Keys.CACHE_HIT, true);
+    }
     if (st.attempts > 1) {
-      x.retries = (long) st.attempts - 1;
+      span.setAttribute(Keys.RETRY_COUNT, (long) st.attempts - 1);
     }
-    if (x.fallback == null && st.lastEndpoint != null && st.firstEndpoint != null
+    FallbackTaken fallback = attributes.getOrNull(Resilience.FALLBACK);
+    String fallbackModel = fallback != null ? fallback.to() : null;
+    if (fallbackModel == null && st.lastEndpoint != null && st.firstEndpoint != null
         && !st.lastEndpoint.equals(st.firstEndpoint)) {
-      x.fallback = st.lastEndpoint;
+      fallbackModel = st.lastEndpoint;
     }
-    return x;
-  }
-
-  /** llmops attributes of one call. */
-  private static final class Extras {
-    @Nullable Fingerprint fingerprint;
-    @Nullable BigDecimal cost;
-    @Nullable Boolean cacheHit;
-    @Nullable Long retries;
-    @Nullable String fallback;
-    @Nullable Boolean shadow;
-
-    void applyTo(Span span, GenAiConventions conventions) {
-      Fingerprint f = fingerprint;
-      if (f != null) {
-        if (f.promptName() != null) {
-          span.setAttribute(Keys.PROMPT_NAME, f.promptName());
-          span.setAttribute(Keys.LLMOPS_PROMPT_NAME, f.promptName());
-          span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
-          if (conventions == GenAiConventions.LATEST) {
-            span.setAttribute(Keys.PROMPT_VERSION, Integer.toString(f.promptVersion()));
-          }
-        }
-        if (f.contentHash() != null) {
-          span.setAttribute(Keys.LLMOPS_PROMPT_HASH, f.contentHash());
-        }
-        if (f.experimentKey() != null) {
-          span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
-        }
-        if (f.variant() != null) {
-          span.setAttribute(Keys.VARIANT, f.variant());
-        }
-      }
-      if (cost != null) {
-        span.setAttribute(Keys.COST, cost.toPlainString());
-      }
-      if (cacheHit != null) {
-        span.setAttribute(Keys.CACHE_HIT, cacheHit);
-      }
-      if (retries != null) {
-        span.setAttribute(Keys.RETRY_COUNT, retries);
-      }
-      if (fallback != null) {
-        span.setAttribute(Keys.FALLBACK_MODEL, fallback);
-      }
-      if (shadow != null) {
-        span.setAttribute(Keys.SHADOW, shadow);
-      }
+    if (fallbackModel != null) {
+      span.setAttribute(Keys.FALLBACK_MODEL, fallbackModel);
     }
-  }
-
-  /** One attempt remembered until we know whether the call needs attempt spans. */
-  private static final class AttemptRecord {
-    final String endpoint;
-    final ModelInfo model;
-    final int number;
-    final Instant start;
-    @Nullable Instant end;
-    @Nullable ChatResponse response;
-    @Nullable Throwable error;
-    boolean spanned;
-
-    AttemptRecord(String endpoint, ModelInfo model, int number, Instant start) {
-      this.endpoint = endpoint;
-      this.model = model;
-      this.number = number;
-      this.start = start;
+    if ("true".equals(call.context().tags().get(Experiments.SHADOW_TAG)) || attributes.getOrNull(ShadowOf.KEY) != null) {
+      span.setAttribute(Keys.SHADOW, true);
     }
+    return usd;
   }
 
   /**
@@ -607,15 +652,40 @@ public final class OtelInstrumentation implements CallListener {
     final Context parent;
     @Nullable Span span;
     @Nullable Span current;
-    @Nullable AttemptRecord first;
     @Nullable ModelInfo model;
     @Nullable String firstEndpoint;
     @Nullable String lastEndpoint;
     int attempts;
     double timeToFirstChunk = -1;
 
+    // The first attempt, remembered until we know whether the call needs attempt spans (kept
+    // here rather than in an object of its own: most calls have one attempt).
+    @Nullable String firstAttemptEndpoint;
+    @Nullable ModelInfo firstModel;
+    int firstNumber;
+    boolean firstStarted;
+    boolean firstEnded;
+    long firstStart; // epoch nanoseconds
+    long firstEnd;
+    @Nullable ChatResponse firstResponse;
+    @Nullable Throwable firstError;
+    boolean firstSpanned;
+
     CallState(Context parent) {
       this.parent = parent;
+    }
+
+    void rememberFirst(String endpoint, ModelInfo model, int number, long start) {
+      firstAttemptEndpoint = endpoint;
+      firstModel = model;
+      firstNumber = number;
+      firstStarted = true;
+      firstStart = start;
+      firstEnded = false;
+      firstEnd = 0;
+      firstResponse = null;
+      firstError = null;
+      firstSpanned = false;
     }
   }
 

@@ -252,6 +252,43 @@ class OtelInstrumentationTest {
         .hasValue(0.000125).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "gpt-4o").put(Keys.TENANT, "acme").build())));
   }
 
+  /** Span names, tenants and cost attributes are cached per value; alternating values never mix. */
+  @Test
+  void cachedPerValueAttributesStayApartWhenCallsAlternate() {
+    Money usd = Money.usd("0.5");
+    dev.llmops.api.Cost cost = new dev.llmops.api.Cost(
+        usd, usd, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, false, "test-catalog", "m");
+    LlmClient client = f.client(f.instrumentation(GenAiConventions.V1_41, false))
+        .step(PipelineStep.ACCOUNTING, chain -> chain.proceed(chain.request()).thenApply(r -> {
+          chain.call().attributes().put(dev.llmops.api.Cost.KEY, cost);
+          return r;
+        }))
+        .build();
+    String[] models = {"smart", "cheap"};
+    String[] tenants = {"acme", "globex", "alice@example.com"};
+    for (int i = 0; i < 12; i++) {
+      (i % 2 == 0 ? f.primary : f.backup).reply("ok");
+      CompletableFuture<Completion> call = client.request(ChatRequest.builder().model(models[i % 2]).user("hi").build())
+          .context(dev.llmops.api.CallContext.ofTenant(tenants[i % 3])).callAsync();
+      f.clock.advance(Duration.ofSeconds(1));
+      assertThat(call.join().text()).isEqualTo("ok");
+    }
+    List<SpanData> spans = f.spans();
+    assertThat(spans).hasSize(12);
+    for (int i = 0; i < 12; i++) {
+      Attributes a = spans.get(i).getAttributes();
+      assertThat(spans.get(i).getName()).isEqualTo(i % 2 == 0 ? "chat gpt-4o" : "chat claude-haiku-4-5");
+      assertThat(a.get(Keys.TENANT)).isEqualTo(i % 3 == 2 ? "<EMAIL>" : tenants[i % 3]);
+    }
+    assertThat(f.metric("llmops.client.cost")).hasDoubleSumSatisfying(s -> s.hasPointsSatisfying(
+        p -> p.hasValue(1.0).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "gpt-4o").put(Keys.TENANT, "acme").build()),
+        p -> p.hasValue(1.0).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "gpt-4o").put(Keys.TENANT, "globex").build()),
+        p -> p.hasValue(1.0).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "gpt-4o").put(Keys.TENANT, "<EMAIL>").build()),
+        p -> p.hasValue(1.0).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "claude-haiku-4-5").put(Keys.TENANT, "acme").build()),
+        p -> p.hasValue(1.0).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "claude-haiku-4-5").put(Keys.TENANT, "globex").build()),
+        p -> p.hasValue(1.0).hasAttributes(Attributes.builder().put(Keys.REQUEST_MODEL, "claude-haiku-4-5").put(Keys.TENANT, "<EMAIL>").build())));
+  }
+
   @Test
   void budgetRejectionsAreCountedAndStillGetASpan() {
     LlmClient client = f.client(f.instrumentation(GenAiConventions.V1_41, false))

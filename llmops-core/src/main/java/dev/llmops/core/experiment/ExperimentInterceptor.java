@@ -11,7 +11,9 @@ import dev.llmops.api.PromptRef;
 import dev.llmops.core.internal.Failures;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * end is paired with the primary's here. Thread-safe.
  */
 final class ExperimentInterceptor implements Interceptor {
+  private static final int MEMO_SLOTS = 16;
+
   private final Experiments experiments;
+  private final AtomicReferenceArray<@Nullable Fingerprint> lastFingerprints = new AtomicReferenceArray<>(MEMO_SLOTS);
 
   ExperimentInterceptor(Experiments experiments) {
     this.experiments = experiments;
@@ -40,8 +45,8 @@ final class ExperimentInterceptor implements Interceptor {
       return chain.proceed(chain.request());
     }
     CallAttributes attributes = call.attributes();
-    PromptRef ref = attributes.get(PromptRef.KEY).orElse(null);
-    String named = attributes.get(Experiments.EXPERIMENT).orElse(null);
+    PromptRef ref = attributes.getOrNull(PromptRef.KEY);
+    String named = attributes.getOrNull(Experiments.EXPERIMENT);
     String promptName = ref == null ? null : ref.name();
     Experiment first = null;
     Experiment chosen = null;
@@ -76,14 +81,12 @@ final class ExperimentInterceptor implements Interceptor {
     }
     if (assignment != null) {
       attributes.put(Assignment.KEY, assignment);
-      Fingerprint fingerprint = attributes.get(Fingerprint.KEY).orElse(null);
+      Fingerprint fingerprint = attributes.getOrNull(Fingerprint.KEY);
       attributes.put(
           Fingerprint.KEY,
           fingerprint != null
               ? fingerprint.withVariant(assignment.experimentKey(), assignment.variant())
-              : new Fingerprint(
-                  promptName, 0, null, request.model(), Fingerprint.hashParameters(request.parameters()),
-                  assignment.experimentKey(), assignment.variant()));
+              : fingerprint(assignment, promptName, request));
       chain.publish(new ExposureEvent(assignment));
     }
     Shadow shadow = applied.shadow();
@@ -94,6 +97,28 @@ final class ExperimentInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     return withShadow(chain, call, applied, assignment, original, ref, request);
+  }
+
+  /**
+   * The fingerprint of a call no earlier step fingerprinted; the last one made for the variant's
+   * position is reused when equal, as most calls repeat it.
+   */
+  private Fingerprint fingerprint(Assignment assignment, @Nullable String promptName, ChatRequest request) {
+    String parametersHash = Fingerprint.hashParameters(request.parameters());
+    int slot = assignment.variantIndex() & (MEMO_SLOTS - 1);
+    Fingerprint last = lastFingerprints.get(slot);
+    if (last != null
+        && last.experimentKey() != null && last.experimentKey().equals(assignment.experimentKey())
+        && assignment.variant().equals(last.variant())
+        && Objects.equals(last.promptName(), promptName)
+        && Objects.equals(last.model(), request.model())
+        && last.parametersHash().equals(parametersHash)) {
+      return last;
+    }
+    Fingerprint f = new Fingerprint(
+        promptName, 0, null, request.model(), parametersHash, assignment.experimentKey(), assignment.variant());
+    lastFingerprints.set(slot, f);
+    return f;
   }
 
   private CompletionStage<ChatResponse> withShadow(
@@ -132,7 +157,7 @@ final class ExperimentInterceptor implements Interceptor {
 
   /** A shadow call: no assignment, no exposure, no further shadow; pair its end with the primary. */
   private CompletionStage<ChatResponse> shadowCall(Chain chain, CallInfo call) {
-    ShadowJob job = call.attributes().get(ShadowJob.KEY).orElse(null);
+    ShadowJob job = call.attributes().getOrNull(ShadowJob.KEY);
     if (job == null) {
       return chain.proceed(chain.request());
     }

@@ -70,7 +70,7 @@ public record Variant(
   /** {@code request} with this variant's model and parameters applied. */
   ChatRequest apply(ChatRequest request) {
     ChatRequest out = request;
-    if (model != null) {
+    if (model != null && !model.equals(out.model())) {
       out = out.withModel(model);
     }
     if (!parameters.equals(GenerationParameters.DEFAULTS)) {

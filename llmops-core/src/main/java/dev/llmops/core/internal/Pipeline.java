@@ -102,7 +102,7 @@ public final class Pipeline {
     Interceptor interceptor = interceptors[index];
     CompletionStage<ChatResponse> stage;
     try {
-      stage = interceptor.intercept(new RealChain(this, call, index + 1, request, chunks));
+      stage = interceptor.intercept(RealChain.of(call, index + 1, request, chunks));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -50,7 +49,7 @@ public final class RealCall extends CompletableFuture<Completion>
   private final StreamHandler chunks;
 
   private volatile @Nullable String callId;
-  private volatile @Nullable ConcurrentHashMap<AttributeKey<?>, Object> attributes;
+  private volatile Object @Nullable [] attributes; // see AttributeSlots
   private volatile boolean cancelled;
   private volatile boolean ended;
   private volatile int attempts;
@@ -116,6 +115,10 @@ public final class RealCall extends CompletableFuture<Completion>
     return chunks;
   }
 
+  Pipeline pipeline() {
+    return pipeline;
+  }
+
   /** How many attempts were started so far. */
   public int attempts() {
     return attempts;
@@ -135,34 +138,39 @@ public final class RealCall extends CompletableFuture<Completion>
 
   @Override
   public <T> Optional<T> get(AttributeKey<T> key) {
-    Map<AttributeKey<?>, Object> map = attributes;
-    if (map == null) {
+    Object[] table = attributes;
+    if (table == null) {
       return Optional.empty();
     }
-    Object value = map.get(key);
+    Object value = AttributeSlots.get(table, key);
     return value == null ? Optional.empty() : Optional.of(key.type().cast(value));
+  }
+
+  @Override
+  public <T> @Nullable T getOrNull(AttributeKey<T> key) {
+    Object[] table = attributes;
+    return table == null ? null : key.type().cast(AttributeSlots.get(table, key));
   }
 
   @Override
   public <T> void put(AttributeKey<T> key, T value) {
     Object checked = key.type().cast(java.util.Objects.requireNonNull(value, "value"));
-    ConcurrentHashMap<AttributeKey<?>, Object> map = attributes;
-    if (map == null) {
+    Object[] table = attributes;
+    if (table == null) {
       synchronized (this) {
-        map = attributes;
-        if (map == null) {
-          map = new ConcurrentHashMap<>(8);
-          attributes = map;
+        table = attributes;
+        if (table == null) {
+          table = AttributeSlots.create();
+          attributes = table;
         }
       }
     }
-    map.put(key, checked);
+    AttributeSlots.put(table, key, checked);
   }
 
   @Override
   public Map<AttributeKey<?>, Object> snapshot() {
-    Map<AttributeKey<?>, Object> map = attributes;
-    return map == null ? Map.of() : Map.copyOf(map);
+    return AttributeSlots.snapshot(attributes);
   }
 
   // ---- ending ----

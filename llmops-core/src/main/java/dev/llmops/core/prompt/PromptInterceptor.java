@@ -39,7 +39,7 @@ final class PromptInterceptor implements Interceptor {
   @Override
   public CompletionStage<ChatResponse> intercept(Chain chain) {
     CallAttributes attributes = chain.call().attributes();
-    PromptRef ref = attributes.get(PromptRef.KEY).orElse(null);
+    PromptRef ref = attributes.getOrNull(PromptRef.KEY);
     if (ref == null) {
       return chain.proceed(chain.request());
     }
@@ -54,21 +54,27 @@ final class PromptInterceptor implements Interceptor {
       messages.addAll(request.messages());
     }
     String model = request.model() != null ? request.model() : version.model();
-    GenerationParameters parameters = version.parameters().overriddenBy(request.parameters());
-    String parametersHash = parameters.equals(version.parameters())
-        ? version.parametersHash()
-        : Fingerprint.hashParameters(parameters);
+    GenerationParameters parameters;
+    String parametersHash;
+    if (request.parameters().equals(GenerationParameters.DEFAULTS)) {
+      // The request sets nothing: the version's parameters as they are, their hash precomputed.
+      parameters = version.parameters();
+      parametersHash = version.parametersHash();
+    } else {
+      parameters = version.parameters().overriddenBy(request.parameters());
+      parametersHash = parameters.equals(version.parameters())
+          ? version.parametersHash()
+          : Fingerprint.hashParameters(parameters);
+    }
     ChatRequest out = new ChatRequest(
         model, messages, parameters, request.toolsJson(), request.responseFormatJson(), request.metadata());
 
-    Fingerprint prior = attributes.get(Fingerprint.KEY).orElse(null);
-    attributes.put(Fingerprint.KEY, new Fingerprint(
-        version.name(), version.version(), version.contentHash(), model, parametersHash,
-        experimentKey(prior), prior == null ? null : prior.variant()));
+    Fingerprint prior = attributes.getOrNull(Fingerprint.KEY);
+    attributes.put(Fingerprint.KEY, version.fingerprint(
+        model, parametersHash, experimentKey(prior), prior == null ? null : prior.variant()));
     attributes.put(PromptRegistry.VERSION_KEY, version);
 
-    chain.publish(new PromptResolved(
-        version.name(), resolution.label, version.version(), version.contentHash(), rendered.unusedVariables()));
+    chain.publish(version.resolved(resolution.label, rendered.unusedVariables()));
     PromptRegistry.Entry entry = resolution.entry;
     if (entry.staleSince != null) {
       chain.publish(new StalePromptServed(version.name(), version.version(), entry.staleSince, entry.reason, entry.fallback));

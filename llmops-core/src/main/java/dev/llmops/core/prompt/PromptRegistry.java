@@ -427,13 +427,19 @@ public final class PromptRegistry {
     if (LATEST.equals(l)) {
       return new Resolution(d.latest(), l, e);
     }
+    Resolution last = e.lastByLabel;
+    if (last != null && l.equals(last.label)) {
+      return last; // the entry is immutable: a label resolves as it did the last time
+    }
     Integer n = d.labels().get(l);
     if (n == null) {
       throw new PromptNotFoundException(
           "prompt '" + name + "' has no label '" + l + "' (labels " + d.labels().keySet() + " and '" + LATEST + "')",
           name, "label " + l);
     }
-    return new Resolution(d.version(n).orElseThrow(), l, e);
+    Resolution resolved = new Resolution(d.version(n).orElseThrow(), l, e);
+    e.lastByLabel = resolved;
+    return resolved;
   }
 
   private void publish(PromptEvent event) {
@@ -478,6 +484,8 @@ public final class PromptRegistry {
     final @Nullable Instant staleSince;
     final String reason;
     final boolean fallback;
+    /** The last label resolution in this entry; calls mostly repeat it. */
+    volatile @Nullable Resolution lastByLabel;
 
     private Entry(@Nullable PromptDefinition definition, @Nullable Instant staleSince, String reason, boolean fallback) {
       this.definition = definition;

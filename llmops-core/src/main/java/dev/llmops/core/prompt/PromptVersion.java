@@ -2,6 +2,7 @@ package dev.llmops.core.prompt;
 
 import com.github.mustachejava.Mustache;
 import dev.llmops.api.ConfigurationException;
+import dev.llmops.api.Fingerprint;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.Role;
@@ -46,7 +47,15 @@ public final class PromptVersion {
   private final String contentHash;
   private final String parametersHash;
   private final Mustache[] compiled;
+  /** Per message: its plain form, or null when mustache.java renders it. */
+  private final @Nullable PlainTemplate[] plain;
+  /** Per message: the message itself when its text has no variables, else null. */
+  private final @Nullable Message[] constant;
   private final Set<String> variables;
+  private final String[] variableNames;
+  /** The last fingerprint and resolution event handed out: calls mostly repeat them. */
+  private volatile @Nullable Fingerprint lastFingerprint;
+  private volatile @Nullable PromptResolved lastResolved;
 
   private PromptVersion(Builder b, Mustache[] compiled, Set<String> variables) {
     this.name = b.name;
@@ -57,9 +66,19 @@ public final class PromptVersion {
     this.metadata = Map.copyOf(b.metadata);
     this.canonicalForm = Canonical.content(messages, model, parameters);
     this.contentHash = Canonical.sha256(canonicalForm);
-    this.parametersHash = dev.llmops.api.Fingerprint.hashParameters(parameters);
+    this.parametersHash = Fingerprint.hashParameters(parameters);
     this.compiled = compiled;
     this.variables = variables;
+    this.variableNames = variables.toArray(new String[0]);
+    this.plain = new PlainTemplate[compiled.length];
+    this.constant = new Message[compiled.length];
+    for (int i = 0; i < compiled.length; i++) {
+      PlainTemplate p = PlainTemplate.of(compiled[i]);
+      plain[i] = p;
+      if (p != null && p.variableCount() == 0) {
+        constant[i] = Message.of(messages.get(i).role(), p.constantText());
+      }
+    }
   }
 
   /**
@@ -146,19 +165,52 @@ public final class PromptVersion {
     Objects.requireNonNull(variables, "variables");
     @SuppressWarnings("unchecked")
     Map<String, Object> scope = (Map<String, Object>) variables;
-    Message[] out = new Message[compiled.length];
-    for (int i = 0; i < compiled.length; i++) {
-      TextWriter text = new TextWriter(messages.get(i).template().length() + 64);
-      String missing = Templates.render(compiled[i], scope, text);
+    int n = compiled.length;
+    Message first = message(0, scope);
+    List<Message> out;
+    if (n == 1) {
+      out = List.of(first);
+    } else if (n == 2) {
+      out = List.of(first, message(1, scope));
+    } else {
+      Message[] all = new Message[n];
+      all[0] = first;
+      for (int i = 1; i < n; i++) {
+        all[i] = message(i, scope);
+      }
+      out = List.of(all);
+    }
+    return new RenderedPrompt(this, out, unused(variables));
+  }
+
+  private Message message(int i, Map<String, Object> scope) {
+    Message fixed = constant[i];
+    if (fixed != null) {
+      return fixed;
+    }
+    PlainTemplate p = plain[i];
+    String text = p == null ? null : p.render(scope);
+    if (text == null) {
+      TextWriter writer = new TextWriter(messages.get(i).template().length() + 64);
+      String missing = Templates.render(compiled[i], scope, writer);
       if (missing != null) {
         throw new TemplateVariableMissingException(name, version, missing);
       }
-      out[i] = Message.of(messages.get(i).role(), text.toString());
+      text = writer.toString();
     }
-    return new RenderedPrompt(this, List.of(out), unused(variables));
+    return Message.of(messages.get(i).role(), text);
   }
 
   private Set<String> unused(Map<String, ?> supplied) {
+    int used = 0;
+    for (String v : variableNames) {
+      if (supplied.containsKey(v)) {
+        used++;
+      }
+    }
+    if (used == supplied.size()) {
+      return Set.of();
+    }
     Set<String> unused = null;
     for (String key : supplied.keySet()) {
       if (!variables.contains(key)) {
@@ -169,6 +221,33 @@ public final class PromptVersion {
       }
     }
     return unused == null ? Set.of() : unused;
+  }
+
+  /** The fingerprint of a call rendering this version; the last one is reused when equal. */
+  Fingerprint fingerprint(
+      @Nullable String model, String parametersHash, @Nullable String experimentKey, @Nullable String variant) {
+    Fingerprint last = lastFingerprint;
+    if (last != null
+        && Objects.equals(last.model(), model)
+        && last.parametersHash().equals(parametersHash)
+        && Objects.equals(last.experimentKey(), experimentKey)
+        && Objects.equals(last.variant(), variant)) {
+      return last;
+    }
+    Fingerprint f = new Fingerprint(name, version, contentHash, model, parametersHash, experimentKey, variant);
+    lastFingerprint = f;
+    return f;
+  }
+
+  /** The event for a call resolved to this version; the last one is reused when equal. */
+  PromptResolved resolved(@Nullable String label, Set<String> unusedVariables) {
+    PromptResolved last = lastResolved;
+    if (last != null && Objects.equals(last.label(), label) && last.unusedVariables().equals(unusedVariables)) {
+      return last;
+    }
+    PromptResolved event = new PromptResolved(name, label, version, contentHash, unusedVariables);
+    lastResolved = event;
+    return event;
   }
 
   /** Equal when name, version, content hash and metadata are equal. */

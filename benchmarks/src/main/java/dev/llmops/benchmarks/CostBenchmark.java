@@ -52,7 +52,7 @@ public class CostBenchmark {
   /** Builds the clients; the model is a priced one (gpt-4o in the bundled table). */
   @Setup(Level.Trial)
   public void setUp() {
-    model = FakeChatModel.builder().provider("openai").modelId("gpt-4o").build();
+    model = FakeChatModel.builder().provider("openai").modelId("gpt-4o").recordRequests(false).build();
     model.when(r -> true).reply(ANSWER);
     plain = LlmClient.builder().model("fake", model).build();
     budgeted = LlmClient.builder().model("fake", model)

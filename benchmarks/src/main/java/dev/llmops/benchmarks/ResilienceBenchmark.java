@@ -45,7 +45,7 @@ public class ResilienceBenchmark {
   /** Three clients over one scripted fake. */
   @Setup(Level.Trial)
   public void setUp() {
-    model = FakeChatModel.create();
+    model = FakeChatModel.builder().recordRequests(false).build();
     model.when(r -> true).reply(ANSWER);
     bare = LlmClient.builder().model("fake", model).build();
     retries = LlmClient.builder().model("fake", model).resilience(Resilience.builder().maxAttempts(3).build()).build();

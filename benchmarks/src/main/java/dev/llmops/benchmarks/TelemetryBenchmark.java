@@ -55,7 +55,7 @@ public class TelemetryBenchmark {
   /** Builds both clients over one fake and the SDK. */
   @Setup(Level.Trial)
   public void setUp() {
-    model = FakeChatModel.builder().build();
+    model = FakeChatModel.builder().recordRequests(false).build();
     model.when(r -> true).reply("Paris is the capital of France.");
     sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new DroppingSpans())).build())

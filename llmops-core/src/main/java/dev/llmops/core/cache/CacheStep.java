@@ -13,6 +13,8 @@ import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.core.accounting.Endpoints;
+import dev.llmops.core.resilience.FallbackTaken;
+import dev.llmops.core.resilience.Resilience;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +71,7 @@ public final class CacheStep implements Interceptor {
       hits.incrementAndGet();
       ChatResponse response = hit.response();
       Cost saved = hit.cost(endpoints, accounting);
-      CacheHit event = new CacheHit(key, endpoint, response.model(), saved);
+      CacheHit event = new CacheHit(key, hit.endpoint(), response.model(), saved);
       call.attributes().put(ResponseCache.HIT, event);
       call.attributes().put(Cost.KEY, new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO,
           Money.ZERO, false, saved.catalogVersion(), saved.pricedAs()));
@@ -80,7 +82,10 @@ public final class CacheStep implements Interceptor {
     misses.incrementAndGet();
     return chain.proceed(request).thenApply(response -> {
       if (response.finishReason() != FinishReason.CONTENT_FILTER) {
-        store.put(key, new Entry(response, endpoint));
+        // Keyed by the endpoint asked for, but priced and attributed as the endpoint that answered
+        // (a fallback may have), so a hit's saving is what that answer really cost.
+        FallbackTaken fallback = call.attributes().getOrNull(Resilience.FALLBACK);
+        store.put(key, new Entry(response, fallback == null ? endpoint : fallback.to()));
       }
       return response;
     });
@@ -109,6 +114,11 @@ public final class CacheStep implements Interceptor {
     Entry(ChatResponse answer, String endpoint) {
       this.answer = answer;
       this.endpoint = endpoint;
+    }
+
+    /** The endpoint that gave the answer. */
+    String endpoint() {
+      return endpoint;
     }
 
     ChatResponse response() {

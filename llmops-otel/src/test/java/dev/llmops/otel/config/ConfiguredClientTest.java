@@ -184,10 +184,10 @@ class ConfiguredClientTest {
     assertThat(w.cheap.callCount()).isEqualTo(1);
     assertThat(o.budgetRejection()).isEqualTo("BudgetExceededException");
 
-    // The cache sits above resilience and keys on the endpoint the call asked for, so the hit is
-    // recorded under "smart" although "cheap" produced the cached answer.
+    // The cache keys on the endpoint the call asked for ("smart") but records the hit, and prices
+    // its saving, as the endpoint that produced the cached answer: the fallback "cheap".
     assertThat(o.ledger()).as("one ledger record per attempt, and one for the cache hit")
-        .containsExactly("smart:FAILED", "smart:FAILED", "cheap:SUCCEEDED", "smart:CACHE_HIT");
+        .containsExactly("smart:FAILED", "smart:FAILED", "cheap:SUCCEEDED", "cheap:CACHE_HIT");
     assertThat(o.cost()).isPositive();
 
     SpanData call = w.spans.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("chat")).findFirst().orElseThrow();

@@ -149,8 +149,9 @@ final class Metrics {
     timeToFirstChunk.record(seconds, sets.base);
   }
 
-  void recordCost(double usd, Attributes attributes) {
-    cost.add(usd, attributes);
+  /** Adds an exact cost to the cost counter; the OpenTelemetry counter itself takes a double. */
+  void recordCost(java.math.BigDecimal exactUsd, Attributes attributes) {
+    cost.add(exactUsd.doubleValue(), attributes);
   }
 
   void recordBudgetRejection(Attributes attributes) {

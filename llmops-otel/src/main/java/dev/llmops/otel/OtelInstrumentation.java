@@ -455,7 +455,7 @@ public final class OtelInstrumentation implements CallListener {
       metrics.recordTimeToFirstChunk(sets, st.timeToFirstChunk);
     }
     if (cost != null) {
-      metrics.recordCost(cost.doubleValue(), costAttributes(requestModel, tenant));
+      metrics.recordCost(cost, costAttributes(requestModel, tenant));
     }
     if (error instanceof BudgetExceededException || error instanceof QuotaExhaustedException) {
       AttributesBuilder b = Attributes.builder().put(Keys.REJECTION, error.getClass().getSimpleName());

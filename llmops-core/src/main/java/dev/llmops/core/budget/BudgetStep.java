@@ -197,6 +197,20 @@ public final class BudgetStep implements Interceptor, CostGate {
       Budget b = budgets.get(i);
       String key = counterKeys.key(i, ctx, nowMillis);
       long amount = b.unit() == Budget.Unit.MONEY ? moneyNanos : inBound + outBound;
+      Window w = b.window();
+      if (w.isRolling()) {
+        long bucket = w.bucket(nowMillis);
+        if (!store.reserveRolling(key, bucket, w.buckets(), amount, b.hard() ? b.limit() : Long.MAX_VALUE)) {
+          r.release();
+          Instant reset = rollingRoomAt(b, key, bucket, amount);
+          return new Denial(b.scope().key(ctx), b.describe(), reset, reset, b.onExceeded());
+        }
+        if (!b.hard() && store.balanceRolling(key, bucket, w.buckets()).committed() > b.limit()) {
+          r.softExceeded().add(new BudgetEvents.SoftLimitExceeded(b.scope().key(ctx), b.describe()));
+        }
+        r.budgets.add(new BudgetPart(b, key, amount, bucket));
+        continue;
+      }
       if (b.hard()) {
         if (!store.reserve(key, amount, b.limit())) {
           r.release();
@@ -209,9 +223,30 @@ public final class BudgetStep implements Interceptor, CostGate {
           r.softExceeded().add(new BudgetEvents.SoftLimitExceeded(b.scope().key(ctx), b.describe()));
         }
       }
-      r.budgets.add(new BudgetPart(b, key, amount));
+      r.budgets.add(new BudgetPart(b, key, amount, 0));
     }
     return r;
+  }
+
+  /**
+   * When enough of a rolling budget's oldest buckets will have left its window for {@code amount}
+   * to fit, if nothing else is reserved meanwhile; when {@code amount} exceeds the limit, when all
+   * of the current spending has left.
+   */
+  private Instant rollingRoomAt(Budget b, String key, long bucket, long amount) {
+    Window w = b.window();
+    BudgetStore.Balance[] balances = store.rollingBalances(key, bucket, w.buckets());
+    long committed = 0;
+    for (BudgetStore.Balance x : balances) {
+      committed += x.committed();
+    }
+    for (int i = 0; i < balances.length; i++) {
+      committed -= balances[i].committed();
+      if (committed <= b.limit() - amount) {
+        return w.bucketStart(bucket + i + 1); // bucket (bucket - buckets + i) leaves then
+      }
+    }
+    return w.bucketStart(bucket + balances.length);
   }
 
   private static long textBound(@Nullable String text) {
@@ -242,7 +277,7 @@ public final class BudgetStep implements Interceptor, CostGate {
     }
   }
 
-  private record BudgetPart(Budget budget, String key, long amount) {}
+  private record BudgetPart(Budget budget, String key, long amount, long bucket) {}
 
   private record BucketPart(TokenBucket bucket, long amount) {}
 
@@ -282,7 +317,12 @@ public final class BudgetStep implements Interceptor, CostGate {
       long nanos = total == null ? 0 : total.toNanosCeiling();
       for (BudgetPart p : budgets) {
         long actual = p.budget.unit() == Budget.Unit.MONEY ? nanos : usage.totalTokens();
-        store.settle(p.key, p.amount, actual);
+        Window w = p.budget.window();
+        if (w.isRolling()) {
+          store.settleRolling(p.key, p.bucket, w.buckets(), p.amount, actual);
+        } else {
+          store.settle(p.key, p.amount, actual);
+        }
       }
       long now = Math.multiplyExact(clock.millis(), 1_000_000L);
       for (BucketPart p : buckets) {
@@ -296,7 +336,12 @@ public final class BudgetStep implements Interceptor, CostGate {
         return;
       }
       for (BudgetPart p : budgets) {
-        store.release(p.key, p.amount);
+        Window w = p.budget.window();
+        if (w.isRolling()) {
+          store.releaseRolling(p.key, p.bucket, w.buckets(), p.amount);
+        } else {
+          store.release(p.key, p.amount);
+        }
       }
       long now = Math.multiplyExact(clock.millis(), 1_000_000L);
       for (BucketPart p : buckets) {

@@ -24,6 +24,52 @@ public interface BudgetStore {
   /** The counter's current spending and reservations (zero for an unknown key). */
   Balance balance(String key);
 
+  /**
+   * Reserves {@code amount} in bucket {@code bucket} of the rolling counter {@code key} if the sum
+   * of spending and reservations in buckets {@code bucket - buckets} to {@code bucket} (inclusive)
+   * plus {@code amount} is at most {@code limit}. Buckets older than that have left the window.
+   * Bucket indexes are {@link Window#bucket(long)}. The default throws: a store that supports
+   * {@link Window#rolling rolling windows} overrides the four rolling methods.
+   *
+   * @return true when reserved, false when there is no room (nothing changed)
+   * @throws UnsupportedOperationException if this store has no rolling counters
+   */
+  default boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support rolling budget windows");
+  }
+
+  /**
+   * Turns a reservation of {@code reserved} made in bucket {@code bucket} into spending of {@code
+   * actual} in that same bucket, atomically; nothing when the bucket has left the window.
+   */
+  default void settleRolling(String key, long bucket, int buckets, long reserved, long actual) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support rolling budget windows");
+  }
+
+  /** Frees a reservation of {@code reserved} made in bucket {@code bucket}; nothing when it has left. */
+  default void releaseRolling(String key, long bucket, int buckets, long reserved) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support rolling budget windows");
+  }
+
+  /**
+   * The rolling counter's spending and reservations in buckets {@code bucket - buckets} to {@code
+   * bucket}, oldest first (index 0 is bucket {@code bucket - buckets}); zeros for an unknown key.
+   */
+  default Balance[] rollingBalances(String key, long bucket, int buckets) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support rolling budget windows");
+  }
+
+  /** The sum of {@link #rollingBalances}: the rolling window's balance at {@code bucket}. */
+  default Balance balanceRolling(String key, long bucket, int buckets) {
+    long spent = 0;
+    long reserved = 0;
+    for (Balance b : rollingBalances(key, bucket, buckets)) {
+      spent += b.spent();
+      reserved += b.reserved();
+    }
+    return new Balance(spent, reserved);
+  }
+
   /** A store in this process's memory that does not serialise calls on one lock. */
   static BudgetStore inMemory() {
     return InMemoryBudgetStore.create();

@@ -61,14 +61,25 @@ public final class Budgets {
     return defaultMaxOutputTokens;
   }
 
-  /** The counter key of {@code budget} for a call with {@code context} at {@code now}. */
+  /**
+   * The counter key of {@code budget} for a call with {@code context} at {@code now}; a rolling
+   * budget has one key per scope value (its buckets live under that key).
+   */
   public static String counterKey(Budget budget, CallContext context, java.time.Instant now) {
-    return budget.name() + "|" + budget.scope().key(context) + "|" + budget.window().start(now);
+    String window = budget.window().isRolling() ? "rolling" : budget.window().start(now).toString();
+    return budget.name() + "|" + budget.scope().key(context) + "|" + window;
   }
 
-  /** The balance of {@code budget} in the current window for calls with {@code context}. */
+  /**
+   * The balance of {@code budget} in the window holding {@code now} for calls with {@code
+   * context}; for a rolling budget, the sum of the buckets it counts at {@code now}.
+   */
   public BudgetStore.Balance balance(Budget budget, CallContext context, java.time.Instant now) {
-    return store.balance(counterKey(budget, context, now));
+    String key = counterKey(budget, context, now);
+    Window w = budget.window();
+    return w.isRolling()
+        ? store.balanceRolling(key, w.bucket(now.toEpochMilli()), w.buckets())
+        : store.balance(key);
   }
 
   /**

@@ -30,7 +30,8 @@ final class CounterKeys {
     if (c == null || nowMillis < c.startMillis || nowMillis >= c.endMillis) {
       Instant now = Instant.ofEpochMilli(nowMillis);
       Instant end = budget.window().end(now);
-      c = new Current(budget.window().start(now).toEpochMilli(), end == null ? Long.MAX_VALUE : end.toEpochMilli());
+      long start = budget.window().isRolling() ? Long.MIN_VALUE : budget.window().start(now).toEpochMilli();
+      c = new Current(start, end == null ? Long.MAX_VALUE : end.toEpochMilli());
       current.set(index, c);
     }
     String value = budget.scope().value(context);

@@ -11,21 +11,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The period a budget counts over: a calendar day or month in a time zone, a fixed length aligned
- * to the epoch (every hour, every 7 days), or the whole lifetime. Each window starts from zero; a
- * reservation made in one window is settled in that window even if it ends in the next.
- * Immutable.
+ * to the epoch (every hour, every 7 days), the whole lifetime, or a rolling (sliding) length such
+ * as the last 24 hours. Each calendar or fixed window starts from zero; a reservation made in one
+ * window is settled in that window even if it ends in the next. A rolling window never resets: see
+ * {@link #rolling(Duration, int)}. Immutable.
  */
 public final class Window {
-  private enum Kind { DAY, MONTH, FIXED, TOTAL }
+  private enum Kind { DAY, MONTH, FIXED, TOTAL, ROLLING }
 
   private final Kind kind;
   private final Duration length;
   private final ZoneId zone;
+  private final int buckets;
 
   private Window(Kind kind, Duration length, ZoneId zone) {
+    this(kind, length, zone, 1);
+  }
+
+  private Window(Kind kind, Duration length, ZoneId zone, int buckets) {
     this.kind = kind;
     this.length = length;
     this.zone = zone;
+    this.buckets = buckets;
   }
 
   /** Calendar days in UTC. */
@@ -67,7 +74,75 @@ public final class Window {
     return new Window(Kind.TOTAL, Duration.ZERO, ZoneOffset.UTC);
   }
 
-  /** The start of the window holding {@code now}. */
+  /**
+   * A rolling (sliding) window: the spending of the last {@code length}, counted in {@code
+   * buckets} buckets of {@code length / buckets} each (the granularity), aligned to the epoch. For
+   * example {@code rolling(Duration.ofHours(24), 24)} counts the last 24 hours in hourly buckets.
+   *
+   * <p>Spending and reservations are recorded in the bucket of the time the attempt was reserved
+   * (its settlement or release goes to that same bucket, so nothing leaks when buckets roll). At
+   * time {@code now} the window holds the bucket of {@code now} and the {@code buckets} buckets
+   * before it: every amount reserved in {@code [now - length, now]} is counted, so no interval of
+   * {@code length} ever holds more than a hard limit; an amount leaves the window between {@code
+   * length} and {@code length + granularity} after it was reserved. An attempt settled after its
+   * bucket has left the window is not counted again (its reservation was counted while it
+   * mattered).
+   *
+   * <p>{@link dev.llmops.api.BudgetExceededException#resetAt()} for a rolling budget is the bucket
+   * boundary at which enough of the oldest spending and reservations will have left the window for
+   * the rejected reservation to fit, assuming nothing else is reserved meanwhile and in-flight
+   * reservations settle at their full amount; when the reservation is larger than the limit, the
+   * time the whole current spending has left. Needs a {@link BudgetStore} that supports rolling
+   * windows ({@link BudgetStore#inMemory()} does).
+   *
+   * @throws IllegalArgumentException if {@code buckets} is not in 1..10000, or {@code length} is
+   *     not a whole number of milliseconds per bucket (at least 1 ms each)
+   */
+  public static Window rolling(Duration length, int buckets) {
+    Objects.requireNonNull(length, "length");
+    if (buckets < 1 || buckets > 10_000) {
+      throw new IllegalArgumentException("rolling window buckets must be in 1..10000 but was " + buckets);
+    }
+    long millis = length.toMillis();
+    if (length.compareTo(Duration.ofMillis(millis)) != 0 || millis < buckets || millis % buckets != 0) {
+      throw new IllegalArgumentException(
+          "rolling window length " + length + " must split into " + buckets + " buckets of whole milliseconds");
+    }
+    return new Window(Kind.ROLLING, length, ZoneOffset.UTC, buckets);
+  }
+
+  /** True for a {@link #rolling(Duration, int)} window. */
+  public boolean isRolling() {
+    return kind == Kind.ROLLING;
+  }
+
+  /** The number of buckets of a rolling window; 1 for the others. */
+  public int buckets() {
+    return buckets;
+  }
+
+  /** The length of one bucket of a rolling window (its granularity); the window's length otherwise. */
+  public Duration granularity() {
+    return length.dividedBy(buckets);
+  }
+
+  /**
+   * The index of the bucket holding {@code epochMillis}: the number of whole granularities since
+   * the epoch.
+   */
+  public long bucket(long epochMillis) {
+    return Math.floorDiv(epochMillis, length.toMillis() / buckets);
+  }
+
+  /** When bucket {@code bucket} starts. */
+  public Instant bucketStart(long bucket) {
+    return Instant.ofEpochMilli(Math.multiplyExact(bucket, length.toMillis() / buckets));
+  }
+
+  /**
+   * The start of the window holding {@code now}; for a rolling window, the start of the oldest
+   * bucket it counts.
+   */
   public Instant start(Instant now) {
     return switch (kind) {
       case DAY -> LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
@@ -77,20 +152,27 @@ public final class Window {
         yield Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), len) * len);
       }
       case TOTAL -> Instant.EPOCH;
+      case ROLLING -> bucketStart(bucket(now.toEpochMilli()) - buckets);
     };
   }
 
-  /** When the window holding {@code now} ends, or null for {@link #total()}. */
+  /**
+   * When the window holding {@code now} ends, or null for {@link #total()} and rolling windows
+   * (which never end; their oldest bucket leaves at the next bucket boundary).
+   */
   public @Nullable Instant end(Instant now) {
     return switch (kind) {
       case DAY -> ZonedDateTime.ofInstant(start(now), zone).plusDays(1).toInstant();
       case MONTH -> ZonedDateTime.ofInstant(start(now), zone).plusMonths(1).toInstant();
       case FIXED -> start(now).plus(length);
-      case TOTAL -> null;
+      case TOTAL, ROLLING -> null;
     };
   }
 
-  /** The window in words: {@code per day}, {@code per month}, {@code per PT1H}, {@code in total}. */
+  /**
+   * The window in words: {@code per day}, {@code per month}, {@code per PT1H}, {@code in total},
+   * {@code per rolling PT24H/24}.
+   */
   @Override
   public String toString() {
     String in = zone.equals(ZoneOffset.UTC) ? "" : " (" + zone + ")";
@@ -99,6 +181,7 @@ public final class Window {
       case MONTH -> "per month" + in;
       case FIXED -> "per " + length;
       case TOTAL -> "in total";
+      case ROLLING -> "per rolling " + length + "/" + buckets;
     };
   }
 }

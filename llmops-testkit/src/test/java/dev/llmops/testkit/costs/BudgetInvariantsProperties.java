@@ -26,16 +26,21 @@ import dev.llmops.testkit.Fault;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.RecordingListener;
 import dev.llmops.testkit.TestClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -43,7 +48,7 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * The accounting invariants under concurrency: 16 threads make random calls (plain, streamed,
- * failing, cut, hanging then cancelled, retried) against one hard budget.
+ * failing, cut, hanging then cancelled, retried) against one hard budget, per day or rolling.
  */
 class BudgetInvariantsProperties {
   private static final int THREADS = 16;
@@ -53,6 +58,46 @@ class BudgetInvariantsProperties {
       @ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long seed,
       @ForAll @IntRange(min = 200, max = 400) int limitMilliDollars) throws Exception {
     TestClock clock = TestClock.create();
+    InMemoryBudgetStore store = InMemoryBudgetStore.create();
+    Budget global = Budget.money(Scope.GLOBAL, Money.usd("0.001").times(limitMilliDollars), Window.daily());
+    Run run = run(seed, clock, store, global, false);
+
+    BudgetStore.Balance balance = store.balance(Budgets.counterKey(global, CallContext.empty(), clock.instant()));
+    // No overspend, and nothing left reserved once every call has ended.
+    assertThat(balance.spent()).isPositive().isLessThanOrEqualTo(global.limit());
+    assertThat(store.totalReserved()).isZero();
+    // The ledger's total is the sum of the settled costs.
+    List<LedgerRecord> records = run.ledger.records();
+    long settled = records.stream().mapToLong(r -> r.cost().amount().orElseThrow().toNanosCeiling()).sum();
+    assertThat(balance.spent()).isEqualTo(settled);
+    assertThat(run.ledger.total().cost().toNanosCeiling()).isLessThanOrEqualTo(settled);
+  }
+
+  /**
+   * The same with a rolling window while the threads move the clock on, so buckets roll during
+   * the run: every state of the rolling counter a thread publishes holds at most the limit, no
+   * reservation is left once all calls ended, and every attempt is recorded once.
+   */
+  @Property(tries = 8)
+  void aRollingBudgetNeverOverspendsWhileItsBucketsRoll(
+      @ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long seed,
+      @ForAll @IntRange(min = 200, max = 400) int limitMilliDollars) throws Exception {
+    TestClock clock = TestClock.create();
+    Window window = Window.rolling(Duration.ofHours(1), 4);
+    Budget global = Budget.money(Scope.GLOBAL, Money.usd("0.001").times(limitMilliDollars), window);
+    CheckingStore store = new CheckingStore(global.limit(), window);
+    run(seed, clock, store, global, true);
+
+    assertThat(store.violations).as("states over the limit").isEmpty();
+    assertThat(store.maxSpent.get()).isPositive().isLessThanOrEqualTo(global.limit());
+    assertThat(store.buckets).as("buckets reserved in").hasSizeGreaterThan(window.buckets() + 1);
+    assertThat(store.delegate.totalReserved()).isZero();
+  }
+
+  private record Run(InMemoryLedger ledger) {}
+
+  private static Run run(long seed, TestClock clock, BudgetStore store, Budget budget, boolean moveClock)
+      throws Exception {
     ManualScheduler scheduler = ManualScheduler.on(clock);
     FakeChatModel model = FakeChatModel.builder().provider("fake").modelId("fake-model").build();
     model.when(r -> r.lastUserMessage().startsWith("err")).fail(Fault.serverError(503));
@@ -61,18 +106,15 @@ class BudgetInvariantsProperties {
     PriceCatalog catalog = PriceCatalog.empty()
         .withOverride("fake-model", ModelPrice.of("fake-model", Rates.perMillion("1000", "2000")));
     InMemoryLedger ledger = InMemoryLedger.create();
-    InMemoryBudgetStore store = InMemoryBudgetStore.create();
     RecordingListener events = RecordingListener.create();
     // At least $0.20: one call's reservation (~20 input bytes at $0.001 + up to 80 output tokens at
     // $0.002, about $0.18) always fits, so some calls are admitted and "spent > 0" is meaningful.
-    Money limit = Money.usd("0.001").times(limitMilliDollars);
-    Budget global = Budget.money(Scope.GLOBAL, limit, Window.daily());
     LlmClient client = LlmClient.builder().model("m", model).clock(clock).scheduler(scheduler).listener(events)
         .step(PipelineStep.RESILIENCE, chain -> chain.proceed(chain.request())
             .exceptionallyCompose(e -> chain.call().cancelled()
                 ? CompletableFuture.failedFuture(e) : chain.proceed(chain.request())))
         .accounting(Accounting.builder().catalog(catalog).ledger(ledger).build())
-        .budgets(Budgets.builder().store(store).budget(global).build())
+        .budgets(Budgets.builder().store(store).budget(budget).build())
         .build();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
@@ -81,6 +123,9 @@ class BudgetInvariantsProperties {
         SplittableRandom random = new SplittableRandom(seed + t);
         done.add(pool.submit(() -> {
           for (int i = 0; i < 12; i++) {
+            if (moveClock && random.nextInt(4) == 0) {
+              clock.advance(Duration.ofMinutes(random.nextInt(20)));
+            }
             runOne(client, random);
           }
         }));
@@ -92,20 +137,85 @@ class BudgetInvariantsProperties {
       pool.shutdownNow();
       client.close();
     }
-
-    BudgetStore.Balance balance = store.balance(Budgets.counterKey(global, CallContext.empty(), clock.instant()));
-    // No overspend, and nothing left reserved once every call has ended.
-    assertThat(balance.spent()).isPositive().isLessThanOrEqualTo(global.limit());
-    assertThat(store.totalReserved()).isZero();
     // Exactly one record per attempt that reached the model.
     List<LedgerRecord> records = ledger.records();
     assertThat(records).hasSize(events.events(RecordingListener.Type.ATTEMPT_START).size());
     Set<String> ids = new HashSet<>();
     records.forEach(r -> assertThat(ids.add(r.callId() + "#" + r.attempt())).as("duplicate record").isTrue());
-    // The ledger's total is the sum of the settled costs.
-    long settled = records.stream().mapToLong(r -> r.cost().amount().orElseThrow().toNanosCeiling()).sum();
-    assertThat(balance.spent()).isEqualTo(settled);
-    assertThat(ledger.total().cost().toNanosCeiling()).isLessThanOrEqualTo(settled);
+    return new Run(ledger);
+  }
+
+  /**
+   * An in-memory store that, after every rolling update, reads one snapshot of the counter and
+   * notes it if its spending plus reservations pass the limit.
+   */
+  private static final class CheckingStore implements BudgetStore {
+    final InMemoryBudgetStore delegate = InMemoryBudgetStore.create();
+    final long limit;
+    final Window window;
+    final Queue<String> violations = new ConcurrentLinkedQueue<>();
+    final AtomicLong maxSpent = new AtomicLong();
+    final Set<Long> buckets = ConcurrentHashMap.newKeySet();
+
+    CheckingStore(long limit, Window window) {
+      this.limit = limit;
+      this.window = window;
+    }
+
+    private void check(String key, long bucket) {
+      Balance b = delegate.balanceRolling(key, bucket, window.buckets());
+      if (b.committed() > limit) {
+        violations.add(key + "@" + bucket + ": " + b);
+      }
+      maxSpent.accumulateAndGet(b.spent(), Math::max);
+    }
+
+    @Override
+    public boolean reserveRolling(String key, long bucket, int n, long amount, long limit) {
+      boolean ok = delegate.reserveRolling(key, bucket, n, amount, limit);
+      if (ok) {
+        buckets.add(bucket);
+      }
+      check(key, bucket);
+      return ok;
+    }
+
+    @Override
+    public void settleRolling(String key, long bucket, int n, long reserved, long actual) {
+      delegate.settleRolling(key, bucket, n, reserved, actual);
+      check(key, bucket);
+    }
+
+    @Override
+    public void releaseRolling(String key, long bucket, int n, long reserved) {
+      delegate.releaseRolling(key, bucket, n, reserved);
+      check(key, bucket);
+    }
+
+    @Override
+    public Balance[] rollingBalances(String key, long bucket, int n) {
+      return delegate.rollingBalances(key, bucket, n);
+    }
+
+    @Override
+    public boolean reserve(String key, long amount, long limit) {
+      throw new AssertionError("a rolling budget uses the rolling methods");
+    }
+
+    @Override
+    public void settle(String key, long reserved, long actual) {
+      throw new AssertionError("a rolling budget uses the rolling methods");
+    }
+
+    @Override
+    public void release(String key, long reserved) {
+      throw new AssertionError("a rolling budget uses the rolling methods");
+    }
+
+    @Override
+    public Balance balance(String key) {
+      return delegate.balance(key);
+    }
   }
 
   private static void runOne(LlmClient client, SplittableRandom random) {

@@ -3,37 +3,132 @@ package dev.llmops.core.cache;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
+import dev.llmops.api.PromptRef;
 import dev.llmops.api.ToolCall;
+import dev.llmops.core.prompt.PromptVersion;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The canonical hash of a request: SHA-256 over the endpoint, every message (role, content, tool
  * calls, tool call id) and every generation parameter, each field length-prefixed so that no two
  * different requests serialise alike. Metadata is left out: it never reaches the provider.
+ *
+ * <p>A call rendered by the prompt step is keyed on what the rendering is a pure function of
+ * instead of the rendered text ({@link #key}): far fewer bytes to hash. Such a key never equals a
+ * full-request key (the encodings start with different tag bytes), so a prompt call and a
+ * hand-written request with the same text do not share an answer; each is cached on its own.
  */
 final class CacheKeys {
   private static final MessageDigest PROTOTYPE = sha256();
+  private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /** Variable value types whose {@code toString()} is a fixed function of the value. */
+  private static final Set<Class<?>> SCALARS = Set.of(
+      String.class, Boolean.class, Character.class, Byte.class, Short.class, Integer.class, Long.class,
+      Float.class, Double.class, BigInteger.class, BigDecimal.class);
+
+  /** Tag byte that starts a prompt key (a full-request key starts with a string's tag, 1). */
+  private static final int PROMPT_TAG = 2;
 
   private CacheKeys() {}
 
+  /** The full-request key as lower-case hex (the key {@link ResponseCache#key} documents). */
   static String of(String endpoint, ChatRequest request) {
-    Hasher h = new Hasher();
+    return full(endpoint, request).hex();
+  }
+
+  /**
+   * The key of one call. When the prompt step pinned {@code version} and rendered it with {@code
+   * ref}'s variables into the request's first messages, the key covers the endpoint, the prompt's
+   * name, version and content hash, the variables (sorted by name, each value's type and text),
+   * the messages after the rendered ones, every generation parameter, tools and response format.
+   * Any doubt (a variable that is not a plain scalar, fewer messages than the version renders, a
+   * role that differs from the template's) falls back to the full-request key.
+   */
+  static CacheKey key(String endpoint, ChatRequest request, @Nullable PromptVersion version, @Nullable PromptRef ref) {
+    if (version == null || ref == null || !ref.name().equals(version.name())) {
+      return full(endpoint, request);
+    }
+    List<Message> messages = request.messages();
+    int rendered = version.messages().size();
+    if (messages.size() < rendered) {
+      return full(endpoint, request);
+    }
+    for (int i = 0; i < rendered; i++) {
+      Message m = messages.get(i);
+      if (m.role() != version.messages().get(i).role() || !m.toolCalls().isEmpty() || m.toolCallId() != null) {
+        return full(endpoint, request);
+      }
+    }
+    Map<String, Object> variables = ref.variables();
+    for (Object value : variables.values()) {
+      if (!SCALARS.contains(value.getClass())) {
+        return full(endpoint, request);
+      }
+    }
+    Hasher h = Hasher.get();
+    h.write(PROMPT_TAG);
+    h.put(endpoint);
+    h.put(version.name());
+    h.put(version.version());
+    h.put(version.contentHash());
+    h.put(rendered);
+    h.put(variables.size());
+    String[] names = variables.keySet().toArray(new String[0]);
+    Arrays.sort(names);
+    for (String name : names) {
+      Object value = Objects.requireNonNull(variables.get(name), name);
+      h.put(name);
+      h.put(value.getClass().getName());
+      h.put(value.toString());
+    }
+    h.put(messages.size() - rendered);
+    for (int i = rendered; i < messages.size(); i++) {
+      message(h, messages.get(i));
+    }
+    parameters(h, request);
+    return h.finish();
+  }
+
+  /** The key over the whole request. */
+  static CacheKey full(String endpoint, ChatRequest request) {
+    Hasher h = Hasher.get();
     h.put(endpoint);
     h.put(request.messages().size());
     for (Message m : request.messages()) {
-      h.put(m.role().name());
-      h.put(m.content());
-      h.put(m.toolCallId());
-      h.put(m.toolCalls().size());
-      for (ToolCall c : m.toolCalls()) {
-        h.put(c.id());
-        h.put(c.name());
-        h.put(c.argumentsJson());
-      }
+      message(h, m);
     }
+    parameters(h, request);
+    return h.finish();
+  }
+
+  private static void message(Hasher h, Message m) {
+    h.put(m.role().name());
+    h.put(m.content());
+    h.put(m.toolCallId());
+    h.put(m.toolCalls().size());
+    for (ToolCall c : m.toolCalls()) {
+      h.put(c.id());
+      h.put(c.name());
+      h.put(c.argumentsJson());
+    }
+  }
+
+  private static void parameters(Hasher h, ChatRequest request) {
     GenerationParameters p = request.parameters();
     h.put(str(p.temperature()));
     h.put(str(p.topP()));
@@ -47,7 +142,6 @@ final class CacheKeys {
     h.put(str(p.frequencyPenalty()));
     h.put(request.toolsJson());
     h.put(request.responseFormatJson());
-    return HexFormat.of().formatHex(h.md.digest());
   }
 
   private static @Nullable String str(@Nullable Object o) {
@@ -58,12 +152,31 @@ final class CacheKeys {
    * Feeds fields to the digest: a null as the byte 0, a string as the byte 1, its UTF-8 length (4
    * bytes, big-endian) and its UTF-8 bytes (an unpaired surrogate as {@code ?}, as {@link
    * String#getBytes} encodes it). Strings are encoded through one small buffer, so hashing a long
-   * prompt does not copy it.
+   * prompt does not copy it. One per thread, reset before each use; not thread-safe.
    */
   private static final class Hasher {
     final MessageDigest md = newDigest();
     private final byte[] buf = new byte[256];
     private int n;
+
+    static Hasher get() {
+      Hasher h = HASHERS.get();
+      h.md.reset();
+      h.n = 0;
+      return h;
+    }
+
+    /** Finishes the digest into the buffer and reads it as four longs. */
+    CacheKey finish() {
+      flush();
+      try {
+        md.digest(buf, 0, 32);
+      } catch (DigestException e) {
+        throw new IllegalStateException("SHA-256 digest did not fit its 32 bytes", e);
+      }
+      return new CacheKey((long) LONGS.get(buf, 0), (long) LONGS.get(buf, 8), (long) LONGS.get(buf, 16),
+          (long) LONGS.get(buf, 24));
+    }
 
     void put(@Nullable String s) {
       if (s == null) {
@@ -127,7 +240,7 @@ final class CacheKeys {
       flush();
     }
 
-    private void write(int b) {
+    void write(int b) {
       if (n == buf.length) {
         flush();
       }

@@ -9,10 +9,12 @@ import dev.llmops.api.Cost;
 import dev.llmops.api.FinishReason;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.Money;
+import dev.llmops.api.PromptRef;
 import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.core.accounting.Endpoints;
+import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
 import java.util.HashMap;
@@ -29,13 +31,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CacheStep implements Interceptor {
   private final ResponseCache config;
-  private final Cache<String, Entry> store;
+  private final Cache<CacheKey, Entry> store;
   private final Endpoints endpoints;
   private final Accounting accounting;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
 
-  CacheStep(ResponseCache config, Cache<String, Entry> store, Endpoints endpoints, Accounting accounting) {
+  CacheStep(ResponseCache config, Cache<CacheKey, Entry> store, Endpoints endpoints, Accounting accounting) {
     this.config = config;
     this.store = store;
     this.endpoints = endpoints;
@@ -64,14 +66,15 @@ public final class CacheStep implements Interceptor {
       return chain.proceed(request);
     }
     String endpoint = endpoints.name(request.model());
-    String key = CacheKeys.of(endpoint, request);
-    Entry hit = store.getIfPresent(key);
     CallInfo call = chain.call();
+    CacheKey key = CacheKeys.key(endpoint, request,
+        call.attributes().getOrNull(PromptRegistry.VERSION_KEY), call.attributes().getOrNull(PromptRef.KEY));
+    Entry hit = store.getIfPresent(key);
     if (hit != null) {
       hits.incrementAndGet();
       ChatResponse response = hit.response();
       Cost saved = hit.cost(endpoints, accounting);
-      CacheHit event = new CacheHit(key, hit.endpoint(), response.model(), saved);
+      CacheHit event = new CacheHit(hit.key(), hit.endpoint(), response.model(), saved);
       call.attributes().put(ResponseCache.HIT, event);
       call.attributes().put(Cost.KEY, new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO,
           Money.ZERO, false, saved.catalogVersion(), saved.pricedAs()));
@@ -85,7 +88,7 @@ public final class CacheStep implements Interceptor {
         // Keyed by the endpoint asked for, but priced and attributed as the endpoint that answered
         // (a fallback may have), so a hit's saving is what that answer really cost.
         FallbackTaken fallback = call.attributes().getOrNull(Resilience.FALLBACK);
-        store.put(key, new Entry(response, fallback == null ? endpoint : fallback.to()));
+        store.put(key, new Entry(key, response, fallback == null ? endpoint : fallback.to()));
       }
       return response;
     });
@@ -106,14 +109,27 @@ public final class CacheStep implements Interceptor {
    * values, and either may be kept.
    */
   static final class Entry {
+    private final CacheKey key;
     private final ChatResponse answer;
     private final String endpoint;
+    private volatile @Nullable String keyHex;
     private volatile @Nullable ChatResponse hit;
     private volatile @Nullable Cost cost;
 
-    Entry(ChatResponse answer, String endpoint) {
+    Entry(CacheKey key, ChatResponse answer, String endpoint) {
+      this.key = key;
       this.answer = answer;
       this.endpoint = endpoint;
+    }
+
+    /** The key as hex, made on the first hit. */
+    String key() {
+      String k = keyHex;
+      if (k == null) {
+        k = key.hex();
+        keyHex = k;
+      }
+      return k;
     }
 
     /** The endpoint that gave the answer. */

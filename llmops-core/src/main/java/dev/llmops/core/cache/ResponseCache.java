@@ -51,7 +51,11 @@ public final class ResponseCache {
     return t != null && t == 0.0;
   }
 
-  /** The canonical hash key of {@code request} sent to {@code endpoint} (SHA-256, hex). */
+  /**
+   * The canonical hash key of {@code request} sent to {@code endpoint} (SHA-256, hex): the key of a
+   * call without a prompt. A call the prompt step rendered is keyed on the prompt version and its
+   * variables instead, so its key differs from this one even when the rendered text is the same.
+   */
   public static String key(String endpoint, ChatRequest request) {
     return CacheKeys.of(Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(request, "request"));
   }
@@ -62,7 +66,7 @@ public final class ResponseCache {
    */
   public CacheStep attach(Endpoints endpoints, Accounting accounting, Clock clock) {
     Objects.requireNonNull(clock, "clock");
-    Cache<String, CacheStep.Entry> store =
+    Cache<CacheKey, CacheStep.Entry> store =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
             .expireAfterWrite(expireAfterWrite)

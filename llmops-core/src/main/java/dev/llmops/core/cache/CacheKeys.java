@@ -56,11 +56,16 @@ final class CacheKeys {
    * ref}'s variables into the request's first messages, the key covers the endpoint, the prompt's
    * name, version and content hash, the variables (sorted by name, each value's type and text),
    * the messages after the rendered ones, every generation parameter, tools and response format.
-   * Any doubt (a variable that is not a plain scalar, fewer messages than the version renders, a
-   * role that differs from the template's) falls back to the full-request key.
+   * Any doubt falls back to the full-request key: messages that are not, by identity, the list the
+   * prompt step produced ({@code promptOutput}; a step in between rewrote them), a variable that is
+   * not a plain scalar, fewer messages than the version renders, a role that differs from the
+   * template's.
    */
-  static CacheKey key(String endpoint, ChatRequest request, @Nullable PromptVersion version, @Nullable PromptRef ref) {
-    if (version == null || ref == null || !ref.name().equals(version.name())) {
+  static CacheKey key(
+      String endpoint, ChatRequest request, @Nullable PromptVersion version, @Nullable PromptRef ref,
+      @Nullable ChatRequest promptOutput) {
+    if (version == null || ref == null || promptOutput == null || promptOutput.messages() != request.messages()
+        || !ref.name().equals(version.name())) {
       return full(endpoint, request);
     }
     List<Message> messages = request.messages();

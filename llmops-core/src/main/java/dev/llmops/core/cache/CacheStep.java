@@ -68,7 +68,8 @@ public final class CacheStep implements Interceptor {
     String endpoint = endpoints.name(request.model());
     CallInfo call = chain.call();
     CacheKey key = CacheKeys.key(endpoint, request,
-        call.attributes().getOrNull(PromptRegistry.VERSION_KEY), call.attributes().getOrNull(PromptRef.KEY));
+        call.attributes().getOrNull(PromptRegistry.VERSION_KEY), call.attributes().getOrNull(PromptRef.KEY),
+        call.attributes().getOrNull(PromptRegistry.RENDERED_KEY));
     Entry hit = store.getIfPresent(key);
     if (hit != null) {
       hits.incrementAndGet();

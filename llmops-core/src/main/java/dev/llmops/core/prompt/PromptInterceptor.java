@@ -73,6 +73,7 @@ final class PromptInterceptor implements Interceptor {
     attributes.put(Fingerprint.KEY, version.fingerprint(
         model, parametersHash, experimentKey(prior), prior == null ? null : prior.variant()));
     attributes.put(PromptRegistry.VERSION_KEY, version);
+    attributes.put(PromptRegistry.RENDERED_KEY, out);
 
     chain.publish(version.resolved(resolution.label, rendered.unusedVariables()));
     PromptRegistry.Entry entry = resolution.entry;

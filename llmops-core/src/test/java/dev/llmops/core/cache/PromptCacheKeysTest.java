@@ -41,8 +41,8 @@ class PromptCacheKeysTest {
 
   private static CacheKey key(String endpoint, PromptVersion version, Map<String, Object> variables,
       List<Message> extra, int maxTokens) {
-    return CacheKeys.key(endpoint, rendered(version, variables, extra, maxTokens), version,
-        new PromptRef(version.name(), null, null, variables));
+    ChatRequest request = rendered(version, variables, extra, maxTokens);
+    return CacheKeys.key(endpoint, request, version, new PromptRef(version.name(), null, null, variables), request);
   }
 
   @Property(tries = 200)
@@ -107,8 +107,8 @@ class PromptCacheKeysTest {
   void aPromptCallAndAHandWrittenRequestWithTheSameTextDoNotShareAKey() {
     Map<String, Object> vars = Map.of("product", "llmops", "question", "How do budgets work?");
     ChatRequest request = rendered(V1, vars, List.of(), 100);
-    CacheKey prompt = CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, vars));
-    CacheKey handWritten = CacheKeys.key("gpt", request, null, null);
+    CacheKey prompt = CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, vars), request);
+    CacheKey handWritten = CacheKeys.key("gpt", request, null, null, request);
     assertThat(prompt).isNotEqualTo(handWritten);
     assertThat(handWritten.hex()).isEqualTo(CacheKeys.of("gpt", request)).hasSize(64);
   }
@@ -121,19 +121,24 @@ class PromptCacheKeysTest {
 
     // A variable that is not a plain scalar (a list drives a section; its text is not a fixed function).
     Map<String, Object> listVar = Map.of("product", List.of("a"), "question", "q");
-    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, listVar))).isEqualTo(full);
+    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, listVar), request)).isEqualTo(full);
     // A reference to another prompt than the pinned version.
-    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("other", null, null, vars))).isEqualTo(full);
+    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("other", null, null, vars), request)).isEqualTo(full);
     // Fewer messages than the version renders.
     ChatRequest shorter = ChatRequest.builder().system("You answer questions about llmops.").temperature(0.0).build();
-    assertThat(CacheKeys.key("gpt", shorter, V1, new PromptRef("support", null, null, vars)))
+    assertThat(CacheKeys.key("gpt", shorter, V1, new PromptRef("support", null, null, vars), shorter))
         .isEqualTo(CacheKeys.full("gpt", shorter));
     // A rendered position whose role is not the template's.
     ChatRequest swapped = ChatRequest.builder().user("a").user("b").temperature(0.0).build();
-    assertThat(CacheKeys.key("gpt", swapped, V1, new PromptRef("support", null, null, vars)))
+    assertThat(CacheKeys.key("gpt", swapped, V1, new PromptRef("support", null, null, vars), swapped))
         .isEqualTo(CacheKeys.full("gpt", swapped));
+    // Messages that are not the list the prompt step produced: a step in between rewrote them.
+    ChatRequest rewritten = request.toBuilder().build();
+    assertThat(CacheKeys.key("gpt", rewritten, V1, new PromptRef("support", null, null, vars), request))
+        .isEqualTo(CacheKeys.full("gpt", rewritten));
+    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, vars), null)).isEqualTo(full);
     // Only one of the two attributes.
-    assertThat(CacheKeys.key("gpt", request, V1, null)).isEqualTo(full);
-    assertThat(CacheKeys.key("gpt", request, null, new PromptRef("support", null, null, vars))).isEqualTo(full);
+    assertThat(CacheKeys.key("gpt", request, V1, null, request)).isEqualTo(full);
+    assertThat(CacheKeys.key("gpt", request, null, new PromptRef("support", null, null, vars), request)).isEqualTo(full);
   }
 }

@@ -304,13 +304,15 @@ public final class Redactor {
     }
   }
 
+  private static final int[] NO_RANGES = new int[0];
+
   /** Builds the output lazily: nothing is copied until the first finding. */
   private final class Rewriter implements Scanner.Sink {
     private final String text;
     private @Nullable StringBuilder out;
     private int copied;
     /** Where the replacements are in the output: [start, end) pairs. */
-    int[] ranges = new int[0];
+    int[] ranges = NO_RANGES;
     int rangeCount;
 
     Rewriter(String text) {

@@ -59,6 +59,10 @@ final class Scanner {
   private static final int SECRET = PiiType.SECRET.ordinal();
 
   private static final int MAX_GROUPS = 12;
+  /** The fewest digits a numeric finding made of one group can have (a {@code +} phone number). */
+  private static final int MIN_SINGLE_GROUP_DIGITS = 8;
+  private static final int[] NO_INTS = new int[0];
+  private static final char[] NO_CHARS = new char[0];
 
   private final boolean[] enabled;
 
@@ -81,9 +85,9 @@ final class Scanner {
     private final int n;
     private final Sink sink;
     private int floor;
-    private int[] groupEnd = new int[0];
-    private int[] prefixDigits = new int[0];
-    private char[] sep = new char[0];
+    private int[] groupEnd = NO_INTS;
+    private int[] prefixDigits = NO_INTS;
+    private char[] sep = NO_CHARS;
 
     Pass(String s, Sink sink) {
       this.s = s;
@@ -189,6 +193,10 @@ final class Scanner {
      * some numeric detector accepts wins.
      */
     private int number(int start, int pos, boolean plus, int openParens) {
+      if (loneShortGroup(pos, openParens)) {
+        // Most numbers in text ("4o", "v2", "17"): one group too short for any detector.
+        return -1;
+      }
       if (groupEnd.length == 0) {
         groupEnd = new int[MAX_GROUPS];
         prefixDigits = new int[MAX_GROUPS];
@@ -251,6 +259,29 @@ final class Scanner {
         }
       }
       return -1;
+    }
+
+    /**
+     * True if the digits from {@code pos} form a single group (nothing after them would continue
+     * the number in {@link #number}) with fewer digits than any one-group finding needs: then
+     * {@link #number} finds nothing, and need not set up its groups.
+     */
+    private boolean loneShortGroup(int pos, int openParens) {
+      int p = pos;
+      while (is(p, DIGIT)) {
+        p++;
+      }
+      if (p - pos >= MIN_SINGLE_GROUP_DIGITS) {
+        return false;
+      }
+      if (p >= n) {
+        return true;
+      }
+      char c = s.charAt(p);
+      boolean continues = ((c == ' ' || c == '-' || c == '.') && is(p + 1, DIGIT))
+          || (c == ')' && openParens > 0)
+          || (c == ' ' && at(p + 1) == '(');
+      return !continues;
     }
 
     private boolean rightBoundary(int end) {

@@ -1,5 +1,8 @@
 package dev.llmops.core.redaction;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The single pass behind {@link Redactor}: one walk over the text that skips ordinary words in a
  * tight loop and runs a detector only where a cheap trigger fires (a word starting with a digit or
@@ -70,9 +73,27 @@ final class Scanner {
     this.enabled = enabled.clone();
   }
 
+  /** Makes the sink of one scan, at its first finding. */
+  interface SinkFactory {
+    /** A sink for the findings in {@code text}. */
+    Sink open(String text);
+  }
+
   /** Scans {@code s}, reporting findings to {@code sink} in text order. */
   void scan(String s, Sink sink) {
-    new Pass(s, sink).run();
+    new Pass(s, sink, null).run();
+  }
+
+  /**
+   * Scans {@code s}, reporting findings in text order to a sink that {@code sinks} makes at the
+   * first one; most texts have none, and then no sink is made.
+   *
+   * @return the sink made, or null if nothing was found
+   */
+  @Nullable Sink scan(String s, SinkFactory sinks) {
+    Pass pass = new Pass(s, null, sinks);
+    pass.run();
+    return pass.sink;
   }
 
   static boolean isWord(char c) {
@@ -83,16 +104,18 @@ final class Scanner {
   private final class Pass {
     private final String s;
     private final int n;
-    private final Sink sink;
+    private @Nullable Sink sink;
+    private final @Nullable SinkFactory sinks;
     private int floor;
     private int[] groupEnd = NO_INTS;
     private int[] prefixDigits = NO_INTS;
     private char[] sep = NO_CHARS;
 
-    Pass(String s, Sink sink) {
+    Pass(String s, @Nullable Sink sink, @Nullable SinkFactory sinks) {
       this.s = s;
       this.n = s.length();
       this.sink = sink;
+      this.sinks = sinks;
     }
 
     void run() {
@@ -131,7 +154,12 @@ final class Scanner {
     }
 
     private int emit(int type, int start, int end) {
-      sink.found(type, start, end);
+      Sink k = sink;
+      if (k == null) {
+        k = Objects.requireNonNull(sinks, "sinks").open(s);
+        sink = k;
+      }
+      k.found(type, start, end);
       floor = end;
       return end;
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call being set up: its request, context and initial attributes, then one of {@link #call()},
@@ -25,7 +26,11 @@ public final class CallBuilder {
   private final Pipeline pipeline;
   private final ChatRequest request;
   private CallContext context = CallContext.empty();
-  private Map<AttributeKey<?>, Object> attributes = Map.of();
+  // The first attribute (usually the only one, such as the PromptRef) is kept in two fields; the
+  // rest, rarely any, in a map made on demand.
+  private @Nullable AttributeKey<?> firstKey;
+  private @Nullable Object firstValue;
+  private @Nullable Map<AttributeKey<?>, Object> more;
 
   CallBuilder(Pipeline pipeline, ChatRequest request) {
     this.pipeline = pipeline;
@@ -40,10 +45,19 @@ public final class CallBuilder {
 
   /** Records an attribute before the pipeline starts (read by pipeline steps). */
   public <T> CallBuilder attribute(AttributeKey<T> key, T value) {
-    if (attributes.isEmpty()) {
-      attributes = new LinkedHashMap<>();
+    Objects.requireNonNull(key, "key");
+    Object checked = key.type().cast(Objects.requireNonNull(value, "value"));
+    if (firstKey == null || firstKey.equals(key)) {
+      firstKey = key;
+      firstValue = checked;
+    } else {
+      Map<AttributeKey<?>, Object> m = more;
+      if (m == null) {
+        m = new LinkedHashMap<>();
+        more = m;
+      }
+      m.put(key, checked);
     }
-    attributes.put(Objects.requireNonNull(key, "key"), key.type().cast(Objects.requireNonNull(value, "value")));
     return this;
   }
 
@@ -54,13 +68,12 @@ public final class CallBuilder {
    * @throws dev.llmops.api.LlmException the call's failure
    */
   public Completion call() {
-    RealCall call = pipeline.start(request, context, CallMode.BLOCKING, StreamHandler.IGNORE, attributes);
-    return await(call);
+    return await(start(CallMode.BLOCKING, StreamHandler.IGNORE));
   }
 
   /** Makes the call without waiting; cancelling the future cancels the call. */
   public CompletableFuture<Completion> callAsync() {
-    return pipeline.start(request, context, CallMode.ASYNC, StreamHandler.IGNORE, attributes);
+    return start(CallMode.ASYNC, StreamHandler.IGNORE);
   }
 
   /**
@@ -70,7 +83,25 @@ public final class CallBuilder {
    */
   public StreamingCall stream(StreamHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    return new StreamingCall(pipeline.start(request, context, CallMode.STREAM, handler, attributes));
+    return new StreamingCall(start(CallMode.STREAM, handler));
+  }
+
+  private RealCall start(CallMode mode, StreamHandler handler) {
+    RealCall call = pipeline.newCall(request, context, mode, handler);
+    AttributeKey<?> key = firstKey;
+    if (key != null) {
+      putUnchecked(call, key, Objects.requireNonNull(firstValue, "value"));
+      Map<AttributeKey<?>, Object> m = more;
+      if (m != null) {
+        m.forEach((k, v) -> putUnchecked(call, k, v));
+      }
+    }
+    return pipeline.start(call);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void putUnchecked(RealCall call, AttributeKey<T> key, Object value) {
+    call.put(key, (T) value);
   }
 
   /**

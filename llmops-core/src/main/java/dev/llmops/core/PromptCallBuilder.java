@@ -5,7 +5,7 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Completion;
 import dev.llmops.api.PromptRef;
 import dev.llmops.api.StreamHandler;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +29,10 @@ public final class PromptCallBuilder {
   private final String name;
   private @Nullable String label;
   private @Nullable Integer version;
-  private final Map<String, Object> variables = new LinkedHashMap<>();
+  // Immutable (Map.of / Map.copyOf, which PromptRef keeps as it is) until a second source of
+  // variables arrives; then a HashMap this builder owns. PromptRef copies it once at the end.
+  private Map<String, Object> variables = Map.of();
+  private boolean owned;
   private CallContext context = CallContext.empty();
   private ChatRequest request = ChatRequest.builder().build();
 
@@ -60,14 +63,35 @@ public final class PromptCallBuilder {
 
   /** Adds template variables (values are rendered with {@code toString()}; maps and lists drive sections). */
   public PromptCallBuilder variables(Map<String, ?> variables) {
-    Objects.requireNonNull(variables, "variables").forEach(this::variable);
+    Objects.requireNonNull(variables, "variables").forEach(PromptCallBuilder::check);
+    if (this.variables.isEmpty()) {
+      // The first (usually only) source: one immutable copy, which PromptRef takes as it is.
+      this.variables = Map.copyOf(variables);
+      owned = false;
+    } else {
+      mutable().putAll(variables);
+    }
     return this;
   }
 
   /** Adds one template variable. */
   public PromptCallBuilder variable(String name, Object value) {
-    variables.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    check(name, value);
+    mutable().put(name, value);
     return this;
+  }
+
+  private static void check(String name, Object value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+  }
+
+  private Map<String, Object> mutable() {
+    if (!owned) {
+      variables = new HashMap<>(variables);
+      owned = true;
+    }
+    return variables;
   }
 
   /** Sets who the call is made for. */

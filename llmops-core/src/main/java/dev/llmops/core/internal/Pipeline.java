@@ -63,10 +63,25 @@ public final class Pipeline {
       CallMode mode,
       StreamHandler chunks,
       Map<AttributeKey<?>, Object> initialAttributes) {
-    RealCall call = new RealCall(this, mode, context, request, clock.instant(), chunks);
+    RealCall call = newCall(request, context, mode, chunks);
     if (!initialAttributes.isEmpty()) {
       initialAttributes.forEach((k, v) -> putUnchecked(call, k, v));
     }
+    return start(call);
+  }
+
+  /**
+   * A call not started yet, for the caller to put its initial attributes into (with {@link
+   * RealCall#put}) before {@link #start(RealCall)}; spares a map of them per call.
+   */
+  public RealCall newCall(ChatRequest request, CallContext context, CallMode mode, StreamHandler chunks) {
+    return new RealCall(this, mode, context, request, clock.instant(), chunks);
+  }
+
+  /** Starts a call made by {@link #newCall}, once; the returned call completes when it ends. Never throws. */
+  public RealCall start(RealCall call) {
+    ChatRequest request = call.originalRequest();
+    StreamHandler chunks = call.chunks();
     listeners.callStart(call);
     CompletionStage<ChatResponse> stage = proceed(call, 0, request, chunks);
     CompletableFuture<ChatResponse> future = stage.toCompletableFuture();

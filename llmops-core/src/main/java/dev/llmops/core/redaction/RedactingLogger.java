@@ -87,16 +87,36 @@ public final class RedactingLogger {
     if (!delegate.isEnabledForLevel(level)) {
       return;
     }
-    LoggingEventBuilder b = delegate.atLevel(level);
     int n = args.length;
     if (n > 0 && args[n - 1] instanceof Throwable t) {
-      b = b.setCause(redact(t));
-      n--;
+      LoggingEventBuilder b = delegate.atLevel(level).setCause(redact(t));
+      for (int k = 0; k < n - 1; k++) {
+        b = b.addArgument(redactValue(args[k]));
+      }
+      b.log(message);
+      return;
     }
+    // The common line: arguments redacted into a copy made only when one of them changes (a
+    // number or a clean string is passed on as it is), then one call of the plain API, which
+    // formats once and builds no fluent event.
+    @Nullable Object[] out = args;
     for (int k = 0; k < n; k++) {
-      b = b.addArgument(redactValue(args[k]));
+      @Nullable Object arg = args[k];
+      @Nullable Object redacted = redactValue(arg);
+      if (redacted != arg) {
+        if (out == args) {
+          out = args.clone();
+        }
+        out[k] = redacted;
+      }
     }
-    b.log(message);
+    switch (level) {
+      case TRACE -> delegate.trace(message, out);
+      case DEBUG -> delegate.debug(message, out);
+      case INFO -> delegate.info(message, out);
+      case WARN -> delegate.warn(message, out);
+      case ERROR -> delegate.error(message, out);
+    }
   }
 
   /** Starts a structured entry at {@code level}, for key-value pairs. */

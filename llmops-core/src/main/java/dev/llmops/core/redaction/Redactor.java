@@ -51,6 +51,8 @@ public final class Redactor {
   private static final Redactor NOOP = new Redactor(new Builder().disableAll());
 
   private final Scanner scanner;
+  /** Makes the rewriter of one built-in scan at its first finding: clean text costs no rewriter. */
+  private final Scanner.SinkFactory rewriters = Rewriter::new;
   private final boolean anyBuiltIn;
   private final RedactionMode[] modes;
   private final String[] labels;
@@ -119,6 +121,9 @@ public final class Redactor {
    */
   private String redact(String text, int depth) {
     Rewriter pass = redactOnce(text);
+    if (pass == null) {
+      return text;
+    }
     String out = pass.result();
     int[] ranges = pass.ranges;
     int count = pass.rangeCount;
@@ -160,14 +165,12 @@ public final class Redactor {
     return nl < 0 ? s.length() : nl;
   }
 
-  private Rewriter redactOnce(String text) {
-    Rewriter rewriter = new Rewriter(text);
+  /** One pass over {@code text}; null when the built-in detectors alone found nothing in it. */
+  private @Nullable Rewriter redactOnce(String text) {
     if (customs.isEmpty()) {
-      if (anyBuiltIn) {
-        scanner.scan(text, rewriter);
-      }
-      return rewriter;
+      return anyBuiltIn ? (Rewriter) scanner.scan(text, rewriters) : null;
     }
+    Rewriter rewriter = new Rewriter(text);
     for (int[] f : collect(text)) {
       rewriter.found(f[0], f[1], f[2]);
     }
@@ -304,13 +307,15 @@ public final class Redactor {
     }
   }
 
+  private static final int[] NO_RANGES = new int[0];
+
   /** Builds the output lazily: nothing is copied until the first finding. */
   private final class Rewriter implements Scanner.Sink {
     private final String text;
     private @Nullable StringBuilder out;
     private int copied;
     /** Where the replacements are in the output: [start, end) pairs. */
-    int[] ranges = new int[0];
+    int[] ranges = NO_RANGES;
     int rangeCount;
 
     Rewriter(String text) {

@@ -1,5 +1,8 @@
 package dev.llmops.core.redaction;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The single pass behind {@link Redactor}: one walk over the text that skips ordinary words in a
  * tight loop and runs a detector only where a cheap trigger fires (a word starting with a digit or
@@ -59,6 +62,10 @@ final class Scanner {
   private static final int SECRET = PiiType.SECRET.ordinal();
 
   private static final int MAX_GROUPS = 12;
+  /** The fewest digits a numeric finding made of one group can have (a {@code +} phone number). */
+  private static final int MIN_SINGLE_GROUP_DIGITS = 8;
+  private static final int[] NO_INTS = new int[0];
+  private static final char[] NO_CHARS = new char[0];
 
   private final boolean[] enabled;
 
@@ -66,9 +73,27 @@ final class Scanner {
     this.enabled = enabled.clone();
   }
 
+  /** Makes the sink of one scan, at its first finding. */
+  interface SinkFactory {
+    /** A sink for the findings in {@code text}. */
+    Sink open(String text);
+  }
+
   /** Scans {@code s}, reporting findings to {@code sink} in text order. */
   void scan(String s, Sink sink) {
-    new Pass(s, sink).run();
+    new Pass(s, sink, null).run();
+  }
+
+  /**
+   * Scans {@code s}, reporting findings in text order to a sink that {@code sinks} makes at the
+   * first one; most texts have none, and then no sink is made.
+   *
+   * @return the sink made, or null if nothing was found
+   */
+  @Nullable Sink scan(String s, SinkFactory sinks) {
+    Pass pass = new Pass(s, null, sinks);
+    pass.run();
+    return pass.sink;
   }
 
   static boolean isWord(char c) {
@@ -79,16 +104,18 @@ final class Scanner {
   private final class Pass {
     private final String s;
     private final int n;
-    private final Sink sink;
+    private @Nullable Sink sink;
+    private final @Nullable SinkFactory sinks;
     private int floor;
-    private int[] groupEnd = new int[0];
-    private int[] prefixDigits = new int[0];
-    private char[] sep = new char[0];
+    private int[] groupEnd = NO_INTS;
+    private int[] prefixDigits = NO_INTS;
+    private char[] sep = NO_CHARS;
 
-    Pass(String s, Sink sink) {
+    Pass(String s, @Nullable Sink sink, @Nullable SinkFactory sinks) {
       this.s = s;
       this.n = s.length();
       this.sink = sink;
+      this.sinks = sinks;
     }
 
     void run() {
@@ -127,7 +154,12 @@ final class Scanner {
     }
 
     private int emit(int type, int start, int end) {
-      sink.found(type, start, end);
+      Sink k = sink;
+      if (k == null) {
+        k = Objects.requireNonNull(sinks, "sinks").open(s);
+        sink = k;
+      }
+      k.found(type, start, end);
       floor = end;
       return end;
     }
@@ -189,6 +221,10 @@ final class Scanner {
      * some numeric detector accepts wins.
      */
     private int number(int start, int pos, boolean plus, int openParens) {
+      if (loneShortGroup(pos, openParens)) {
+        // Most numbers in text ("4o", "v2", "17"): one group too short for any detector.
+        return -1;
+      }
       if (groupEnd.length == 0) {
         groupEnd = new int[MAX_GROUPS];
         prefixDigits = new int[MAX_GROUPS];
@@ -251,6 +287,29 @@ final class Scanner {
         }
       }
       return -1;
+    }
+
+    /**
+     * True if the digits from {@code pos} form a single group (nothing after them would continue
+     * the number in {@link #number}) with fewer digits than any one-group finding needs: then
+     * {@link #number} finds nothing, and need not set up its groups.
+     */
+    private boolean loneShortGroup(int pos, int openParens) {
+      int p = pos;
+      while (is(p, DIGIT)) {
+        p++;
+      }
+      if (p - pos >= MIN_SINGLE_GROUP_DIGITS) {
+        return false;
+      }
+      if (p >= n) {
+        return true;
+      }
+      char c = s.charAt(p);
+      boolean continues = ((c == ' ' || c == '-' || c == '.') && is(p + 1, DIGIT))
+          || (c == ')' && openParens > 0)
+          || (c == ' ' && at(p + 1) == '(');
+      return !continues;
     }
 
     private boolean rightBoundary(int end) {

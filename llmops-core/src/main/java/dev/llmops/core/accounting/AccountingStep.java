@@ -20,6 +20,7 @@ import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
 import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
+import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.util.concurrent.CancellationException;
@@ -232,8 +233,11 @@ public final class AccountingStep implements Interceptor, CallListener {
 
   private void record(AttemptInfo attempt, Meter meter, Outcome outcome, String answeredBy, Usage usage) {
     ModelInfo model = attempt.model();
-    Cost cost = accounting.cost(model, answeredBy, usage);
-    meter.settle(usage, cost);
+    ModelPrice price = accounting.price(model.provider(), model.modelId(), answeredBy);
+    Cost cost = accounting.cost(price, usage);
+    // Exact, in integer arithmetic: the budget need not convert the decimal total.
+    long nanos = price == null ? 0 : price.costNanosCeiling(usage);
+    meter.settle(usage, cost, nanos);
     CallInfo call = attempt.call();
     CallState state = state(call);
     call.attributes().put(Cost.KEY, state.add(cost));
@@ -416,9 +420,9 @@ public final class AccountingStep implements Interceptor, CallListener {
       return sawChunks;
     }
 
-    void settle(Usage usage, Cost cost) {
+    void settle(Usage usage, Cost cost, long costNanos) {
       if (STATE_UPDATER.compareAndSet(this, STARTED, DONE)) {
-        settlement.settle(usage, cost);
+        settlement.settle(usage, cost, costNanos);
       }
     }
 

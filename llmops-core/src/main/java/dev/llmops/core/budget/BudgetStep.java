@@ -330,11 +330,15 @@ public final class BudgetStep implements Interceptor, CostGate {
 
     @Override
     public void settle(Usage usage, Cost cost) {
+      Money total = cost.total();
+      settle(usage, cost, total == null ? 0 : total.toNanosCeiling());
+    }
+
+    @Override
+    public void settle(Usage usage, Cost cost, long nanos) {
       if (!DONE.compareAndSet(this, 0, 1)) {
         return;
       }
-      Money total = cost.total();
-      long nanos = total == null ? 0 : total.toNanosCeiling();
       for (int i = 0; i < budgets.size(); i++) {
         BudgetPart p = budgets.get(i);
         long actual = p.budget.unit() == Budget.Unit.MONEY ? nanos : usage.totalTokens();

@@ -618,7 +618,7 @@ public final class OtelInstrumentation implements CallListener {
       }
     }
     Cost cost = attributes.getOrNull(Cost.KEY);
-    Money amount = cost == null ? null : cost.amount().orElse(null);
+    Money amount = cost == null ? null : cost.total();
     BigDecimal usd = amount == null ? null : amount.amount();
     if (usd != null) {
       span.setAttribute(Keys.COST, usd.toPlainString());

@@ -106,8 +106,12 @@ public final class Accounting {
 
   /** The cost of {@code usage} on {@code model}, unknown when the catalog has no price for it. */
   public Cost cost(ModelInfo model, @Nullable String answeredBy, Usage usage) {
-    ModelPrice p = price(model.provider(), model.modelId(), answeredBy);
-    return p == null ? Cost.unknown(usage.estimated(), catalog.version()) : p.cost(usage, catalog.version());
+    return cost(price(model.provider(), model.modelId(), answeredBy), usage);
+  }
+
+  /** The cost of {@code usage} at {@code price}, unknown when there is no price. */
+  Cost cost(@Nullable ModelPrice price, Usage usage) {
+    return price == null ? Cost.unknown(usage.estimated(), catalog.version()) : price.cost(usage, catalog.version());
   }
 
   /**

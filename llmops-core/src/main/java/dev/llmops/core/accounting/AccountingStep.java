@@ -20,6 +20,7 @@ import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
 import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
+import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.util.concurrent.CancellationException;
@@ -30,9 +31,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,9 +101,9 @@ public final class AccountingStep implements Interceptor, CallListener {
     } catch (LlmException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Meter meter = new Meter(request, endpoint, model, settlement);
     CallState state = state(call);
-    Meter previous = state.pending.getAndSet(meter);
+    Meter meter = new Meter(request, endpoint, model, settlement, state);
+    Meter previous = state.swapPending(meter);
     if (previous != null) {
       previous.abandon();
     }
@@ -115,15 +117,11 @@ public final class AccountingStep implements Interceptor, CallListener {
     } else {
       stage = chain.proceed(request);
     }
-    return stage.whenComplete((response, error) -> {
-      // The attempt never started (a failure above the model, a call cancelled in between).
-      state.pending.compareAndSet(meter, null);
-      meter.abandon();
-    });
+    return stage.whenComplete(meter); // releases the reservation if the attempt never started
   }
 
   private static CallState state(CallInfo call) {
-    CallState s = call.attributes().get(STATE).orElse(null);
+    CallState s = call.attributes().getOrNull(STATE);
     if (s == null) {
       // Only this step creates the state, and a call's attempts run one after another.
       s = new CallState();
@@ -137,9 +135,9 @@ public final class AccountingStep implements Interceptor, CallListener {
   @Override
   public void attemptStart(AttemptInfo attempt) {
     CallState state = state(attempt.call());
-    Meter meter = state.pending.getAndSet(null);
+    Meter meter = state.swapPending(null);
     if (meter == null || !meter.start()) {
-      meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE);
+      meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE, state);
       meter.start();
     }
     state.putActive(attempt.number(), meter);
@@ -185,7 +183,7 @@ public final class AccountingStep implements Interceptor, CallListener {
 
   @Override
   public void onEvent(CallInfo call, CallEvent event) {
-    if (event instanceof CostSaving saving) {
+    if (event instanceof CostSaving saving && !(accounting.ledger() instanceof NoLedger)) {
       ModelInfo model = endpoints.model(saving.endpoint());
       Money saved = saving.saved().amount().orElse(null);
       sink(baseRecord(call, 0, Outcome.CACHE_HIT, saving.endpoint(), model == null ? "" : model.provider(),
@@ -195,9 +193,9 @@ public final class AccountingStep implements Interceptor, CallListener {
   }
 
   private void endCall(CallInfo call) {
-    CallState state = call.attributes().get(STATE).orElse(null);
+    CallState state = call.attributes().getOrNull(STATE);
     if (state != null) {
-      Meter pending = state.pending.getAndSet(null);
+      Meter pending = state.swapPending(null);
       if (pending != null) {
         pending.abandon();
       }
@@ -217,7 +215,7 @@ public final class AccountingStep implements Interceptor, CallListener {
     CallState state = state(attempt.call());
     Meter meter = state.removeActive(attempt.number());
     if (meter == null) {
-      meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE);
+      meter = new Meter(attempt.request(), attempt.endpoint(), attempt.model(), CostGate.Settlement.NONE, state);
       meter.start();
     }
     return meter;
@@ -235,11 +233,17 @@ public final class AccountingStep implements Interceptor, CallListener {
 
   private void record(AttemptInfo attempt, Meter meter, Outcome outcome, String answeredBy, Usage usage) {
     ModelInfo model = attempt.model();
-    Cost cost = accounting.cost(model, answeredBy, usage);
-    meter.settle(usage, cost);
+    ModelPrice price = accounting.price(model.provider(), model.modelId(), answeredBy);
+    Cost cost = accounting.cost(price, usage);
+    // Exact, in integer arithmetic: the budget need not convert the decimal total.
+    long nanos = price == null ? 0 : price.costNanosCeiling(usage);
+    meter.settle(usage, cost, nanos);
     CallInfo call = attempt.call();
     CallState state = state(call);
     call.attributes().put(Cost.KEY, state.add(cost));
+    if (accounting.ledger() instanceof NoLedger) {
+      return; // nobody reads the record: do not build it
+    }
     String modelName = answeredBy.isEmpty() ? model.modelId() : answeredBy;
     sink(baseRecord(call, attempt.number(), outcome, attempt.endpoint(), model.provider(), modelName, usage, cost, null));
   }
@@ -248,7 +252,7 @@ public final class AccountingStep implements Interceptor, CallListener {
       CallInfo call, int attempt, Outcome outcome, String endpoint, String provider, String model, Usage usage,
       Cost cost, @Nullable Money saved) {
     CallContext ctx = call.context();
-    Fingerprint fp = call.attributes().get(Fingerprint.KEY).orElse(null);
+    Fingerprint fp = call.attributes().getOrNull(Fingerprint.KEY);
     return new LedgerRecord(
         call.callId(), attempt, clock.instant(), outcome, endpoint, provider, model,
         ctx.tenant(), ctx.subject(), ctx.feature(), ctx.apiKeyId(),
@@ -271,13 +275,26 @@ public final class AccountingStep implements Interceptor, CallListener {
 
   /** Per-call bookkeeping, a call attribute. */
   static final class CallState {
-    final AtomicReference<@Nullable Meter> pending = new AtomicReference<>();
+    private static final AtomicReferenceFieldUpdater<CallState, Meter> PENDING =
+        AtomicReferenceFieldUpdater.newUpdater(CallState.class, Meter.class, "pending");
+
+    // The reservation opened by the interceptor, waiting for its attempt to start.
+    @SuppressWarnings("UnusedVariable") // read and written through PENDING
+    private volatile @Nullable Meter pending;
     // Guarded by this. Attempts run one after another, so one is active at a time, rarely more
     // (a hedge): the first lives in a field, others in a map made only when needed.
     private int activeNumber;
     private @Nullable Meter active;
     private @Nullable Map<Integer, Meter> moreActive;
     private @Nullable Cost total;
+
+    @Nullable Meter swapPending(@Nullable Meter meter) {
+      return PENDING.getAndSet(this, meter);
+    }
+
+    void clearPending(Meter meter) {
+      PENDING.compareAndSet(this, meter, null);
+    }
 
     synchronized void putActive(int number, Meter meter) {
       if (active == null || activeNumber == number) {
@@ -333,30 +350,45 @@ public final class AccountingStep implements Interceptor, CallListener {
    * One attempt's reservation and what its stream showed. States: new, started (an attempt
    * began), done (settled or released); each transition happens once.
    */
-  static final class Meter {
+  static final class Meter implements BiConsumer<@Nullable ChatResponse, @Nullable Throwable> {
     private static final int NEW = 0;
     private static final int STARTED = 1;
     private static final int DONE = 2;
+    private static final AtomicIntegerFieldUpdater<Meter> STATE_UPDATER =
+        AtomicIntegerFieldUpdater.newUpdater(Meter.class, "state");
 
     final ChatRequest request;
     final String endpoint;
     final ModelInfo model;
     private final CostGate.Settlement settlement;
-    private final AtomicInteger state = new AtomicInteger(NEW);
+    private final CallState owner;
+    @SuppressWarnings("UnusedVariable") // read and written through STATE_UPDATER
+    private volatile int state = NEW;
     // Guarded by this: chunks and the attempt's end may arrive on different threads.
     private @Nullable StringBuilder partial;
     private @Nullable Usage reported;
     private boolean sawChunks;
 
-    Meter(ChatRequest request, String endpoint, ModelInfo model, CostGate.Settlement settlement) {
+    Meter(ChatRequest request, String endpoint, ModelInfo model, CostGate.Settlement settlement, CallState owner) {
       this.request = request;
       this.endpoint = endpoint;
       this.model = model;
       this.settlement = settlement;
+      this.owner = owner;
     }
 
     boolean start() {
-      return state.compareAndSet(NEW, STARTED);
+      return STATE_UPDATER.compareAndSet(this, NEW, STARTED);
+    }
+
+    /**
+     * The interceptor's stage completed: if the attempt never started (a failure above the model,
+     * a call cancelled in between), release the reservation.
+     */
+    @Override
+    public void accept(@Nullable ChatResponse response, @Nullable Throwable error) {
+      owner.clearPending(this);
+      abandon();
     }
 
     synchronized void observe(ChatChunk chunk) {
@@ -388,21 +420,21 @@ public final class AccountingStep implements Interceptor, CallListener {
       return sawChunks;
     }
 
-    void settle(Usage usage, Cost cost) {
-      if (state.compareAndSet(STARTED, DONE)) {
-        settlement.settle(usage, cost);
+    void settle(Usage usage, Cost cost, long costNanos) {
+      if (STATE_UPDATER.compareAndSet(this, STARTED, DONE)) {
+        settlement.settle(usage, cost, costNanos);
       }
     }
 
     /** Releases the reservation of an attempt that never started. */
     void abandon() {
-      if (state.compareAndSet(NEW, DONE)) {
+      if (STATE_UPDATER.compareAndSet(this, NEW, DONE)) {
         settlement.release();
       }
     }
 
     void abandonStarted() {
-      if (state.compareAndSet(STARTED, DONE)) {
+      if (STATE_UPDATER.compareAndSet(this, STARTED, DONE)) {
         settlement.release();
       }
     }

@@ -50,6 +50,15 @@ public interface CostGate {
     /** The attempt reached the provider: charge the real usage and cost, free the rest. */
     void settle(Usage usage, Cost cost);
 
+    /**
+     * {@link #settle(Usage, Cost)} with the cost's total already in whole nano-dollars, rounded up
+     * ({@code 0} when the cost is unknown), so that a gate counting nano-dollars need not convert
+     * the decimal. The accounting step calls this one; the default ignores {@code costNanos}.
+     */
+    default void settle(Usage usage, Cost cost, long costNanos) {
+      settle(usage, cost);
+    }
+
     /** The attempt never reached a provider: free the whole reservation. */
     void release();
   }

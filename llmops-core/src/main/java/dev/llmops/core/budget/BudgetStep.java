@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,11 +84,7 @@ public final class BudgetStep implements Interceptor, CostGate {
         chain.publish(e);
       }
       call.attributes().put(HANDOFF, r);
-      return chain.proceed(request).whenComplete((response, error) -> {
-        if (r.claim()) {
-          r.release(); // no attempt took it
-        }
-      });
+      return chain.proceed(request).whenComplete(r); // releases it if no attempt took it
     }
     Denial d = (Denial) outcome;
     OverLimit action = d.action;
@@ -138,7 +135,7 @@ public final class BudgetStep implements Interceptor, CostGate {
 
   @Override
   public Settlement open(CallInfo call, ChatRequest request, String endpoint, ModelInfo model) {
-    Reservation admitted = call.attributes().get(HANDOFF).orElse(null);
+    Reservation admitted = call.attributes().getOrNull(HANDOFF);
     if (admitted != null && admitted.claim()) {
       if (admitted.endpoint.equals(endpoint)) {
         return admitted;
@@ -154,7 +151,7 @@ public final class BudgetStep implements Interceptor, CostGate {
 
   @Override
   public void callEnded(CallInfo call) {
-    Reservation admitted = call.attributes().get(HANDOFF).orElse(null);
+    Reservation admitted = call.attributes().getOrNull(HANDOFF);
     if (admitted != null && admitted.claim()) {
       admitted.release();
     }
@@ -189,7 +186,7 @@ public final class BudgetStep implements Interceptor, CostGate {
         return new Denial(rl.scope().key(ctx), rl.describe(), at, at, rl.onExceeded());
       }
       if (rl.unit() == RateLimit.Unit.TOKENS) {
-        r.buckets.add(new BucketPart(bucket, amount));
+        r.buckets().add(new BucketPart(bucket, amount));
       }
     }
     List<Budget> budgets = config.budgets();
@@ -277,23 +274,38 @@ public final class BudgetStep implements Interceptor, CostGate {
     }
   }
 
+  private static final AtomicIntegerFieldUpdater<Reservation> CLAIMED =
+      AtomicIntegerFieldUpdater.newUpdater(Reservation.class, "claimed");
+  private static final AtomicIntegerFieldUpdater<Reservation> DONE =
+      AtomicIntegerFieldUpdater.newUpdater(Reservation.class, "done");
+
   private record BudgetPart(Budget budget, String key, long amount, long bucket) {}
 
   private record BucketPart(TokenBucket bucket, long amount) {}
 
   /** What one attempt holds; settled or released exactly once. */
-  final class Reservation implements Settlement {
+  final class Reservation implements Settlement, BiConsumer<@Nullable ChatResponse, @Nullable Throwable> {
     final String endpoint;
     final long reservedAtNanos;
     final List<BudgetPart> budgets = new ArrayList<>(2);
-    final List<BucketPart> buckets = new ArrayList<>(1);
+    // Made only when a token-counting rate limit takes a part: most reservations have none.
+    List<BucketPart> buckets = List.of();
     List<BudgetEvents.SoftLimitExceeded> softExceeded = List.of();
-    private final AtomicBoolean claimed = new AtomicBoolean();
-    private final AtomicBoolean done = new AtomicBoolean();
+    @SuppressWarnings("UnusedVariable") // read and written through CLAIMED
+    private volatile int claimed;
+    @SuppressWarnings("UnusedVariable") // read and written through DONE
+    private volatile int done;
 
     Reservation(String endpoint, long reservedAtNanos) {
       this.endpoint = endpoint;
       this.reservedAtNanos = reservedAtNanos;
+    }
+
+    List<BucketPart> buckets() {
+      if (buckets.isEmpty()) {
+        buckets = new ArrayList<>(1);
+      }
+      return buckets;
     }
 
     List<BudgetEvents.SoftLimitExceeded> softExceeded() {
@@ -305,17 +317,30 @@ public final class BudgetStep implements Interceptor, CostGate {
 
     /** True for the one caller that takes the admitted reservation over. */
     boolean claim() {
-      return claimed.compareAndSet(false, true);
+      return CLAIMED.compareAndSet(this, 0, 1);
+    }
+
+    /** The admitted call's stage completed: release the reservation if no attempt took it. */
+    @Override
+    public void accept(@Nullable ChatResponse response, @Nullable Throwable error) {
+      if (claim()) {
+        release();
+      }
     }
 
     @Override
     public void settle(Usage usage, Cost cost) {
-      if (!done.compareAndSet(false, true)) {
+      Money total = cost.total();
+      settle(usage, cost, total == null ? 0 : total.toNanosCeiling());
+    }
+
+    @Override
+    public void settle(Usage usage, Cost cost, long nanos) {
+      if (!DONE.compareAndSet(this, 0, 1)) {
         return;
       }
-      Money total = cost.total();
-      long nanos = total == null ? 0 : total.toNanosCeiling();
-      for (BudgetPart p : budgets) {
+      for (int i = 0; i < budgets.size(); i++) {
+        BudgetPart p = budgets.get(i);
         long actual = p.budget.unit() == Budget.Unit.MONEY ? nanos : usage.totalTokens();
         Window w = p.budget.window();
         if (w.isRolling()) {
@@ -332,10 +357,11 @@ public final class BudgetStep implements Interceptor, CostGate {
 
     @Override
     public void release() {
-      if (!done.compareAndSet(false, true)) {
+      if (!DONE.compareAndSet(this, 0, 1)) {
         return;
       }
-      for (BudgetPart p : budgets) {
+      for (int i = 0; i < budgets.size(); i++) {
+        BudgetPart p = budgets.get(i);
         Window w = p.budget.window();
         if (w.isRolling()) {
           store.releaseRolling(p.key, p.bucket, w.buckets(), p.amount);

@@ -21,6 +21,9 @@ final class ExactRate {
   private static final int MAX_SCALE = 18;
   private static final long[] POW10 = new long[MAX_SCALE + 1];
   private static final ConcurrentHashMap<BigDecimal, ExactRate> CACHE = new ConcurrentHashMap<>();
+  /** Marks rates of which one does not fit. */
+  private static final Forms NO_FORMS = new Forms(NONE, NONE, NONE, NONE, NONE);
+  private static final ConcurrentHashMap<Rates, Forms> FORMS = new ConcurrentHashMap<>();
 
   static {
     POW10[0] = 1;
@@ -69,20 +72,39 @@ final class ExactRate {
     return unscaled == 0 ? Money.ZERO : new Money(BigDecimal.valueOf(unscaled, scale));
   }
 
+  /** The exact forms of the five rates of {@code rates} (one lookup), or null when one has none. */
+  private static @Nullable Forms forms(Rates rates) {
+    Forms f = FORMS.get(rates);
+    if (f == null) {
+      ExactRate in = of(rates.input());
+      ExactRate cacheRead = of(rates.effectiveCacheRead());
+      ExactRate cacheWrite = of(rates.effectiveCacheWrite());
+      ExactRate out = of(rates.output());
+      ExactRate reasoning = of(rates.effectiveReasoning());
+      f = in == null || cacheRead == null || cacheWrite == null || out == null || reasoning == null
+          ? NO_FORMS : new Forms(in, cacheRead, cacheWrite, out, reasoning);
+      if (FORMS.size() < MAX_CACHED) {
+        FORMS.putIfAbsent(rates, f);
+      }
+    }
+    return f == NO_FORMS ? null : f;
+  }
+
   /**
    * The cost of {@code usage} at {@code rates}, exactly as {@link ModelPrice#cost} defines it, or
    * null when a rate or product has no {@code long} form.
    */
   static @Nullable Cost cost(Rates rates, Usage usage, String catalogVersion, String pricedAs) {
-    ExactRate in = of(rates.input());
-    ExactRate cacheRead = of(rates.effectiveCacheRead());
-    ExactRate cacheWrite = of(rates.effectiveCacheWrite());
-    ExactRate out = of(rates.output());
-    ExactRate reasoning = of(rates.effectiveReasoning());
-    if (in == null || cacheRead == null || cacheWrite == null || out == null || reasoning == null) {
+    Forms f = forms(rates);
+    if (f == null) {
       return null;
     }
-    int s = Math.max(Math.max(in.scale, cacheRead.scale), Math.max(Math.max(cacheWrite.scale, out.scale), reasoning.scale));
+    ExactRate in = f.in;
+    ExactRate cacheRead = f.cacheRead;
+    ExactRate cacheWrite = f.cacheWrite;
+    ExactRate out = f.out;
+    ExactRate reasoning = f.reasoning;
+    int s = f.scale;
     try {
       long pIn = Math.multiplyExact(in.unscaled, usage.uncachedInputTokens());
       long pCacheRead = Math.multiplyExact(cacheRead.unscaled, usage.cachedInputTokens());
@@ -104,6 +126,43 @@ final class ExactRate {
   }
 
   /**
+   * The total of {@link #cost} in whole nano-dollars rounded up, computed without building it, or
+   * -1 when a rate or product has no {@code long} form.
+   */
+  static long costNanosCeiling(Rates rates, Usage usage) {
+    Forms f = forms(rates);
+    if (f == null) {
+      return -1;
+    }
+    int s = f.scale;
+    try {
+      long total = Math.addExact(
+          Math.addExact(
+              rescale(Math.multiplyExact(f.in.unscaled, usage.uncachedInputTokens()), f.in.scale, s),
+              rescale(Math.multiplyExact(f.cacheRead.unscaled, usage.cachedInputTokens()), f.cacheRead.scale, s)),
+          Math.addExact(
+              Math.addExact(
+                  rescale(Math.multiplyExact(f.cacheWrite.unscaled, usage.cacheWriteTokens()), f.cacheWrite.scale, s),
+                  rescale(Math.multiplyExact(f.out.unscaled, usage.outputTokens() - usage.reasoningTokens()),
+                      f.out.scale, s)),
+              rescale(Math.multiplyExact(f.reasoning.unscaled, usage.reasoningTokens()), f.reasoning.scale, s)));
+      return toNanosCeiling(total, s);
+    } catch (ArithmeticException overflow) {
+      return -1;
+    }
+  }
+
+  /** {@code unscaled / 10^scale} dollars in whole nano-dollars, rounded up. */
+  private static long toNanosCeiling(long unscaled, int scale) {
+    if (scale <= 9) {
+      return Math.multiplyExact(unscaled, POW10[9 - scale]);
+    }
+    long divisor = POW10[scale - 9];
+    long q = unscaled / divisor;
+    return q * divisor == unscaled || unscaled < 0 ? q : q + 1;
+  }
+
+  /**
    * {@code inRate * inTokens + outRate * outTokens} in whole nano-dollars rounded up, or -1 when a
    * rate or product has no {@code long} form.
    */
@@ -118,14 +177,28 @@ final class ExactRate {
       long sum = Math.addExact(
           rescale(Math.multiplyExact(in.unscaled, inTokens), in.scale, s),
           rescale(Math.multiplyExact(out.unscaled, outTokens), out.scale, s));
-      if (s <= 9) {
-        return Math.multiplyExact(sum, POW10[9 - s]);
-      }
-      long divisor = POW10[s - 9];
-      long q = sum / divisor;
-      return q * divisor == sum || sum < 0 ? q : q + 1;
+      return toNanosCeiling(sum, s);
     } catch (ArithmeticException overflow) {
       return -1;
+    }
+  }
+
+  /** The exact forms of one {@link Rates}' five rates and their common scale. */
+  private static final class Forms {
+    final ExactRate in;
+    final ExactRate cacheRead;
+    final ExactRate cacheWrite;
+    final ExactRate out;
+    final ExactRate reasoning;
+    final int scale;
+
+    Forms(ExactRate in, ExactRate cacheRead, ExactRate cacheWrite, ExactRate out, ExactRate reasoning) {
+      this.in = in;
+      this.cacheRead = cacheRead;
+      this.cacheWrite = cacheWrite;
+      this.out = out;
+      this.reasoning = reasoning;
+      this.scale = Math.max(Math.max(in.scale, cacheRead.scale), Math.max(Math.max(cacheWrite.scale, out.scale), reasoning.scale));
     }
   }
 }

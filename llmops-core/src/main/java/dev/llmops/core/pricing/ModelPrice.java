@@ -115,6 +115,18 @@ public record ModelPrice(
   }
 
   /**
+   * The total of {@link #cost} in whole nano-dollars, rounded up: what a budget settles. Computed in
+   * integer arithmetic without building the cost; equal to {@code
+   * cost(usage, "").total().toNanosCeiling()}.
+   *
+   * @throws ArithmeticException if it does not fit a {@code long}
+   */
+  public long costNanosCeiling(Usage usage) {
+    long nanos = ExactRate.costNanosCeiling(ratesFor(usage.inputTokens()), usage);
+    return nanos >= 0 ? nanos : Objects.requireNonNull(cost(usage, "").total()).toNanosCeiling();
+  }
+
+  /**
    * A safe upper bound on the cost of a request with at most {@code inputTokens} input and {@code
    * outputTokens} output tokens: every token at the highest rate of its kind in any tier.
    */

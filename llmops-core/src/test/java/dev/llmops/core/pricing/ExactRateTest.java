@@ -7,6 +7,7 @@ import dev.llmops.api.Money;
 import dev.llmops.api.Usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Objects;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -39,7 +40,8 @@ class ExactRateTest {
         .withReasoningPerMillion(reasoning);
     Usage usage = new Usage(uncached + cachedTokens + writtenTokens, plainOut + reasoningTokens, cachedTokens,
         writtenTokens, reasoningTokens, false);
-    Cost cost = ModelPrice.of("m", rates).cost(usage, "v");
+    ModelPrice price = ModelPrice.of("m", rates);
+    Cost cost = price.cost(usage, "v");
     Money input = times(rates.input(), usage.uncachedInputTokens());
     Money cacheRead = times(rates.effectiveCacheRead(), cachedTokens);
     Money cacheWrite = times(rates.effectiveCacheWrite(), writtenTokens);
@@ -47,6 +49,8 @@ class ExactRateTest {
     Money reasoningCost = times(rates.effectiveReasoning(), reasoningTokens);
     assertThat(cost).isEqualTo(new Cost(input.plus(cacheRead).plus(cacheWrite).plus(output).plus(reasoningCost),
         input, cacheRead, cacheWrite, output, reasoningCost, false, "v", "m"));
+    // What budgets settle: the same total in nano-dollars, rounded up, without the decimal.
+    assertThat(price.costNanosCeiling(usage)).isEqualTo(Objects.requireNonNull(cost.total()).toNanosCeiling());
   }
 
   @Property(tries = 500)
@@ -66,6 +70,8 @@ class ExactRateTest {
     Cost cost = ModelPrice.of("m", rates).cost(Usage.of(10, 1), "v");
     assertThat(cost.input()).isEqualTo(Money.usd("0.000000000000000001"));
     assertThat(ModelPrice.of("m", rates).upperBoundNanos(10, 1)).isEqualTo(3_000L + 1);
+    // 10 * 1e-19 + 3e-6 dollars: 3,000 nano-dollars and a fraction, rounded up.
+    assertThat(ModelPrice.of("m", rates).costNanosCeiling(Usage.of(10, 1))).isEqualTo(3_000L + 1);
   }
 
   @Test

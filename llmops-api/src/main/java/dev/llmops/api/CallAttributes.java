@@ -24,6 +24,6 @@ public interface CallAttributes {
   /** Records {@code value} for {@code key}, replacing an earlier value. */
   <T> void put(AttributeKey<T> key, T value);
 
-  /** An immutable snapshot of all attributes. */
+  /** An immutable snapshot of all attributes except those of {@link AttributeKey#internal} keys. */
   Map<AttributeKey<?>, Object> snapshot();
 }

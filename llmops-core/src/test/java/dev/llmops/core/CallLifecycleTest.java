@@ -202,6 +202,31 @@ class CallLifecycleTest {
   }
 
   @Test
+  void internalAttributesStayInsideThePipeline() {
+    AttributeKey<String> state = AttributeKey.internal("test.state", String.class);
+    List<String> seenByListener = new ArrayList<>();
+    try (LlmClient client = LlmClient.builder()
+        .model("m", Models.echo("x"))
+        .interceptor(chain -> {
+          chain.call().attributes().put(state, "working");
+          chain.call().attributes().put(NOTE, "result");
+          return chain.proceed(chain.request());
+        })
+        .listener(new CallListener() {
+          @Override public void callEnd(CallInfo call, ChatResponse response) {
+            seenByListener.add(call.attributes().get(state).orElse("missing"));
+          }
+        })
+        .build()) {
+      Completion c = client.chat(ChatRequest.of("hi"));
+      assertThat(c.attribute(NOTE)).contains("result");
+      assertThat(c.attribute(state)).isEmpty();
+      assertThat(c.attributes()).containsOnlyKeys(NOTE);
+      assertThat(seenByListener).containsExactly("working");
+    }
+  }
+
+  @Test
   void callInfoCarriesContextModeAndOriginalRequest() {
     List<CallInfo> calls = new ArrayList<>();
     ChatRequest request = ChatRequest.of("hi");

@@ -41,6 +41,7 @@ import java.util.TreeMap;
  * @param ledgerRecords records in the ledger
  * @param p50 median latency of answered tickets, in simulated time
  * @param p95 95th percentile latency of answered tickets, in simulated time
+ * @param attributeNames the names of the attributes the answered calls' completions carried
  */
 public record SupportReport(
     int tickets,
@@ -61,7 +62,8 @@ public record SupportReport(
     long shadowPairs,
     int ledgerRecords,
     Duration p50,
-    Duration p95) {
+    Duration p95,
+    java.util.Set<String> attributeNames) {
 
   static SupportReport of(
       List<Reply> replies,
@@ -77,6 +79,7 @@ public record SupportReport(
     int overBudget = 0;
     int failed = 0;
     List<Duration> answeredLatencies = new ArrayList<>();
+    java.util.Set<String> attributeNames = new java.util.TreeSet<>();
     for (int i = 0; i < replies.size(); i++) {
       Reply r = replies.get(i);
       switch (r.outcome()) {
@@ -88,6 +91,7 @@ public record SupportReport(
           answeredBy.merge(c.endpoint(), 1, Integer::sum);
           answeredCost = answeredCost.plus(c.attribute(Cost.KEY).flatMap(Cost::amount).orElse(Money.ZERO));
           answeredLatencies.add(latencies.get(i));
+          c.attributes().keySet().forEach(k -> attributeNames.add(k.name()));
         }
         case OVER_BUDGET -> overBudget++;
         case FAILED -> failed++;
@@ -115,7 +119,8 @@ public record SupportReport(
         shadows.received(),
         ledger.size(),
         percentile(answeredLatencies, 0.50),
-        percentile(answeredLatencies, 0.95));
+        percentile(answeredLatencies, 0.95),
+        java.util.Collections.unmodifiableSet(attributeNames));
   }
 
   private static String traffic(LedgerRecord record) {

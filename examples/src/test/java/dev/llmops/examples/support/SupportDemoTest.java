@@ -41,6 +41,12 @@ class SupportDemoTest {
   }
 
   @Test
+  void completionsShowResultsNotTheStepsWorkingState() {
+    assertThat(report.attributeNames()).isNotEmpty().allMatch(name -> !name.endsWith(".state")
+        && !name.equals("llmops.budget.admitted") && !name.equals("llmops.experiment.shadow_job"));
+  }
+
+  @Test
   void everyAttemptHasExactlyOneLedgerRecord() {
     assertThat(report.ledgerRecords()).isEqualTo(report.attempts());
     assertThat(report.primary().records() + report.shadow().records()).isEqualTo(report.ledgerRecords());

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccountingStep implements Interceptor, CallListener {
   private static final Logger LOG = LoggerFactory.getLogger(AccountingStep.class);
-  private static final AttributeKey<CallState> STATE = AttributeKey.of("llmops.accounting.state", CallState.class);
+  private static final AttributeKey<CallState> STATE = AttributeKey.internal("llmops.accounting.state", CallState.class);
 
   private final Accounting accounting;
   private final Endpoints endpoints;

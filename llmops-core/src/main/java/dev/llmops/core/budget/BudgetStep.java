@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BudgetStep implements Interceptor, CostGate {
   private static final AttributeKey<Reservation> HANDOFF =
-      AttributeKey.of("llmops.budget.admitted", Reservation.class);
+      AttributeKey.internal("llmops.budget.admitted", Reservation.class);
 
   private final Budgets config;
   private final Endpoints endpoints;

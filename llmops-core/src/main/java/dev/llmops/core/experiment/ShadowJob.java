@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * step or the dispatcher sees the end first.
  */
 final class ShadowJob {
-  static final AttributeKey<ShadowJob> KEY = AttributeKey.of("llmops.experiment.shadow_job", ShadowJob.class);
+  static final AttributeKey<ShadowJob> KEY = AttributeKey.internal("llmops.experiment.shadow_job", ShadowJob.class);
 
   final ShadowOf marker;
   final ChatRequest request;

@@ -81,12 +81,15 @@ final class AttributeSlots {
     return (Object[]) SLOT.getAcquire(table, NEXT);
   }
 
-  /** An immutable copy of what {@code table} holds now; empty for a null table. */
+  /**
+   * An immutable copy of what {@code table} holds now, without internal keys' values; empty for a
+   * null table.
+   */
   static Map<AttributeKey<?>, Object> snapshot(Object @Nullable [] table) {
     int count = 0;
     for (Object[] t = table; t != null; t = next(t)) {
       for (int i = 0; i < NEXT; i += 2) {
-        if (SLOT.getAcquire(t, i + 1) != null) {
+        if (SLOT.getAcquire(t, i + 1) != null && !((AttributeKey<?>) SLOT.getAcquire(t, i)).isInternal()) {
           count++;
         }
       }
@@ -100,8 +103,9 @@ final class AttributeSlots {
     for (Object[] t = table; t != null && n < pairs.length; t = next(t)) {
       for (int i = 0; i < NEXT && n < pairs.length; i += 2) {
         Object v = SLOT.getAcquire(t, i + 1);
-        if (v != null) {
-          pairs[n++] = SLOT.getAcquire(t, i);
+        AttributeKey<?> k = v == null ? null : (AttributeKey<?>) SLOT.getAcquire(t, i);
+        if (k != null && !k.isInternal()) {
+          pairs[n++] = k;
           pairs[n++] = v;
         }
       }

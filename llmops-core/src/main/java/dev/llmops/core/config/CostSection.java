@@ -178,6 +178,29 @@ final class CostSection extends Section {
     return r.choice(n, "scope", path + ".scope", Scope.class);
   }
 
+  private static final String WINDOWS =
+      "daily, monthly, total, a length such as 1h, or rolling <length>/<buckets> such as rolling 24h/24";
+
+  /** {@code 24h/24}: the last 24 hours in 24 buckets. */
+  private @Nullable Window rolling(String spec, String path) {
+    int slash = spec.indexOf('/');
+    Duration length = ConfigReader.parseDuration(slash < 0 ? spec : spec.substring(0, slash).trim());
+    Integer buckets = null;
+    if (slash >= 0) {
+      try {
+        buckets = Integer.valueOf(spec.substring(slash + 1).trim());
+      } catch (NumberFormatException e) {
+        buckets = null;
+      }
+    }
+    if (length == null || buckets == null) {
+      r.problem(path + ".window", "a rolling window is written rolling <length>/<buckets>, such as rolling 24h/24");
+      return null;
+    }
+    int b = buckets;
+    return r.build(path + ".window", () -> Window.rolling(length, b));
+  }
+
   private @Nullable Window window(JsonNode n, String path) {
     String w = r.string(n, "window", path + ".window");
     String zoneText = r.string(n, "zone", path + ".zone");
@@ -191,7 +214,7 @@ final class CostSection extends Section {
     }
     if (w == null) {
       if (ConfigReader.present(n, "window") == null) {
-        r.problem(path + ".window", "required: daily, monthly, total or a length such as 1h");
+        r.problem(path + ".window", "required: " + WINDOWS);
       }
       return null;
     }
@@ -206,9 +229,12 @@ final class CostSection extends Section {
         return Window.total();
       }
       default -> {
+        if (w.regionMatches(true, 0, "rolling ", 0, 8)) {
+          return rolling(w.substring(8).trim(), path);
+        }
         Duration d = ConfigReader.parseDuration(w);
         if (d == null) {
-          r.problem(path + ".window", "not a window: " + ConfigReader.quote(w) + "; daily, monthly, total or a length such as 1h");
+          r.problem(path + ".window", "not a window: " + ConfigReader.quote(w) + "; " + WINDOWS);
           return null;
         }
         return r.build(path + ".window", () -> Window.every(d));

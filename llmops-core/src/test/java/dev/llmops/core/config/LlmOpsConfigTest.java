@@ -215,7 +215,31 @@ class LlmOpsConfigTest {
         "c.yaml: budgets[0].limit: only USD is supported but the currency was 'EUR'",
         "c.yaml: budgets[1].limit: give the currency: \"10 USD\"",
         "c.yaml: budgets[2].limit.amount: expected a decimal string such as \"50.00\" but found a decimal number",
-        "c.yaml: budgets[2].window: not a window: '1 week'; daily, monthly, total or a length such as 1h");
+        "c.yaml: budgets[2].window: not a window: '1 week'; daily, monthly, total, a length such as 1h,"
+            + " or rolling <length>/<buckets> such as rolling 24h/24");
+  }
+
+  @Test
+  void rollingWindowsAreWrittenAsLengthOverBuckets() {
+    String good = """
+        models: {m: {provider: supplied}}
+        budgets: [{scope: tenant, limit: "5.00 USD", window: rolling 24h/24}]
+        """;
+    var comps = LlmOpsConfig.parse(good, "c.yaml").assemble(bindings().model("m", answering("x")).build());
+    assertThat(comps.clientBuilder().build().steps()).contains(PipelineStep.ADMISSION);
+
+    String bad = """
+        models: {m: {provider: supplied}}
+        budgets:
+          - {scope: tenant, limit: "5.00 USD", window: rolling 24h}
+          - {scope: tenant, limit: "5.00 USD", window: rolling 1h/7}
+        """;
+    ConfigurationException e = catchThrowableOfType(ConfigurationException.class,
+        () -> LlmOpsConfig.parse(bad, "c.yaml").assemble(bindings().model("m", answering("x")).build()));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems().get(0))
+        .isEqualTo("c.yaml: budgets[0].window: a rolling window is written rolling <length>/<buckets>, such as rolling 24h/24");
+    assertThat(e.problems().get(1)).startsWith("c.yaml: budgets[1].window: ").contains("millisecond");
   }
 
   @Test

@@ -245,7 +245,11 @@ public final class FakeChatModel implements ChatModel {
     return new Usage(input, tokenCounter.applyAsLong(text), 0, 0, 0, false);
   }
 
-  private static List<String> split(String text) {
+  /**
+   * How a fake streams an answer: one chunk per word, each with its trailing space, so the chunks
+   * joined give the text back. Tests can use it to predict the chunks.
+   */
+  public static List<String> chunksOf(String text) {
     List<String> pieces = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < text.length(); i++) {
@@ -347,7 +351,7 @@ public final class FakeChatModel implements ChatModel {
       }
       List<String> p = pieces;
       if (p == null) {
-        p = split(reply.text());
+        p = chunksOf(reply.text());
         pieces = p;
       }
       int limit = fault != null && fault.kind() == Fault.Kind.STREAM_CUT ? Math.min(fault.cutAfterChunks(), p.size()) : p.size();

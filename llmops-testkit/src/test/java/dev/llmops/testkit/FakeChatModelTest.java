@@ -156,4 +156,11 @@ class FakeChatModelTest {
     assertThatThrownBy(() -> FakeChatModel.builder().latency(Duration.ofMillis(1)).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("scheduler");
   }
+
+  @Test
+  void chunksOfSplitsByWordAndJoinsBackToTheText() {
+    assertThat(FakeChatModel.chunksOf("a bb  c")).containsExactly("a ", "bb ", " ", "c");
+    assertThat(String.join("", FakeChatModel.chunksOf("one two three "))).isEqualTo("one two three ");
+    assertThat(FakeChatModel.chunksOf("")).isEmpty();
+  }
 }

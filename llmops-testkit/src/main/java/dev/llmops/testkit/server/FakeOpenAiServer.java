@@ -266,7 +266,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
         List<String> planned = new ArrayList<>();
         planned.add(OpenAiJson.chunk(ids, "assistant", "", List.of(), null, includeUsage));
-        for (String piece : words(r.body())) {
+        for (String piece : FakeChatModel.chunksOf(r.body())) {
           planned.add(OpenAiJson.chunk(ids, null, piece, List.of(), null, includeUsage));
         }
         if (!r.toolCalls().isEmpty()) {
@@ -430,21 +430,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return false;
       }
     }
-  }
-
-  private static List<String> words(String text) {
-    List<String> pieces = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == ' ') {
-        pieces.add(text.substring(start, i + 1));
-        start = i + 1;
-      }
-    }
-    if (start < text.length()) {
-      pieces.add(text.substring(start));
-    }
-    return pieces;
   }
 
   /** Builds and starts a {@link FakeOpenAiServer}. Not thread-safe. */

@@ -529,7 +529,6 @@ final class CallState extends CompletableFuture<ChatResponse> implements Runnabl
             ErrorDetails.of("llmops", endpoint));
     Throwable failure = ending.delivered ? interrupted(timeout) : timeout;
     release(ending, timeout, true);
-    owner.calls.remove(chain.call(), this);
     completeExceptionally(failure);
   }
 
@@ -542,6 +541,7 @@ final class CallState extends CompletableFuture<ChatResponse> implements Runnabl
         return;
       }
       finished = true;
+      owner.active.decrement();
       t = timer;
       timer = null;
       timerDue = NONE;
@@ -549,7 +549,6 @@ final class CallState extends CompletableFuture<ChatResponse> implements Runnabl
     if (t != null) {
       t.cancel();
     }
-    owner.calls.remove(chain.call(), this);
     if (error == null && response != null) {
       complete(response);
     } else {
@@ -573,6 +572,7 @@ final class CallState extends CompletableFuture<ChatResponse> implements Runnabl
       return null;
     }
     finished = true;
+    owner.active.decrement();
     Ending ending = new Ending(current, failsafeFuture, timer, delivered);
     timer = null;
     timerDue = NONE;

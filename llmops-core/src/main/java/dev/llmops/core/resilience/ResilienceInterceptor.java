@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.Policy;
 import dev.failsafe.RetryPolicy;
+import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatResponse;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The resilience step of one client, made by {@link Resilience#newInterceptor}: it runs each call
@@ -24,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * one bulkhead per endpoint for the client's lifetime.
  */
 public final class ResilienceInterceptor implements Interceptor, CallListener {
+  /** The call's state in this step, kept on the call itself (never shown in its attributes). */
+  private static final AttributeKey<CallState> STATE = AttributeKey.internal("llmops.resilience.state", CallState.class);
+
   final Resilience config;
   final Clock clock;
   final TaskScheduler scheduler;
@@ -32,7 +37,8 @@ public final class ResilienceInterceptor implements Interceptor, CallListener {
   /** Whether the first attempt on an endpoint may run without Failsafe (no extra Failsafe policies). */
   final boolean direct;
   private final ConcurrentHashMap<String, EndpointGuard> guards = new ConcurrentHashMap<>();
-  final ConcurrentHashMap<CallInfo, CallState> calls = new ConcurrentHashMap<>();
+  /** Calls inside this step: incremented on entry, decremented once when the call's state ends. */
+  final LongAdder active = new LongAdder();
 
   ResilienceInterceptor(Resilience config, Clock clock, TaskScheduler scheduler, String defaultEndpoint) {
     this.config = config;
@@ -57,16 +63,17 @@ public final class ResilienceInterceptor implements Interceptor, CallListener {
   @Override
   public CompletionStage<ChatResponse> intercept(Chain chain) {
     CallState state = new CallState(this, chain, endpointName(chain.request().model()));
-    calls.put(chain.call(), state);
+    active.increment();
+    chain.call().attributes().put(STATE, state);
     return state.start();
   }
 
   /** A call ended from outside (cancelled, or failed by another step): release what it holds. */
   @Override
   public void callFailed(CallInfo call, Throwable error) {
-    CallState state = calls.remove(call);
+    CallState state = call.attributes().getOrNull(STATE);
     if (state != null) {
-      state.abandon(error);
+      state.abandon(error); // a no-op once the state has ended
     }
   }
 
@@ -78,7 +85,7 @@ public final class ResilienceInterceptor implements Interceptor, CallListener {
 
   /** How many calls are inside this step right now. */
   public int activeCalls() {
-    return calls.size();
+    return active.intValue();
   }
 
   /** The configuration this step applies. */

@@ -162,7 +162,9 @@ public record ChatRequest(
 
     /** Builds the request. */
     public ChatRequest build() {
-      return new ChatRequest(model, messages, parameters, toolsJson, responseFormatJson, metadata);
+      // Map.copyOf walks even an empty map's entry set; most requests carry no metadata.
+      return new ChatRequest(
+          model, messages, parameters, toolsJson, responseFormatJson, metadata.isEmpty() ? Map.of() : metadata);
     }
   }
 }

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * value; until then the key reads as absent.
  */
 final class AttributeSlots {
-  static final int PAIRS = 8;
+  /** Room for what a call with every capability on carries, so such a call needs one array. */
+  static final int PAIRS = 12;
   private static final int NEXT = 2 * PAIRS;
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 

@@ -62,6 +62,13 @@ public record GenerationParameters(
    * prompt version or an experiment variant supplies defaults that a request may override.
    */
   public GenerationParameters overriddenBy(GenerationParameters overrides) {
+    // The usual cases build nothing: all defaults kept, or every set default overridden.
+    if (covers(this, overrides)) {
+      return overrides;
+    }
+    if (covers(overrides, DEFAULTS)) {
+      return this; // overrides sets nothing
+    }
     return new GenerationParameters(
         overrides.temperature != null ? overrides.temperature : temperature,
         overrides.topP != null ? overrides.topP : topP,
@@ -70,6 +77,17 @@ public record GenerationParameters(
         overrides.seed != null ? overrides.seed : seed,
         overrides.presencePenalty != null ? overrides.presencePenalty : presencePenalty,
         overrides.frequencyPenalty != null ? overrides.frequencyPenalty : frequencyPenalty);
+  }
+
+  /** True when {@code over} sets every component {@code base} sets. */
+  private static boolean covers(GenerationParameters base, GenerationParameters over) {
+    return (base.temperature == null || over.temperature != null)
+        && (base.topP == null || over.topP != null)
+        && (base.maxOutputTokens == null || over.maxOutputTokens != null)
+        && (base.stopSequences.isEmpty() || !over.stopSequences.isEmpty())
+        && (base.seed == null || over.seed != null)
+        && (base.presencePenalty == null || over.presencePenalty != null)
+        && (base.frequencyPenalty == null || over.frequencyPenalty != null);
   }
 
   private static void checkPenalty(@Nullable Double value, String name) {

@@ -9,6 +9,8 @@ import dev.llmops.core.accounting.Endpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * An exact-match response cache (Caffeine) for deterministic requests: temperature 0, or any
@@ -30,14 +32,19 @@ public final class ResponseCache {
   private final long maximumSize;
   private final Duration expireAfterWrite;
   private final boolean allowNonDeterministic;
+  private final Executor executor;
 
   private ResponseCache(Builder b) {
+    this.executor = b.executor;
     this.maximumSize = b.maximumSize;
     this.expireAfterWrite = b.expireAfterWrite;
     this.allowNonDeterministic = b.allowNonDeterministic;
   }
 
-  /** A new builder: 10,000 entries, one hour, deterministic requests only. */
+  /**
+   * A new builder: 10,000 entries, one hour, deterministic requests only, maintenance on the
+   * common pool.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -71,7 +78,7 @@ public final class ResponseCache {
             .maximumSize(maximumSize)
             .expireAfterWrite(expireAfterWrite)
             .ticker(() -> Math.multiplyExact(clock.millis(), 1_000_000L))
-            .executor(Runnable::run)
+            .executor(executor)
             .build();
     return new CacheStep(this, store, Objects.requireNonNull(endpoints, "endpoints"),
         Objects.requireNonNull(accounting, "accounting"));
@@ -82,6 +89,7 @@ public final class ResponseCache {
     private long maximumSize = 10_000;
     private Duration expireAfterWrite = Duration.ofHours(1);
     private boolean allowNonDeterministic;
+    private Executor executor = ForkJoinPool.commonPool();
 
     private Builder() {}
 
@@ -115,6 +123,19 @@ public final class ResponseCache {
     /** Also caches requests with a temperature above 0 or none set (default false). */
     public Builder allowNonDeterministic(boolean allow) {
       this.allowNonDeterministic = allow;
+      return this;
+    }
+
+    /**
+     * Sets where the store's maintenance runs: evicting entries over {@link #maximumSize},
+     * dropping expired ones, keeping its eviction order (default {@link ForkJoinPool#commonPool()},
+     * so that a call that stores an answer does not also pay for evicting an old one). The
+     * executor must not block; {@code Runnable::run} runs maintenance on the calling thread, which
+     * makes eviction deterministic (tests). Lookups never depend on it: an expired entry is not
+     * served even before maintenance removes it.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

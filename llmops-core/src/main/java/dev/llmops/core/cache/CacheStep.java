@@ -21,7 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,12 +30,15 @@ import org.jspecify.annotations.Nullable;
  * the retries). Thread-safe.
  */
 public final class CacheStep implements Interceptor {
+  /** The class of {@link CompletableFuture#minimalCompletionStage()}, whose queries throw. */
+  private static final Class<?> MINIMAL_STAGE = new CompletableFuture<Object>().minimalCompletionStage().getClass();
+
   private final ResponseCache config;
   private final Cache<CacheKey, Entry> store;
   private final Endpoints endpoints;
   private final Accounting accounting;
-  private final AtomicLong hits = new AtomicLong();
-  private final AtomicLong misses = new AtomicLong();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   CacheStep(ResponseCache config, Cache<CacheKey, Entry> store, Endpoints endpoints, Accounting accounting) {
     this.config = config;
@@ -46,12 +49,12 @@ public final class CacheStep implements Interceptor {
 
   /** How many calls the cache answered. */
   public long hits() {
-    return hits.get();
+    return hits.sum();
   }
 
   /** How many cacheable calls it could not answer. */
   public long misses() {
-    return misses.get();
+    return misses.sum();
   }
 
   /** Drops every entry. */
@@ -72,7 +75,7 @@ public final class CacheStep implements Interceptor {
         call.attributes().getOrNull(PromptRegistry.RENDERED_KEY));
     Entry entry = store.getIfPresent(key);
     if (entry != null) {
-      hits.incrementAndGet();
+      hits.increment();
       Hit hit = entry.hit(key, endpoints, accounting);
       call.attributes().put(ResponseCache.HIT, hit.event());
       call.attributes().put(Cost.KEY, hit.zeroCost());
@@ -80,11 +83,11 @@ public final class CacheStep implements Interceptor {
       chain.chunks().onChunk(hit.chunk());
       return CompletableFuture.completedFuture(hit.response());
     }
-    misses.incrementAndGet();
+    misses.increment();
     CompletionStage<ChatResponse> answer = chain.proceed(request);
-    // A model that answered at once (exactly a CompletableFuture: a minimal stage cannot be asked)
-    // is stored now, without a dependent stage; the caller gets the same completed answer.
-    if (answer instanceof CompletableFuture<ChatResponse> done && done.getClass() == CompletableFuture.class
+    // An answer that needed no waiting is stored now, without a dependent stage; the caller gets
+    // the very stage the steps below returned, as without a cache. (A minimal stage cannot be asked.)
+    if (answer instanceof CompletableFuture<ChatResponse> done && done.getClass() != MINIMAL_STAGE
         && done.isDone()) {
       if (!done.isCompletedExceptionally()) {
         store(key, endpoint, call, done.join());

@@ -14,6 +14,9 @@ import dev.llmops.api.Money;
 import dev.llmops.api.Usage;
 import dev.llmops.api.spi.ChatModel;
 import dev.llmops.core.LlmClient;
+import dev.llmops.core.PipelineStep;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.Endpoints;
 import dev.llmops.core.prompt.InMemoryPromptSource;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.prompt.PromptVersion;
@@ -24,8 +27,10 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -186,20 +191,53 @@ class CacheStepTest {
     }
   }
 
+  /**
+   * A step below the cache may return any stage: a completed plain future, another completed
+   * {@code CompletableFuture} class, or a minimal stage (whose queries throw). Each is stored.
+   */
   @Test
-  void aModelThatAnswersWithAMinimalStageIsStoredToo() {
-    AtomicInteger calls = new AtomicInteger();
-    ChatModel minimal = (request, exchange) -> {
-      calls.incrementAndGet();
-      return CompletableFuture.completedFuture(ChatResponse.of("r", "m", "minimal", FinishReason.STOP, Usage.of(1, 1)))
-          .minimalCompletionStage();
-    };
-    ChatRequest request = ChatRequest.builder().user("q").temperature(0).build();
-    try (LlmClient client = LlmClient.builder().model("a", minimal).cache(ResponseCache.builder().build()).build()) {
-      assertThat(client.chat(request).text()).isEqualTo("minimal");
-      assertThat(client.chat(request).attribute(ResponseCache.HIT)).isPresent();
+  void anyStageFromBelowIsStored() {
+    List<Function<CompletableFuture<ChatResponse>, CompletionStage<ChatResponse>>> shapes = List.of(
+        f -> f, CompletableFuture::minimalCompletionStage, f -> {
+          CompletableFuture<ChatResponse> sub = new CompletableFuture<>() {};
+          var unused = f.whenComplete((r, e) -> sub.complete(r));
+          return sub;
+        });
+    for (Function<CompletableFuture<ChatResponse>, CompletionStage<ChatResponse>> shape : shapes) {
+      AtomicInteger calls = new AtomicInteger();
+      ChatRequest request = ChatRequest.builder().user("q").temperature(0).build();
+      try (LlmClient client = LlmClient.builder().model("a", echo("a", calls))
+          .step(PipelineStep.RESILIENCE, chain -> shape.apply(chain.proceed(chain.request()).toCompletableFuture()))
+          .cache(ResponseCache.builder().build()).build()) {
+        Completion first = client.chat(request);
+        Completion second = client.chat(request);
+        assertThat(second.attribute(ResponseCache.HIT)).isPresent();
+        assertThat(second.text()).isEqualTo(first.text());
+      }
+      assertThat(calls).hasValue(1);
     }
-    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void countsHitsAndMissesOfCacheableCallsOnly() {
+    AtomicInteger calls = new AtomicInteger();
+    ChatModel model = echo("a", calls);
+    CacheStep step = ResponseCache.builder().build().attach(
+        new Endpoints(Map.of("a", model.info()), "a"), Accounting.create(), java.time.Clock.systemUTC());
+    ChatRequest request = ChatRequest.builder().user("q").temperature(0).build();
+    try (LlmClient client = LlmClient.builder().model("a", model).step(PipelineStep.CACHE, step).build()) {
+      client.chat(request);
+      client.chat(request);
+      client.chat(request);
+      client.chat(ChatRequest.of("not deterministic"));
+      assertThat(step.misses()).isEqualTo(1);
+      assertThat(step.hits()).isEqualTo(2);
+
+      step.invalidateAll();
+      assertThat(client.chat(request).attempts()).isEqualTo(1);
+    }
+    assertThat(step.misses()).isEqualTo(2);
+    assertThat(calls).hasValue(3);
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * An exact-match response cache (Caffeine) for deterministic requests: temperature 0, or any
@@ -43,7 +42,7 @@ public final class ResponseCache {
 
   /**
    * A new builder: 10,000 entries, one hour, deterministic requests only, maintenance on the
-   * common pool.
+   * calling thread.
    */
   public static Builder builder() {
     return new Builder();
@@ -89,7 +88,7 @@ public final class ResponseCache {
     private long maximumSize = 10_000;
     private Duration expireAfterWrite = Duration.ofHours(1);
     private boolean allowNonDeterministic;
-    private Executor executor = ForkJoinPool.commonPool();
+    private Executor executor = Runnable::run;
 
     private Builder() {}
 
@@ -128,11 +127,14 @@ public final class ResponseCache {
 
     /**
      * Sets where the store's maintenance runs: evicting entries over {@link #maximumSize},
-     * dropping expired ones, keeping its eviction order (default {@link ForkJoinPool#commonPool()},
-     * so that a call that stores an answer does not also pay for evicting an old one). The
-     * executor must not block; {@code Runnable::run} runs maintenance on the calling thread, which
-     * makes eviction deterministic (tests). Lookups never depend on it: an expired entry is not
-     * served even before maintenance removes it.
+     * dropping expired ones, keeping its eviction order. Default: the calling thread, amortised
+     * over the calls that store answers (taken only when no other thread holds the store's lock,
+     * so callers never wait for each other). Handing it to a pool such as {@link
+     * java.util.concurrent.ForkJoinPool#commonPool()} moves that work off the caller but wakes a pool
+     * thread for nearly every stored answer when calls arrive one by one; on small machines the
+     * hand-off costs more than the work. The executor must not block. Lookups never depend on it:
+     * an expired entry is not served even before maintenance removes it, and until maintenance
+     * runs the store may briefly hold more than its maximum.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

@@ -279,12 +279,13 @@ class CacheStepTest {
     }
   }
 
+  /** The default: maintenance on the calling thread, so the store is back at its maximum at once. */
   @Test
-  void onTheCallingThreadEvictionIsImmediate() {
+  void byDefaultEvictionIsImmediate() {
     AtomicInteger calls = new AtomicInteger();
     ChatRequest one = ChatRequest.builder().model("a").user("one").temperature(0).build();
     ChatRequest two = ChatRequest.builder().model("a").user("two").temperature(0).build();
-    try (LlmClient client = client(ResponseCache.builder().maximumSize(1).executor(Runnable::run).build(), calls)) {
+    try (LlmClient client = client(ResponseCache.builder().maximumSize(1).build(), calls)) {
       client.chat(one);
       client.chat(two);
       client.chat(one);

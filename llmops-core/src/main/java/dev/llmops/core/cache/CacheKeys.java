@@ -22,21 +22,32 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The canonical hash of a request: SHA-256 over the endpoint, every message (role, content, tool
- * calls, tool call id) and every generation parameter, each field length-prefixed so that no two
- * different requests serialise alike. Metadata is left out: it never reaches the provider.
+ * The keys of the response cache ({@link CacheKey}) and their canonical SHA-256 encoding: the
+ * endpoint, every message (role, content, tool calls, tool call id) and every generation parameter,
+ * each field length-prefixed so that no two different requests serialise alike. Metadata is left
+ * out: it never reaches the provider.
  *
  * <p>A call rendered by the prompt step is keyed on what the rendering is a pure function of
- * instead of the rendered text ({@link #key}): far fewer bytes to hash. Such a key never equals a
- * full-request key (the encodings start with different tag bytes), so a prompt call and a
- * hand-written request with the same text do not share an answer; each is cached on its own.
+ * instead of the rendered text ({@link #key}). Such a key never equals a full-request key (another
+ * class; its encoding starts with another tag byte), so a prompt call and a hand-written request
+ * with the same text do not share an answer; each is cached on its own.
  */
 final class CacheKeys {
+  /**
+   * The most text (string lengths, digits of big numbers) a key may hold and still be compared
+   * field by field; above it a request is keyed by its 32-byte digest, so a cache entry never keeps
+   * more than about this much of the request alive.
+   */
+  static final int MAX_EXACT_CHARS = 4096;
+
   private static final MessageDigest PROTOTYPE = sha256();
   private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-  /** Variable value types whose {@code toString()} is a fixed function of the value. */
+  /**
+   * Variable value types whose {@code equals} is type-strict and holds exactly when their {@code
+   * toString()} texts are equal (the digest encodes the type name and the text).
+   */
   private static final Set<Class<?>> SCALARS = Set.of(
       String.class, Boolean.class, Character.class, Byte.class, Short.class, Integer.class, Long.class,
       Float.class, Double.class, BigInteger.class, BigDecimal.class);
@@ -48,18 +59,17 @@ final class CacheKeys {
 
   /** The full-request key as lower-case hex (the key {@link ResponseCache#key} documents). */
   static String of(String endpoint, ChatRequest request) {
-    return full(endpoint, request).hex();
+    return request(endpoint, request).hex();
   }
 
   /**
    * The key of one call. When the prompt step pinned {@code version} and rendered it with {@code
    * ref}'s variables into the request's first messages, the key covers the endpoint, the prompt's
-   * name, version and content hash, the variables (sorted by name, each value's type and text),
-   * the messages after the rendered ones, every generation parameter, tools and response format.
-   * Any doubt falls back to the full-request key: messages that are not, by identity, the list the
-   * prompt step produced ({@code promptOutput}; a step in between rewrote them), a variable that is
-   * not a plain scalar, fewer messages than the version renders, a role that differs from the
-   * template's.
+   * name, version and content hash, the variables (each value's type and value), the messages after
+   * the rendered ones, every generation parameter, tools and response format. Any doubt falls back
+   * to the full-request key: messages that are not, by identity, the list the prompt step produced
+   * ({@code promptOutput}; a step in between rewrote them), a variable that is not a plain scalar,
+   * fewer messages than the version renders, a role that differs from the template's.
    */
   static CacheKey key(
       String endpoint, ChatRequest request, @Nullable PromptVersion version, @Nullable PromptRef ref,
@@ -80,18 +90,95 @@ final class CacheKeys {
       }
     }
     Map<String, Object> variables = ref.variables();
-    for (Object value : variables.values()) {
+    long chars = 0;
+    for (Map.Entry<String, Object> e : variables.entrySet()) {
+      Object value = e.getValue();
       if (!SCALARS.contains(value.getClass())) {
         return full(endpoint, request);
       }
+      chars += e.getKey().length() + chars(value);
     }
+    List<Message> trailing = rendered == messages.size()
+        ? List.of()
+        // A copy, so that the key does not keep the rendered messages alive through a view.
+        : List.copyOf(messages.subList(rendered, messages.size()));
+    CacheKey.Prompt key = new CacheKey.Prompt(endpoint, version.name(), version.version(), version.contentHash(),
+        rendered, variables, trailing, request.parameters(), request.toolsJson(), request.responseFormatJson());
+    chars += chars(trailing) + chars(request);
+    return chars <= MAX_EXACT_CHARS ? key : key.digest();
+  }
+
+  /** The key over the whole request: exact, or its digest when it holds much text. */
+  static CacheKey full(String endpoint, ChatRequest request) {
+    CacheKey.Request key = request(endpoint, request);
+    return chars(request.messages()) + chars(request) <= MAX_EXACT_CHARS ? key : key.digest();
+  }
+
+  private static CacheKey.Request request(String endpoint, ChatRequest request) {
+    return new CacheKey.Request(endpoint, request.messages(), request.parameters(), request.toolsJson(),
+        request.responseFormatJson());
+  }
+
+  /** The text a variable value holds; small fixed-size boxes count as nothing. */
+  private static long chars(Object value) {
+    if (value instanceof String s) {
+      return s.length();
+    } else if (value instanceof BigInteger b) {
+      return b.bitLength() / 3;
+    } else if (value instanceof BigDecimal d) {
+      return d.precision();
+    }
+    return 0;
+  }
+
+  private static long chars(List<Message> messages) {
+    long chars = 0;
+    for (Message m : messages) {
+      chars += m.content().length();
+      String id = m.toolCallId();
+      if (id != null) {
+        chars += id.length();
+      }
+      for (ToolCall c : m.toolCalls()) {
+        chars += c.id().length() + c.name().length() + c.argumentsJson().length();
+      }
+    }
+    return chars;
+  }
+
+  /** The text of the request's parameters, tools and response format. */
+  private static long chars(ChatRequest request) {
+    long chars = 0;
+    for (String stop : request.parameters().stopSequences()) {
+      chars += stop.length();
+    }
+    String tools = request.toolsJson();
+    String format = request.responseFormatJson();
+    return chars + (tools == null ? 0 : tools.length()) + (format == null ? 0 : format.length());
+  }
+
+  /** The digest of a full-request key. */
+  static CacheKey.Digest digest(CacheKey.Request key) {
+    Hasher h = Hasher.get();
+    h.put(key.endpoint);
+    h.put(key.messages.size());
+    for (Message m : key.messages) {
+      message(h, m);
+    }
+    parameters(h, key.parameters, key.toolsJson, key.responseFormatJson);
+    return h.finish();
+  }
+
+  /** The digest of a prompt key: the variables sorted by name, each with its type name and text. */
+  static CacheKey.Digest digest(CacheKey.Prompt key) {
     Hasher h = Hasher.get();
     h.write(PROMPT_TAG);
-    h.put(endpoint);
-    h.put(version.name());
-    h.put(version.version());
-    h.put(version.contentHash());
-    h.put(rendered);
+    h.put(key.endpoint);
+    h.put(key.name);
+    h.put(key.version);
+    h.put(key.contentHash);
+    h.put(key.rendered);
+    Map<String, Object> variables = key.variables;
     h.put(variables.size());
     String[] names = variables.keySet().toArray(new String[0]);
     Arrays.sort(names);
@@ -101,23 +188,11 @@ final class CacheKeys {
       h.put(value.getClass().getName());
       h.put(value.toString());
     }
-    h.put(messages.size() - rendered);
-    for (int i = rendered; i < messages.size(); i++) {
-      message(h, messages.get(i));
-    }
-    parameters(h, request);
-    return h.finish();
-  }
-
-  /** The key over the whole request. */
-  static CacheKey full(String endpoint, ChatRequest request) {
-    Hasher h = Hasher.get();
-    h.put(endpoint);
-    h.put(request.messages().size());
-    for (Message m : request.messages()) {
+    h.put(key.trailing.size());
+    for (Message m : key.trailing) {
       message(h, m);
     }
-    parameters(h, request);
+    parameters(h, key.parameters, key.toolsJson, key.responseFormatJson);
     return h.finish();
   }
 
@@ -133,8 +208,8 @@ final class CacheKeys {
     }
   }
 
-  private static void parameters(Hasher h, ChatRequest request) {
-    GenerationParameters p = request.parameters();
+  private static void parameters(Hasher h, GenerationParameters p, @Nullable String toolsJson,
+      @Nullable String responseFormatJson) {
     h.put(str(p.temperature()));
     h.put(str(p.topP()));
     h.put(str(p.maxOutputTokens()));
@@ -145,8 +220,8 @@ final class CacheKeys {
     h.put(str(p.seed()));
     h.put(str(p.presencePenalty()));
     h.put(str(p.frequencyPenalty()));
-    h.put(request.toolsJson());
-    h.put(request.responseFormatJson());
+    h.put(toolsJson);
+    h.put(responseFormatJson);
   }
 
   private static @Nullable String str(@Nullable Object o) {
@@ -172,14 +247,14 @@ final class CacheKeys {
     }
 
     /** Finishes the digest into the buffer and reads it as four longs. */
-    CacheKey finish() {
+    CacheKey.Digest finish() {
       flush();
       try {
         md.digest(buf, 0, 32);
       } catch (DigestException e) {
         throw new IllegalStateException("SHA-256 digest did not fit its 32 bytes", e);
       }
-      return new CacheKey((long) LONGS.get(buf, 0), (long) LONGS.get(buf, 8), (long) LONGS.get(buf, 16),
+      return new CacheKey.Digest((long) LONGS.get(buf, 0), (long) LONGS.get(buf, 8), (long) LONGS.get(buf, 16),
           (long) LONGS.get(buf, 24));
     }
 

@@ -21,7 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,12 +30,15 @@ import org.jspecify.annotations.Nullable;
  * the retries). Thread-safe.
  */
 public final class CacheStep implements Interceptor {
+  /** The class of {@link CompletableFuture#minimalCompletionStage()}, whose queries throw. */
+  private static final Class<?> MINIMAL_STAGE = new CompletableFuture<Object>().minimalCompletionStage().getClass();
+
   private final ResponseCache config;
   private final Cache<CacheKey, Entry> store;
   private final Endpoints endpoints;
   private final Accounting accounting;
-  private final AtomicLong hits = new AtomicLong();
-  private final AtomicLong misses = new AtomicLong();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   CacheStep(ResponseCache config, Cache<CacheKey, Entry> store, Endpoints endpoints, Accounting accounting) {
     this.config = config;
@@ -46,12 +49,12 @@ public final class CacheStep implements Interceptor {
 
   /** How many calls the cache answered. */
   public long hits() {
-    return hits.get();
+    return hits.sum();
   }
 
   /** How many cacheable calls it could not answer. */
   public long misses() {
-    return misses.get();
+    return misses.sum();
   }
 
   /** Drops every entry. */
@@ -70,29 +73,40 @@ public final class CacheStep implements Interceptor {
     CacheKey key = CacheKeys.key(endpoint, request,
         call.attributes().getOrNull(PromptRegistry.VERSION_KEY), call.attributes().getOrNull(PromptRef.KEY),
         call.attributes().getOrNull(PromptRegistry.RENDERED_KEY));
-    Entry hit = store.getIfPresent(key);
-    if (hit != null) {
-      hits.incrementAndGet();
-      ChatResponse response = hit.response();
-      Cost saved = hit.cost(endpoints, accounting);
-      CacheHit event = new CacheHit(hit.key(), hit.endpoint(), response.model(), saved);
-      call.attributes().put(ResponseCache.HIT, event);
-      call.attributes().put(Cost.KEY, new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO,
-          Money.ZERO, false, saved.catalogVersion(), saved.pricedAs()));
-      chain.publish(event);
-      chain.chunks().onChunk(new ChatChunk(0, response.text(), response.finishReason(), response.usage()));
-      return CompletableFuture.completedFuture(response);
+    Entry entry = store.getIfPresent(key);
+    if (entry != null) {
+      hits.increment();
+      Hit hit = entry.hit(key, endpoints, accounting);
+      call.attributes().put(ResponseCache.HIT, hit.event());
+      call.attributes().put(Cost.KEY, hit.zeroCost());
+      chain.publish(hit.event());
+      chain.chunks().onChunk(hit.chunk());
+      return CompletableFuture.completedFuture(hit.response());
     }
-    misses.incrementAndGet();
-    return chain.proceed(request).thenApply(response -> {
-      if (response.finishReason() != FinishReason.CONTENT_FILTER) {
-        // Keyed by the endpoint asked for, but priced and attributed as the endpoint that answered
-        // (a fallback may have), so a hit's saving is what that answer really cost.
-        FallbackTaken fallback = call.attributes().getOrNull(Resilience.FALLBACK);
-        store.put(key, new Entry(key, response, fallback == null ? endpoint : fallback.to()));
+    misses.increment();
+    CompletionStage<ChatResponse> answer = chain.proceed(request);
+    // An answer that needed no waiting is stored now, without a dependent stage; the caller gets
+    // the very stage the steps below returned, as without a cache. (A minimal stage cannot be asked.)
+    if (answer instanceof CompletableFuture<ChatResponse> done && done.getClass() != MINIMAL_STAGE
+        && done.isDone()) {
+      if (!done.isCompletedExceptionally()) {
+        store(key, endpoint, call, done.join());
       }
+      return answer;
+    }
+    return answer.thenApply(response -> {
+      store(key, endpoint, call, response);
       return response;
     });
+  }
+
+  private void store(CacheKey key, String endpoint, CallInfo call, ChatResponse response) {
+    if (response.finishReason() != FinishReason.CONTENT_FILTER) {
+      // Keyed by the endpoint asked for, but priced and attributed as the endpoint that answered
+      // (a fallback may have), so a hit's saving is what that answer really cost.
+      FallbackTaken fallback = call.attributes().getOrNull(Resilience.FALLBACK);
+      store.put(key, new Entry(response, fallback == null ? endpoint : fallback.to()));
+    }
   }
 
   /** The response as a hit returns it: no tokens processed, marked in the metadata. */
@@ -105,59 +119,43 @@ public final class CacheStep implements Interceptor {
   }
 
   /**
-   * A cached answer. The answer as a hit returns it, and what it cost, are made on the first hit
-   * (a miss stores the provider's response as it is). Thread-safe: racing first hits build equal
+   * What every hit on one entry returns, made on its first hit: the answer as a hit returns it, the
+   * event (with the key's hex digest and the cost the answer saved), the zero cost of the call and
+   * the one chunk a streaming caller gets. Immutable, shared by the entry's hits.
+   */
+  record Hit(ChatResponse response, CacheHit event, Cost zeroCost, ChatChunk chunk) {}
+
+  /**
+   * A cached answer: the provider's response as it came and the endpoint that gave it (what a miss
+   * stores); its {@link Hit} is made on the first hit. Thread-safe: racing first hits build equal
    * values, and either may be kept.
    */
   static final class Entry {
-    private final CacheKey key;
     private final ChatResponse answer;
     private final String endpoint;
-    private volatile @Nullable String keyHex;
-    private volatile @Nullable ChatResponse hit;
-    private volatile @Nullable Cost cost;
+    private volatile @Nullable Hit hit;
 
-    Entry(CacheKey key, ChatResponse answer, String endpoint) {
-      this.key = key;
+    Entry(ChatResponse answer, String endpoint) {
       this.answer = answer;
       this.endpoint = endpoint;
     }
 
-    /** The key as hex, made on the first hit. */
-    String key() {
-      String k = keyHex;
-      if (k == null) {
-        k = key.hex();
-        keyHex = k;
-      }
-      return k;
-    }
-
-    /** The endpoint that gave the answer. */
-    String endpoint() {
-      return endpoint;
-    }
-
-    ChatResponse response() {
-      ChatResponse h = hit;
+    /** What a hit on this entry returns; {@code key} is the key it is stored under. */
+    Hit hit(CacheKey key, Endpoints endpoints, Accounting accounting) {
+      Hit h = hit;
       if (h == null) {
-        h = asHit(answer);
+        ModelInfo model = endpoints.model(endpoint);
+        Cost saved = model == null
+            ? Cost.unknown(false, accounting.catalog().version())
+            : accounting.cost(model, answer.model(), answer.usage());
+        ChatResponse response = asHit(answer);
+        h = new Hit(response, new CacheHit(key.hex(), endpoint, response.model(), saved),
+            new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, false,
+                saved.catalogVersion(), saved.pricedAs()),
+            new ChatChunk(0, response.text(), response.finishReason(), response.usage()));
         hit = h;
       }
       return h;
-    }
-
-    /** What the answer cost when the model gave it: the saving of each hit. */
-    Cost cost(Endpoints endpoints, Accounting accounting) {
-      Cost c = cost;
-      if (c == null) {
-        ModelInfo model = endpoints.model(endpoint);
-        c = model == null
-            ? Cost.unknown(false, accounting.catalog().version())
-            : accounting.cost(model, answer.model(), answer.usage());
-        cost = c;
-      }
-      return c;
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.llmops.core.accounting.Endpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * An exact-match response cache (Caffeine) for deterministic requests: temperature 0, or any
@@ -30,14 +31,19 @@ public final class ResponseCache {
   private final long maximumSize;
   private final Duration expireAfterWrite;
   private final boolean allowNonDeterministic;
+  private final Executor executor;
 
   private ResponseCache(Builder b) {
+    this.executor = b.executor;
     this.maximumSize = b.maximumSize;
     this.expireAfterWrite = b.expireAfterWrite;
     this.allowNonDeterministic = b.allowNonDeterministic;
   }
 
-  /** A new builder: 10,000 entries, one hour, deterministic requests only. */
+  /**
+   * A new builder: 10,000 entries, one hour, deterministic requests only, maintenance on the
+   * calling thread.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -71,7 +77,7 @@ public final class ResponseCache {
             .maximumSize(maximumSize)
             .expireAfterWrite(expireAfterWrite)
             .ticker(() -> Math.multiplyExact(clock.millis(), 1_000_000L))
-            .executor(Runnable::run)
+            .executor(executor)
             .build();
     return new CacheStep(this, store, Objects.requireNonNull(endpoints, "endpoints"),
         Objects.requireNonNull(accounting, "accounting"));
@@ -82,6 +88,7 @@ public final class ResponseCache {
     private long maximumSize = 10_000;
     private Duration expireAfterWrite = Duration.ofHours(1);
     private boolean allowNonDeterministic;
+    private Executor executor = Runnable::run;
 
     private Builder() {}
 
@@ -115,6 +122,22 @@ public final class ResponseCache {
     /** Also caches requests with a temperature above 0 or none set (default false). */
     public Builder allowNonDeterministic(boolean allow) {
       this.allowNonDeterministic = allow;
+      return this;
+    }
+
+    /**
+     * Sets where the store's maintenance runs: evicting entries over {@link #maximumSize},
+     * dropping expired ones, keeping its eviction order. Default: the calling thread, amortised
+     * over the calls that store answers (taken only when no other thread holds the store's lock,
+     * so callers never wait for each other). Handing it to a pool such as {@link
+     * java.util.concurrent.ForkJoinPool#commonPool()} moves that work off the caller but wakes a pool
+     * thread for nearly every stored answer when calls arrive one by one; on small machines the
+     * hand-off costs more than the work. The executor must not block. Lookups never depend on it:
+     * an expired entry is not served even before maintenance removes it, and until maintenance
+     * runs the store may briefly hold more than its maximum.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

@@ -46,6 +46,7 @@ public final class PromptVersion {
   private final String canonicalForm;
   private final String contentHash;
   private final String parametersHash;
+  private final boolean setsParameters;
   private final Mustache[] compiled;
   /** Per message: its plain form, or null when mustache.java renders it. */
   private final @Nullable PlainTemplate[] plain;
@@ -67,13 +68,14 @@ public final class PromptVersion {
     this.canonicalForm = Canonical.content(messages, model, parameters);
     this.contentHash = Canonical.sha256(canonicalForm);
     this.parametersHash = Fingerprint.hashParameters(parameters);
+    this.setsParameters = !parameters.equals(GenerationParameters.DEFAULTS);
     this.compiled = compiled;
     this.variables = variables;
     this.variableNames = variables.toArray(new String[0]);
     this.plain = new PlainTemplate[compiled.length];
     this.constant = new Message[compiled.length];
     for (int i = 0; i < compiled.length; i++) {
-      PlainTemplate p = PlainTemplate.of(compiled[i]);
+      PlainTemplate p = PlainTemplate.of(compiled[i], messages.get(i).role());
       plain[i] = p;
       if (p != null && p.variableCount() == 0) {
         constant[i] = Message.of(messages.get(i).role(), p.constantText());
@@ -149,6 +151,11 @@ public final class PromptVersion {
     return parametersHash;
   }
 
+  /** Whether {@link #parameters()} sets anything. */
+  boolean setsParameters() {
+    return setsParameters;
+  }
+
   /** The top-level variable names the templates refer to. */
   public Set<String> variables() {
     return variables;
@@ -189,16 +196,16 @@ public final class PromptVersion {
       return fixed;
     }
     PlainTemplate p = plain[i];
-    String text = p == null ? null : p.render(scope);
-    if (text == null) {
-      TextWriter writer = new TextWriter(messages.get(i).template().length() + 64);
-      String missing = Templates.render(compiled[i], scope, writer);
-      if (missing != null) {
-        throw new TemplateVariableMissingException(name, version, missing);
-      }
-      text = writer.toString();
+    Message rendered = p == null ? null : p.render(scope);
+    if (rendered != null) {
+      return rendered;
     }
-    return Message.of(messages.get(i).role(), text);
+    TextWriter writer = new TextWriter(messages.get(i).template().length() + 64);
+    String missing = Templates.render(compiled[i], scope, writer);
+    if (missing != null) {
+      throw new TemplateVariableMissingException(name, version, missing);
+    }
+    return Message.of(messages.get(i).role(), writer.toString());
   }
 
   private Set<String> unused(Map<String, ?> supplied) {

@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PromptVersion {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final int RECENT_FINGERPRINTS = 4;
 
   private final String name;
   private final int version;
@@ -54,8 +55,11 @@ public final class PromptVersion {
   private final @Nullable Message[] constant;
   private final Set<String> variables;
   private final String[] variableNames;
-  /** The last fingerprint and resolution event handed out: calls mostly repeat them. */
-  private volatile @Nullable Fingerprint lastFingerprint;
+  /**
+   * The last few fingerprints handed out, most recent first (an experiment's variants alternate
+   * between a few), and the last resolution event: calls mostly repeat them. Replaced whole.
+   */
+  private volatile Fingerprint[] recentFingerprints = new Fingerprint[0];
   private volatile @Nullable PromptResolved lastResolved;
 
   private PromptVersion(Builder b, Mustache[] compiled, Set<String> variables) {
@@ -230,19 +234,23 @@ public final class PromptVersion {
     return unused == null ? Set.of() : unused;
   }
 
-  /** The fingerprint of a call rendering this version; the last one is reused when equal. */
+  /** The fingerprint of a call rendering this version; a recent one is reused when equal. */
   Fingerprint fingerprint(
       @Nullable String model, String parametersHash, @Nullable String experimentKey, @Nullable String variant) {
-    Fingerprint last = lastFingerprint;
-    if (last != null
-        && Objects.equals(last.model(), model)
-        && last.parametersHash().equals(parametersHash)
-        && Objects.equals(last.experimentKey(), experimentKey)
-        && Objects.equals(last.variant(), variant)) {
-      return last;
+    Fingerprint[] recent = recentFingerprints;
+    for (Fingerprint f : recent) {
+      if (Objects.equals(f.model(), model)
+          && f.parametersHash().equals(parametersHash)
+          && Objects.equals(f.experimentKey(), experimentKey)
+          && Objects.equals(f.variant(), variant)) {
+        return f;
+      }
     }
     Fingerprint f = new Fingerprint(name, version, contentHash, model, parametersHash, experimentKey, variant);
-    lastFingerprint = f;
+    Fingerprint[] next = new Fingerprint[Math.min(recent.length + 1, RECENT_FINGERPRINTS)];
+    next[0] = f;
+    System.arraycopy(recent, 0, next, 1, next.length - 1);
+    recentFingerprints = next;
     return f;
   }
 

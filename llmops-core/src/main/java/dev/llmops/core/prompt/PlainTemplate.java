@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,21 +26,24 @@ import org.jspecify.annotations.Nullable;
  * values print exactly like a remembered set's gets that set's {@link Message} instance back,
  * compared value by value without allocating. A value set is remembered the second time it misses
  * (among the last misses, kept by a hash of their values), so values that change on every call (a
- * question, a ticket number) cost a comparison and a reference store, not a memo entry; the oldest
- * remembered set makes room for a new one. A remembered set is its printed text, so {@code 1} and {@code
+ * question, a ticket number) cost a short hash, not a memo entry; after 64 misses in a row such a
+ * message looks at the memo on one call in 64 only. The oldest remembered set makes room for a new
+ * one. A remembered set is its printed text, so {@code 1} and {@code
  * 1L} or {@code "1"} share it; strings, whole numbers ({@code Integer}, {@code Long}, {@code
  * Short}, {@code Byte}), booleans and characters are compared with it, and a message with any other
  * value (a {@code Double}, a {@code BigDecimal}) is rendered anew each time.
  *
  * <p>Thread-safe: the memo is an immutable snapshot replaced whole through a volatile field, and
  * entries are never changed once published; concurrent misses may lose one another's entries,
- * never corrupt them.
+ * never corrupt them. The miss bookkeeping is racy on purpose: it only decides what to remember.
  */
 final class PlainTemplate {
   /** How many value sets a template remembers. */
   static final int MEMO_SIZE = 4;
   /** How many recent misses it keeps to notice a value set that misses twice (a power of two). */
   private static final int MISSES = 16;
+  private static final int COLD = 64;
+  private static final int SAMPLE = 64;
 
   private static final Entry[] NONE = new Entry[0];
 
@@ -57,8 +59,19 @@ final class PlainTemplate {
   private final int[] firstPart;
   /** Remembered renders, most recent first; replaced whole, never changed in place. */
   private volatile Entry[] memo = NONE;
-  /** The parts of recent misses, by a fingerprint of their values: a set that misses twice is remembered. */
-  private final AtomicReferenceArray<String[]> missed = new AtomicReferenceArray<>(MISSES);
+  /**
+   * Fingerprints of the values of recent misses, by their low bits: a set that misses with the
+   * fingerprint its slot holds is remembered. Only a hint, so plain racy ints: a lost write delays
+   * remembering a set, a collision remembers one in vain; neither changes what is rendered. (Ints
+   * rather than the misses themselves: storing a young object into this long-lived template on
+   * every miss would cost a GC write barrier.)
+   */
+  private final int[] missed = new int[MISSES];
+  /**
+   * Misses in a row, a racy hint like {@link #missed}: from {@link #COLD} on, a message whose
+   * values change on every call skips the memo but on every {@link #SAMPLE}th call.
+   */
+  private int missStreak;
 
   private PlainTemplate(Role role, String[] texts, String[] names) {
     this.role = role;
@@ -173,6 +186,12 @@ final class PlainTemplate {
    * like a remembered set's.
    */
   @Nullable Message render(Map<String, ?> variables) {
+    int streak = missStreak;
+    if (streak >= COLD && (streak & (SAMPLE - 1)) != 0) {
+      missStreak = streak < (1 << 30) ? streak + 1 : COLD;
+      String[] parts = parts(variables, texts, 0, null, false);
+      return parts == null ? null : Message.of(role, String.join("", parts));
+    }
     Entry[] entries = memo;
     // Bit e set: entries[e] printed every value compared so far as this call will print it.
     int alive = (1 << entries.length) - 1;
@@ -195,6 +214,9 @@ final class PlainTemplate {
       alive = matching;
     }
     if (alive != 0 && key == keys.length) {
+      if (streak != 0) {
+        missStreak = 0;
+      }
       return entries[Integer.numberOfTrailingZeros(alive)].message;
     }
     // The values before `key` print like those of any entry still alive: take its text for them.
@@ -206,6 +228,7 @@ final class PlainTemplate {
     // One exactly-sized string, no intermediate buffer.
     Message message = Message.of(role, String.join("", parts));
     if (keys.length > 0) {
+      missStreak = streak + 1;
       remember(parts, message);
     }
     return message;
@@ -242,10 +265,10 @@ final class PlainTemplate {
 
   /** Remembers a render whose values missed once before; otherwise notes that they missed. */
   private void remember(String[] parts, Message message) {
-    int slot = fingerprint(parts) & (MISSES - 1);
-    String[] before = missed.get(slot);
-    if (before == null || !samePrinted(before, parts)) {
-      missed.lazySet(slot, parts);
+    int fingerprint = fingerprint(parts);
+    int slot = fingerprint & (MISSES - 1);
+    if (missed[slot] != fingerprint) {
+      missed[slot] = fingerprint;
       return;
     }
     Entry[] old = memo;
@@ -260,15 +283,20 @@ final class PlainTemplate {
     memo = next;
   }
 
-  /** A cheap hash of the printed values, consistent with {@link #samePrinted}. */
+  /**
+   * A hash of the printed values: of every character of a short value, and of the length and
+   * nine characters spread over a long one, so that it costs little for a long text that changes
+   * on every call.
+   */
   private int fingerprint(String[] parts) {
     int h = 0;
     for (int at : firstPart) {
       String s = parts[at];
       int n = s.length();
       h = 31 * h + n;
-      if (n > 0) {
-        h = 31 * (31 * h + s.charAt(n - 1)) + s.charAt(n >> 1);
+      int step = n <= 16 ? 1 : n / 8;
+      for (int i = n - 1; i >= 0; i -= step) {
+        h = 31 * h + s.charAt(i);
       }
     }
     return h ^ (h >>> 16);

@@ -100,6 +100,23 @@ class PlainTemplateMemoTest {
   }
 
   @Test
+  void aMessageThatKeepsMissingStillNoticesASetThatStartsToRepeat() {
+    PlainTemplate p = plain("Ticket {{t}} for {{who}}");
+    for (long t = 0; t < 1000; t++) {
+      assertThat(render(p, Map.of("t", t, "who", "Ana")).content()).isEqualTo("Ticket " + t + " for Ana");
+    }
+    Map<String, Object> repeated = Map.of("t", 7, "who", "Bo");
+    List<Message> out = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      out.add(render(p, repeated));
+    }
+
+    assertThat(out).allSatisfy(m -> assertThat(m.content()).isEqualTo("Ticket 7 for Bo"));
+    // Remembered within a few sampled calls, then every call gets the remembered instance.
+    assertThat(out.get(399)).isSameAs(out.get(398)).isSameAs(out.get(300));
+  }
+
+  @Test
   void valuesThatPrintAlikeShareARender() {
     PlainTemplate p = plain("n={{n}} f={{f}} c={{c}}");
     render(p, Map.of("n", 1, "f", true, "c", 'x'));

@@ -8,6 +8,7 @@ import dev.llmops.core.prompt.PromptSource;
 import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.core.prompt.RenderedPrompt;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Resolving a prompt by label and rendering it, on a warm registry cache: a 1 KB template (two
  * messages) with 5 variables. The baseline builds the same two messages by string concatenation, the
- * least any renderer could do. Run with {@code -prof gc} for B/op.
+ * least any renderer could do. {@link #resolveAndRenderNewTicket} is the full pipeline's case (the
+ * same values on every call but a ticket number in the user message); {@link
+ * #resolveAndRenderAllNew} changes every value on every call (no render repeats). Run with {@code
+ * -prof gc} for B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -49,16 +53,28 @@ public class PromptBenchmark {
       "customer", "Ana",
       "question", "My parcel was due yesterday and the tracking page has not moved since Monday. Where is it?");
 
+  private static final int DISTINCT = 1024;
+
   private PromptRegistry registry = PromptRegistry.builder().source(PromptSource.noop()).build();
   private PromptRef ref = new PromptRef("support", null, null, Map.of());
   private Map<String, Object> variables = Map.of();
+  /** References to the ticket prompt, each with the same values and its own ticket number. */
+  private final PromptRef[] tickets = new PromptRef[DISTINCT];
+  /** References whose every value differs from the others'. */
+  private final PromptRef[] allNew = new PromptRef[DISTINCT];
+  private int cursor;
 
   /** A registry over one prompt, its cache warmed by one render. */
   @Setup
   public void setUp() {
     PromptVersion v1 = PromptVersion.builder("support", 1).system(SYSTEM).user(USER).model("smart").build();
+    PromptVersion ticket =
+        PromptVersion.builder("ticket", 1).system(SYSTEM).user(USER + " (ticket {{ticket}})").model("smart").build();
     registry = PromptRegistry.builder()
-        .source(InMemoryPromptSource.builder().add(v1).label("support", "production", 1).build())
+        .source(InMemoryPromptSource.builder()
+            .add(v1).label("support", "production", 1)
+            .add(ticket).label("ticket", "production", 1)
+            .build())
         .timeToLive(Duration.ofHours(1))
         .executor(Runnable::run)
         .build();
@@ -69,12 +85,36 @@ public class PromptBenchmark {
       throw new IllegalStateException("the template should be about 1 KB but is " + length + " characters");
     }
     registry.render(ref);
+    for (int i = 0; i < DISTINCT; i++) {
+      Map<String, Object> withTicket = new HashMap<>(VARIABLES);
+      withTicket.put("ticket", 100_000L + i);
+      tickets[i] = new PromptRef("ticket", null, null, withTicket);
+      Map<String, Object> other = new HashMap<>();
+      VARIABLES.forEach((k, v) -> other.put(k, v + " " + k.length() * 7919 % 1000));
+      other.put("company", "Company " + i);
+      other.put("question", "Question " + i + "?");
+      allNew[i] = new PromptRef("support", null, null, other);
+      registry.render(tickets[i]);
+      registry.render(allNew[i]);
+    }
   }
 
   /** Label resolution through the cache, then strict rendering of both messages. */
   @Benchmark
   public RenderedPrompt resolveAndRender() {
     return registry.render(ref);
+  }
+
+  /** As the full pipeline renders: the same values on every call, but a new ticket number. */
+  @Benchmark
+  public RenderedPrompt resolveAndRenderNewTicket() {
+    return registry.render(tickets[cursor++ & (DISTINCT - 1)]);
+  }
+
+  /** Every value differs from the last call's: no message repeats. */
+  @Benchmark
+  public RenderedPrompt resolveAndRenderAllNew() {
+    return registry.render(allNew[cursor++ & (DISTINCT - 1)]);
   }
 
   /** The same two messages built by hand. */

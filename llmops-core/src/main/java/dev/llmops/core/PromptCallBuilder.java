@@ -25,16 +25,18 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class PromptCallBuilder {
+  // ChatRequest is immutable: one empty request serves every builder that is given none.
+  private static final ChatRequest NO_REQUEST = ChatRequest.builder().build();
+
   private final LlmClient client;
   private final String name;
   private @Nullable String label;
   private @Nullable Integer version;
-  // Immutable (Map.of / Map.copyOf, which PromptRef keeps as it is) until a second source of
-  // variables arrives; then a HashMap this builder owns. PromptRef copies it once at the end.
-  private Map<String, Object> variables = Map.of();
-  private boolean owned;
+  // The variables so far, carried by a reference with no label or version; null until the first.
+  // Its variables are immutable, and one more variable is a small layer over them, not a copy.
+  private @Nullable PromptRef soFar;
   private CallContext context = CallContext.empty();
-  private ChatRequest request = ChatRequest.builder().build();
+  private ChatRequest request = NO_REQUEST;
 
   PromptCallBuilder(LlmClient client, String name) {
     this.client = client;
@@ -64,12 +66,14 @@ public final class PromptCallBuilder {
   /** Adds template variables (values are rendered with {@code toString()}; maps and lists drive sections). */
   public PromptCallBuilder variables(Map<String, ?> variables) {
     Objects.requireNonNull(variables, "variables").forEach(PromptCallBuilder::check);
-    if (this.variables.isEmpty()) {
-      // The first (usually only) source: one immutable copy, which PromptRef takes as it is.
-      this.variables = Map.copyOf(variables);
-      owned = false;
-    } else {
-      mutable().putAll(variables);
+    PromptRef so = soFar;
+    if (so == null || so.variables().isEmpty()) {
+      // The first (usually only) source: one immutable copy (none if it is one already).
+      soFar = new PromptRef(name, null, null, Map.copyOf(variables));
+    } else if (!variables.isEmpty()) {
+      Map<String, Object> merged = new HashMap<>(so.variables());
+      merged.putAll(variables);
+      soFar = new PromptRef(name, null, null, merged);
     }
     return this;
   }
@@ -77,21 +81,14 @@ public final class PromptCallBuilder {
   /** Adds one template variable. */
   public PromptCallBuilder variable(String name, Object value) {
     check(name, value);
-    mutable().put(name, value);
+    PromptRef so = soFar;
+    soFar = (so == null ? new PromptRef(this.name, null, null, Map.of()) : so).withVariable(name, value);
     return this;
   }
 
   private static void check(String name, Object value) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(value, "value");
-  }
-
-  private Map<String, Object> mutable() {
-    if (!owned) {
-      variables = new HashMap<>(variables);
-      owned = true;
-    }
-    return variables;
   }
 
   /** Sets who the call is made for. */
@@ -136,8 +133,12 @@ public final class PromptCallBuilder {
       throw new IllegalStateException(
           "client.prompt(\"" + name + "\") needs a prompt registry: LlmClient.builder().prompts(registry)");
     }
-    return client.request(request)
-        .context(context)
-        .attribute(PromptRef.KEY, new PromptRef(name, label, version, variables));
+    PromptRef ref = soFar;
+    if (ref == null) {
+      ref = new PromptRef(name, label, version, Map.of());
+    } else if (label != null || version != null) {
+      ref = new PromptRef(name, label, version, ref.variables());
+    }
+    return client.request(request).context(context).attribute(PromptRef.KEY, ref);
   }
 }

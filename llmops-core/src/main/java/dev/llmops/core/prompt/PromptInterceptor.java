@@ -60,6 +60,10 @@ final class PromptInterceptor implements Interceptor {
       // The request sets nothing: the version's parameters as they are, their hash precomputed.
       parameters = version.parameters();
       parametersHash = version.parametersHash();
+    } else if (!version.setsParameters()) {
+      // The version sets nothing: the request's parameters as they are (merging would copy them).
+      parameters = request.parameters();
+      parametersHash = Fingerprint.hashParameters(parameters);
     } else {
       parameters = version.parameters().overriddenBy(request.parameters());
       parametersHash = parameters.equals(version.parameters())

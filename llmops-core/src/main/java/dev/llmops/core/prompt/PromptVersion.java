@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PromptVersion {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final int RECENT_FINGERPRINTS = 4;
 
   private final String name;
   private final int version;
@@ -46,6 +47,7 @@ public final class PromptVersion {
   private final String canonicalForm;
   private final String contentHash;
   private final String parametersHash;
+  private final boolean setsParameters;
   private final Mustache[] compiled;
   /** Per message: its plain form, or null when mustache.java renders it. */
   private final @Nullable PlainTemplate[] plain;
@@ -53,8 +55,11 @@ public final class PromptVersion {
   private final @Nullable Message[] constant;
   private final Set<String> variables;
   private final String[] variableNames;
-  /** The last fingerprint and resolution event handed out: calls mostly repeat them. */
-  private volatile @Nullable Fingerprint lastFingerprint;
+  /**
+   * The last few fingerprints handed out, most recent first (an experiment's variants alternate
+   * between a few), and the last resolution event: calls mostly repeat them. Replaced whole.
+   */
+  private volatile Fingerprint[] recentFingerprints = new Fingerprint[0];
   private volatile @Nullable PromptResolved lastResolved;
 
   private PromptVersion(Builder b, Mustache[] compiled, Set<String> variables) {
@@ -67,13 +72,14 @@ public final class PromptVersion {
     this.canonicalForm = Canonical.content(messages, model, parameters);
     this.contentHash = Canonical.sha256(canonicalForm);
     this.parametersHash = Fingerprint.hashParameters(parameters);
+    this.setsParameters = !parameters.equals(GenerationParameters.DEFAULTS);
     this.compiled = compiled;
     this.variables = variables;
     this.variableNames = variables.toArray(new String[0]);
     this.plain = new PlainTemplate[compiled.length];
     this.constant = new Message[compiled.length];
     for (int i = 0; i < compiled.length; i++) {
-      PlainTemplate p = PlainTemplate.of(compiled[i]);
+      PlainTemplate p = PlainTemplate.of(compiled[i], messages.get(i).role());
       plain[i] = p;
       if (p != null && p.variableCount() == 0) {
         constant[i] = Message.of(messages.get(i).role(), p.constantText());
@@ -149,6 +155,11 @@ public final class PromptVersion {
     return parametersHash;
   }
 
+  /** Whether {@link #parameters()} sets anything. */
+  boolean setsParameters() {
+    return setsParameters;
+  }
+
   /** The top-level variable names the templates refer to. */
   public Set<String> variables() {
     return variables;
@@ -189,16 +200,16 @@ public final class PromptVersion {
       return fixed;
     }
     PlainTemplate p = plain[i];
-    String text = p == null ? null : p.render(scope);
-    if (text == null) {
-      TextWriter writer = new TextWriter(messages.get(i).template().length() + 64);
-      String missing = Templates.render(compiled[i], scope, writer);
-      if (missing != null) {
-        throw new TemplateVariableMissingException(name, version, missing);
-      }
-      text = writer.toString();
+    Message rendered = p == null ? null : p.render(scope);
+    if (rendered != null) {
+      return rendered;
     }
-    return Message.of(messages.get(i).role(), text);
+    TextWriter writer = new TextWriter(messages.get(i).template().length() + 64);
+    String missing = Templates.render(compiled[i], scope, writer);
+    if (missing != null) {
+      throw new TemplateVariableMissingException(name, version, missing);
+    }
+    return Message.of(messages.get(i).role(), writer.toString());
   }
 
   private Set<String> unused(Map<String, ?> supplied) {
@@ -223,19 +234,23 @@ public final class PromptVersion {
     return unused == null ? Set.of() : unused;
   }
 
-  /** The fingerprint of a call rendering this version; the last one is reused when equal. */
+  /** The fingerprint of a call rendering this version; a recent one is reused when equal. */
   Fingerprint fingerprint(
       @Nullable String model, String parametersHash, @Nullable String experimentKey, @Nullable String variant) {
-    Fingerprint last = lastFingerprint;
-    if (last != null
-        && Objects.equals(last.model(), model)
-        && last.parametersHash().equals(parametersHash)
-        && Objects.equals(last.experimentKey(), experimentKey)
-        && Objects.equals(last.variant(), variant)) {
-      return last;
+    Fingerprint[] recent = recentFingerprints;
+    for (Fingerprint f : recent) {
+      if (Objects.equals(f.model(), model)
+          && f.parametersHash().equals(parametersHash)
+          && Objects.equals(f.experimentKey(), experimentKey)
+          && Objects.equals(f.variant(), variant)) {
+        return f;
+      }
     }
     Fingerprint f = new Fingerprint(name, version, contentHash, model, parametersHash, experimentKey, variant);
-    lastFingerprint = f;
+    Fingerprint[] next = new Fingerprint[Math.min(recent.length + 1, RECENT_FINGERPRINTS)];
+    next[0] = f;
+    System.arraycopy(recent, 0, next, 1, next.length - 1);
+    recentFingerprints = next;
     return f;
   }
 

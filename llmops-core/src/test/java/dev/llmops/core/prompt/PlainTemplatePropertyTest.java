@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.mustachejava.Mustache;
 import dev.llmops.api.Message;
+import dev.llmops.api.Role;
 import dev.llmops.api.TemplateVariableMissingException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -81,11 +82,11 @@ class PlainTemplatePropertyTest {
   /** Text and top-level values take the fast path; anything else does not. */
   @Test
   void onlyTextAndTopLevelValuesArePlain() {
-    assertThat(PlainTemplate.of(Templates.compile("Hi {{a}}, {{{b}}} and {{&a}}!\n", "t"))).isNotNull();
-    assertThat(PlainTemplate.of(Templates.compile("no variables at all", "t"))).isNotNull();
-    assertThat(PlainTemplate.of(Templates.compile("{{#l}}x{{/l}}", "t"))).isNull();
-    assertThat(PlainTemplate.of(Templates.compile("{{a.b}}", "t"))).isNull();
-    assertThat(PlainTemplate.of(Templates.compile("{{! c }}x", "t"))).isNull();
+    assertThat(PlainTemplate.of(Templates.compile("Hi {{a}}, {{{b}}} and {{&a}}!\n", "t"), Role.USER)).isNotNull();
+    assertThat(PlainTemplate.of(Templates.compile("no variables at all", "t"), Role.USER)).isNotNull();
+    assertThat(PlainTemplate.of(Templates.compile("{{#l}}x{{/l}}", "t"), Role.USER)).isNull();
+    assertThat(PlainTemplate.of(Templates.compile("{{a.b}}", "t"), Role.USER)).isNull();
+    assertThat(PlainTemplate.of(Templates.compile("{{! c }}x", "t"), Role.USER)).isNull();
   }
 
   /** A message without variables is rendered once and shared; one with variables is rendered per call. */

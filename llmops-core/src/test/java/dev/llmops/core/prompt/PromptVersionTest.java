@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmops.api.ConfigurationException;
+import dev.llmops.api.Fingerprint;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.TemplateVariableMissingException;
@@ -130,5 +131,23 @@ class PromptVersionTest {
         .isEqualTo("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi {{x}}\"}],\"model\":\"fast\","
             + "\"parameters\":{\"temperature\":0.2}}");
     assertThat(a.toString()).doesNotContain("Hi");
+  }
+
+  @Test
+  void fingerprintsOfAlternatingVariantsAreReusedAndTheOldestMakesRoom() {
+    PromptVersion v = PromptVersion.builder("p", 1).user("Hi").build();
+    Fingerprint a = v.fingerprint("a", "h", "exp", "control");
+    Fingerprint b = v.fingerprint("b", "h", "exp", "candidate");
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(v.fingerprint("a", "h", "exp", "control")).isSameAs(a);
+      assertThat(v.fingerprint("b", "h", "exp", "candidate")).isSameAs(b);
+    }
+    assertThat(a).isEqualTo(new Fingerprint("p", 1, v.contentHash(), "a", "h", "exp", "control"));
+    assertThat(v.fingerprint(null, "h", null, null)).isEqualTo(new Fingerprint("p", 1, v.contentHash(), null, "h", null, null));
+    assertThat(v.fingerprint("a", "other", "exp", "control")).isNotSameAs(a).isNotEqualTo(a);
+    v.fingerprint("c", "h", null, null); // the fifth distinct one
+    assertThat(v.fingerprint("b", "h", "exp", "candidate")).isSameAs(b);
+    assertThat(v.fingerprint("a", "h", "exp", "control")).isNotSameAs(a).isEqualTo(a);
   }
 }

@@ -77,6 +77,19 @@ class PromptCallVariablesTest {
   }
 
   @Test
+  void labelAndVersionAreCarriedWithTheVariables() {
+    PromptRef labelled = client.prompt("hello").variables(Map.of("a", 1)).variable("b", 2).label("production")
+        .call().attribute(PromptRef.KEY).orElseThrow();
+    PromptRef pinned = client.prompt("hello").version(1).variable("b", 2)
+        .call().attribute(PromptRef.KEY).orElseThrow();
+    PromptRef bare = client.prompt("hello").call().attribute(PromptRef.KEY).orElseThrow();
+
+    assertThat(labelled).isEqualTo(new PromptRef("hello", "production", null, Map.of("a", 1, "b", 2)));
+    assertThat(pinned).isEqualTo(new PromptRef("hello", null, 1, Map.of("b", 2)));
+    assertThat(bare).isEqualTo(new PromptRef("hello", null, null, Map.of()));
+  }
+
+  @Test
   void laterChangesToTheCallersMapDoNotReachTheCall() {
     Map<String, Object> vars = new HashMap<>(Map.of("who", "Ann"));
     PromptCallBuilder b = client.prompt("hello").variables(vars);

@@ -121,6 +121,19 @@ class PromptPipelineTest {
   }
 
   @Test
+  void aVersionWithoutParametersSendsTheRequestsAsTheyAre() {
+    GenerationParameters asked = GenerationParameters.builder().temperature(0.0).maxOutputTokens(256).build();
+    Completion c = client.prompt("support").label("staging")
+        .variable("question", "q")
+        .request(ChatRequest.builder().parameters(asked).build())
+        .call();
+
+    assertThat(fast.lastRequest().parameters()).isEqualTo(asked);
+    assertThat(fingerprint(c).parametersHash())
+        .isEqualTo(Fingerprint.hashParameters(asked)).isNotEqualTo(v2.parametersHash());
+  }
+
+  @Test
   void theSameCallGetsTheSameFingerprint() {
     Fingerprint a = fingerprint(client.prompt("support").variables(Map.of("company", "A", "question", "x")).call());
     Fingerprint b = fingerprint(client.prompt("support").variables(Map.of("company", "B", "question", "y")).call());

@@ -14,6 +14,7 @@ import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.core.accounting.Endpoints;
+import dev.llmops.core.internal.Stages;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
@@ -30,9 +31,6 @@ import org.jspecify.annotations.Nullable;
  * the retries). Thread-safe.
  */
 public final class CacheStep implements Interceptor {
-  /** The class of {@link CompletableFuture#minimalCompletionStage()}, whose queries throw. */
-  private static final Class<?> MINIMAL_STAGE = new CompletableFuture<Object>().minimalCompletionStage().getClass();
-
   private final ResponseCache config;
   private final Cache<CacheKey, Entry> store;
   private final Endpoints endpoints;
@@ -87,8 +85,8 @@ public final class CacheStep implements Interceptor {
     CompletionStage<ChatResponse> answer = chain.proceed(request);
     // An answer that needed no waiting is stored now, without a dependent stage; the caller gets
     // the very stage the steps below returned, as without a cache. (A minimal stage cannot be asked.)
-    if (answer instanceof CompletableFuture<ChatResponse> done && done.getClass() != MINIMAL_STAGE
-        && done.isDone()) {
+    CompletableFuture<ChatResponse> done = Stages.completedNow(answer);
+    if (done != null) {
       if (!done.isCompletedExceptionally()) {
         store(key, endpoint, call, done.join());
       }

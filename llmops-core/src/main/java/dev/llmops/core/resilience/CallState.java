@@ -13,6 +13,7 @@ import dev.llmops.api.LlmException.ErrorDetails;
 import dev.llmops.api.LlmTimeoutException;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
+import dev.llmops.core.internal.Stages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -290,7 +291,8 @@ final class CallState extends CompletableFuture<ChatResponse> implements Runnabl
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    if (stage instanceof CompletableFuture<ChatResponse> done && done.isDone() && !done.isCompletedExceptionally()) {
+    CompletableFuture<ChatResponse> done = Stages.completedNow(stage);
+    if (done != null && !done.isCompletedExceptionally()) {
       endRun(run, done.getNow(null), null, false); // an answer that needed no waiting: no extra stage
       return;
     }

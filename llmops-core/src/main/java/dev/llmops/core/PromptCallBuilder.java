@@ -65,12 +65,22 @@ public final class PromptCallBuilder {
 
   /** Adds template variables (values are rendered with {@code toString()}; maps and lists drive sections). */
   public PromptCallBuilder variables(Map<String, ?> variables) {
-    Objects.requireNonNull(variables, "variables").forEach(PromptCallBuilder::check);
+    Objects.requireNonNull(variables, "variables");
     PromptRef so = soFar;
     if (so == null || so.variables().isEmpty()) {
-      // The first (usually only) source: one immutable copy (none if it is one already).
-      soFar = new PromptRef(name, null, null, Map.copyOf(variables));
+      // The first (usually only) source: one immutable copy (none if it is one already), which
+      // rejects null names and values itself; walking the map to check first would allocate an
+      // entry per variable of a Map.of on every call.
+      Map<String, Object> copy;
+      try {
+        copy = Map.copyOf(variables);
+      } catch (NullPointerException e) {
+        variables.forEach(PromptCallBuilder::check); // says whether a name or a value was null
+        throw e;
+      }
+      soFar = new PromptRef(name, null, null, copy);
     } else if (!variables.isEmpty()) {
+      variables.forEach(PromptCallBuilder::check);
       Map<String, Object> merged = new HashMap<>(so.variables());
       merged.putAll(variables);
       soFar = new PromptRef(name, null, null, merged);

@@ -47,6 +47,8 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -76,8 +78,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>Metrics per {@link GenAiConventions}: duration, time to first chunk (streams), token usage,
  *       with the bucket boundaries the conventions advise; {@code llmops.client.cost} and {@code
  *       llmops.client.budget.rejections}.
- *   <li>llmops attributes: {@code llmops.endpoint}, {@code llmops.tenant}, {@code llmops.feature},
- *       prompt name/version/hash and experiment/variant from the call's {@link Fingerprint}; the
+ *   <li>llmops attributes: {@code llmops.endpoint}, {@code llmops.tenant}, {@code llmops.feature};
+ *       from the call's {@link Fingerprint} the prompt ({@code gen_ai.prompt.name} and, by
+ *       conventions, {@code llmops.prompt.version} or {@code gen_ai.prompt.version}) and {@code
+ *       llmops.experiment.key}/{@code variant}; the
  *       call's cost from {@link Cost#KEY} (the decimal string {@code llmops.cost.usd} and the
  *       {@code llmops.client.cost} metric), {@code llmops.cache.hit} from {@link
  *       ResponseCache#HIT}, {@code llmops.fallback.model} from {@link Resilience#FALLBACK} (or the
@@ -109,6 +113,13 @@ public final class OtelInstrumentation implements CallListener {
   private static final List<String> TOOL_CALL = List.of("tool_call");
   private static final List<String> CONTENT_FILTER = List.of("content_filter");
   private static final List<String> OTHER_REASON = List.of("other");
+  private static final String[] VERSION_TEXT = new String[128];
+
+  static {
+    for (int i = 0; i < VERSION_TEXT.length; i++) {
+      VERSION_TEXT[i] = Integer.toString(i);
+    }
+  }
 
   private final Tracer tracer;
   private final Metrics metrics;
@@ -116,7 +127,14 @@ public final class OtelInstrumentation implements CallListener {
   private final boolean captureContent;
   private final Redactor redactor;
   private final Clock clock;
-  private final Map<CallInfo, CallState> calls = new ConcurrentHashMap<>();
+  /**
+   * Where this instance keeps a call's state: on the call itself, under a key of its own (so that
+   * two instances on one client never share state, and no other listener can reach it). Internal:
+   * never in a snapshot or a {@code Completion}.
+   */
+  private final AttributeKey<CallState> state = AttributeKey.internal("llmops.otel.call_state", CallState.class);
+  private final LongAdder inFlight = new LongAdder();
+  private final LongBoxes maxTokens = new LongBoxes();
   /** Bounded per-value caches: a handful of models and tenants repeat across calls. */
   private final Map<String, String> spanNames = new ConcurrentHashMap<>();
   private final Map<String, String> redacted = new ConcurrentHashMap<>();
@@ -187,53 +205,70 @@ public final class OtelInstrumentation implements CallListener {
     return conventions;
   }
 
-  /** How many calls are in flight (started, not yet ended); for tests and diagnostics. */
+  /**
+   * How many calls this instance saw start and not yet end (a count, not a registry: a call's
+   * telemetry state lives on the call and goes with it); for tests and diagnostics.
+   */
   public int inFlight() {
-    return calls.size();
+    return (int) inFlight.sum();
   }
 
   // ------------------------------------------------------------------ events
 
   @Override
   public void callStart(CallInfo call) {
-    calls.put(call, new CallState(Context.current()));
+    call.attributes().put(state, new CallState(Context.current()));
+    inFlight.increment();
+  }
+
+  /** The state of a call this instance saw start and that has not ended, or null. */
+  private @Nullable CallState running(CallInfo call) {
+    CallState st = call.attributes().getOrNull(state);
+    return st == null || st.ended ? null : st;
+  }
+
+  /** The state of a call that ends now, marked ended; null if it is not running. */
+  private @Nullable CallState ending(CallInfo call) {
+    CallState st = running(call);
+    if (st != null) {
+      st.ended = true;
+      inFlight.decrement();
+    }
+    return st;
   }
 
   @Override
   public void attemptStart(AttemptInfo attempt) {
-    CallState st = calls.get(attempt.call());
+    CallState st = running(attempt.call());
     if (st == null) {
       return;
     }
-    long now = nowNanos();
-    if (st.span == null) {
+    st.lastEndpoint = attempt.endpoint();
+    if (++st.attempts == 1) {
       st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request());
       st.firstEndpoint = attempt.endpoint();
       st.model = attempt.model();
-    }
-    st.lastEndpoint = attempt.endpoint();
-    st.attempts++;
-    if (attempt.number() == 1 || st.attempts == 1) {
-      st.rememberFirst(attempt.endpoint(), attempt.model(), attempt.number(), now);
+      st.firstNumber = attempt.number();
+      st.firstStart = attempt.startedAt();
       return;
     }
-    if (st.firstStarted && st.firstEnded && !st.firstSpanned) {
+    if (st.firstEnded && !st.firstSpanned) {
       Span s = attemptSpan(
-          st, Objects.requireNonNull(st.firstAttemptEndpoint), Objects.requireNonNull(st.firstModel), st.firstNumber,
-          instant(st.firstStart));
-      finishAttempt(s, st.firstResponse, st.firstError, instant(st.firstEnd));
+          st, Objects.requireNonNull(st.firstEndpoint), Objects.requireNonNull(st.model), st.firstNumber,
+          Objects.requireNonNull(st.firstStart));
+      finishAttempt(s, st.firstResponse, st.firstError, st.firstEnd);
       st.firstSpanned = true;
     }
-    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), instant(now));
+    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), attempt.startedAt());
   }
 
   @Override
   public void firstChunk(AttemptInfo attempt, ChatChunk chunk) {
-    CallState st = calls.get(attempt.call());
+    CallState st = running(attempt.call());
     if (st == null || st.timeToFirstChunk >= 0) {
       return;
     }
-    st.timeToFirstChunk = seconds(attempt.call().startedAt(), clock.instant());
+    st.timeToFirstChunk = seconds(attempt.call().startedAt(), nowNanos());
   }
 
   @Override
@@ -247,18 +282,17 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   private void attemptDone(AttemptInfo attempt, @Nullable ChatResponse response, @Nullable Throwable error) {
-    CallState st = calls.get(attempt.call());
+    CallState st = running(attempt.call());
     if (st == null) {
       return;
     }
-    long now = nowNanos();
     Span current = st.current;
     if (current != null) {
-      finishAttempt(current, response, error, instant(now));
+      finishAttempt(current, response, error, nowNanos());
       st.current = null;
-    } else if (st.firstStarted) {
+    } else if (st.attempts > 0) {
       st.firstEnded = true;
-      st.firstEnd = now;
+      st.firstEnd = nowNanos();
       st.firstResponse = response;
       st.firstError = error;
     }
@@ -266,7 +300,7 @@ public final class OtelInstrumentation implements CallListener {
 
   @Override
   public void callEnd(CallInfo call, ChatResponse response) {
-    CallState st = calls.remove(call);
+    CallState st = ending(call);
     if (st != null) {
       endCall(call, st, response, null);
     }
@@ -274,7 +308,7 @@ public final class OtelInstrumentation implements CallListener {
 
   @Override
   public void callFailed(CallInfo call, Throwable error) {
-    CallState st = calls.remove(call);
+    CallState st = ending(call);
     if (st != null) {
       endCall(call, st, null, unwrap(error));
     }
@@ -302,7 +336,7 @@ public final class OtelInstrumentation implements CallListener {
     }
     GenerationParameters p = request.parameters();
     if (p.maxOutputTokens() != null) {
-      b.setAttribute(Keys.REQUEST_MAX_TOKENS, (long) p.maxOutputTokens());
+      b.setAttribute(Keys.REQUEST_MAX_TOKENS, maxTokens.of(p.maxOutputTokens()));
     }
     if (p.temperature() != null) {
       b.setAttribute(Keys.REQUEST_TEMPERATURE, p.temperature());
@@ -378,7 +412,7 @@ public final class OtelInstrumentation implements CallListener {
         .startSpan();
   }
 
-  private void finishAttempt(Span span, @Nullable ChatResponse response, @Nullable Throwable error, Instant end) {
+  private void finishAttempt(Span span, @Nullable ChatResponse response, @Nullable Throwable error, long end) {
     if (response != null) {
       span.setAttribute(Keys.RESPONSE_MODEL, response.model());
       usage(span, response.usage());
@@ -388,11 +422,11 @@ public final class OtelInstrumentation implements CallListener {
       span.setStatus(StatusCode.ERROR);
       exceptionEvent(span, e, end);
     }
-    span.end(end);
+    span.end(end, TimeUnit.NANOSECONDS);
   }
 
   private void endCall(CallInfo call, CallState st, @Nullable ChatResponse response, @Nullable Throwable error) {
-    Instant end = clock.instant();
+    long end = nowNanos();
     Span span = st.span;
     if (span == null) {
       span = startCallSpan(call, st, null, call.originalRequest());
@@ -441,7 +475,7 @@ public final class OtelInstrumentation implements CallListener {
     if (st.timeToFirstChunk >= 0) {
       span.setAttribute(Keys.RESPONSE_TIME_TO_FIRST_CHUNK, st.timeToFirstChunk);
     }
-    span.end(end);
+    span.end(end, TimeUnit.NANOSECONDS);
 
     String provider = model != null ? model.provider() : OTHER;
     String requestModel = model != null ? model.modelId() : call.originalRequest().model();
@@ -464,6 +498,7 @@ public final class OtelInstrumentation implements CallListener {
       }
       metrics.recordBudgetRejection(b.build());
     }
+    st.release();
   }
 
   /** The cost metric's attributes, built once per (model, tenant). */
@@ -509,7 +544,7 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   /** The exception as a span event, its message and stack trace redacted. */
-  private void exceptionEvent(Span span, Throwable error, Instant at) {
+  private void exceptionEvent(Span span, Throwable error, long at) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
     AttributesBuilder b = Attributes.builder()
@@ -519,7 +554,7 @@ public final class OtelInstrumentation implements CallListener {
     if (message != null) {
       b.put(Keys.EXCEPTION_MESSAGE, redactor.redact(message));
     }
-    span.addEvent("exception", b.build(), at);
+    span.addEvent("exception", b.build(), at, TimeUnit.NANOSECONDS);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -565,10 +600,13 @@ public final class OtelInstrumentation implements CallListener {
     };
   }
 
-  /** The seconds from {@code from} to {@code to}, as {@code Duration.between} would give them. */
-  private static double seconds(Instant from, Instant to) {
-    long secs = to.getEpochSecond() - from.getEpochSecond();
-    long nanos = (long) to.getNano() - from.getNano();
+  /**
+   * The seconds from {@code from} to {@code toEpochNanos}, as {@code Duration.between} would give
+   * them for the two instants.
+   */
+  static double seconds(Instant from, long toEpochNanos) {
+    long secs = Math.floorDiv(toEpochNanos, 1_000_000_000L) - from.getEpochSecond();
+    long nanos = Math.floorMod(toEpochNanos, 1_000_000_000L) - from.getNano();
     if (nanos < 0) {
       secs--;
       nanos += 1_000_000_000L;
@@ -577,17 +615,19 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   /**
-   * The clock's time in nanoseconds since the epoch. Remembered times are kept as numbers so that
-   * the common single-attempt call allocates no {@link Instant} for them.
+   * The clock's time in nanoseconds since the epoch. Times are kept and passed as numbers so that
+   * no {@link Instant} outlives the read (and the JIT can drop it).
    */
   private long nowNanos() {
     Instant now = clock.instant();
     return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
   }
 
-  private static Instant instant(long epochNanos) {
-    return Instant.ofEpochSecond(0, epochNanos);
+  /** {@code version} as decimal text; the usual small versions without allocating. */
+  static String versionText(int version) {
+    return version < VERSION_TEXT.length ? VERSION_TEXT[version] : Integer.toString(version);
   }
+
 
   /**
    * Sets the llmops attributes other steps recorded on the call (see the class comment), reading
@@ -599,16 +639,17 @@ public final class OtelInstrumentation implements CallListener {
     CallAttributes attributes = call.attributes();
     Fingerprint f = attributes.getOrNull(Fingerprint.KEY);
     if (f != null) {
+      // Where the conventions name a prompt attribute we emit theirs and no llmops copy; the
+      // content hash follows from name and version (versions are immutable) and stays on the
+      // Fingerprint. This keeps a prompt call with an experiment within the 16 attributes the SDK
+      // holds before it grows a span's attribute table.
       if (f.promptName() != null) {
         span.setAttribute(Keys.PROMPT_NAME, f.promptName());
-        span.setAttribute(Keys.LLMOPS_PROMPT_NAME, f.promptName());
-        span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
         if (conventions == GenAiConventions.LATEST) {
-          span.setAttribute(Keys.PROMPT_VERSION, Integer.toString(f.promptVersion()));
+          span.setAttribute(Keys.PROMPT_VERSION, versionText(f.promptVersion()));
+        } else {
+          span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
         }
-      }
-      if (f.contentHash() != null) {
-        span.setAttribute(Keys.LLMOPS_PROMPT_HASH, f.contentHash());
       }
       if (f.experimentKey() != null) {
         span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
@@ -621,7 +662,7 @@ public final class OtelInstrumentation implements CallListener {
     Money amount = cost == null ? null : cost.total();
     BigDecimal usd = amount == null ? null : amount.amount();
     if (usd != null) {
-      span.setAttribute(Keys.COST, usd.toPlainString());
+      span.setAttribute(Keys.COST, Decimals.plain(usd));
     }
     if (attributes.getOrNull(ResponseCache.HIT) != null) {
       span.setAttribute(Keys.CACHE_HIT, true);
@@ -645,47 +686,45 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   /**
-   * The telemetry state of one call. Events of one call never run concurrently and are ordered by
-   * the pipeline, so plain fields suffice.
+   * The telemetry state of one call, kept on the call. Events of one call never run concurrently
+   * and are ordered by the pipeline, so plain fields suffice.
    */
   private static final class CallState {
     final Context parent;
+    /** Set by the call's end event: later events of the call are ignored. */
+    boolean ended;
     @Nullable Span span;
     @Nullable Span current;
+    /** The first attempt's model and endpoint; the span's model. */
     @Nullable ModelInfo model;
     @Nullable String firstEndpoint;
     @Nullable String lastEndpoint;
     int attempts;
     double timeToFirstChunk = -1;
 
-    // The first attempt, remembered until we know whether the call needs attempt spans (kept
-    // here rather than in an object of its own: most calls have one attempt).
-    @Nullable String firstAttemptEndpoint;
-    @Nullable ModelInfo firstModel;
+    // The rest of the first attempt, remembered until we know whether the call needs attempt
+    // spans (kept here rather than in an object of its own: most calls have one attempt).
     int firstNumber;
-    boolean firstStarted;
     boolean firstEnded;
-    long firstStart; // epoch nanoseconds
-    long firstEnd;
+    boolean firstSpanned;
+    @Nullable Instant firstStart;
+    long firstEnd; // epoch nanoseconds
     @Nullable ChatResponse firstResponse;
     @Nullable Throwable firstError;
-    boolean firstSpanned;
 
     CallState(Context parent) {
       this.parent = parent;
     }
 
-    void rememberFirst(String endpoint, ModelInfo model, int number, long start) {
-      firstAttemptEndpoint = endpoint;
-      firstModel = model;
-      firstNumber = number;
-      firstStarted = true;
-      firstStart = start;
-      firstEnded = false;
-      firstEnd = 0;
+    /**
+     * Lets go of what the call's telemetry no longer needs once it ended: the state stays on the
+     * call, which an application may keep (through its {@code Completion}) long after.
+     */
+    void release() {
+      span = null;
+      current = null;
       firstResponse = null;
       firstError = null;
-      firstSpanned = false;
     }
   }
 
@@ -732,7 +771,10 @@ public final class OtelInstrumentation implements CallListener {
       return this;
     }
 
-    /** Sets the clock span timestamps and durations are read from; use the client's clock. */
+    /**
+     * Sets the clock that span end times and durations are read from; use the client's clock.
+     * Start times are the call's and each attempt's own start, on the client's clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -248,13 +248,12 @@ public final class OtelInstrumentation implements CallListener {
       st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request());
       st.firstEndpoint = attempt.endpoint();
       st.model = attempt.model();
-      st.firstNumber = attempt.number();
       st.firstStart = attempt.startedAt();
       return;
     }
     if (st.firstEnded && !st.firstSpanned) {
       Span s = attemptSpan(
-          st, Objects.requireNonNull(st.firstEndpoint), Objects.requireNonNull(st.model), st.firstNumber,
+          st, Objects.requireNonNull(st.firstEndpoint), Objects.requireNonNull(st.model), 1, // attempts count from 1
           Objects.requireNonNull(st.firstStart));
       finishAttempt(s, st.firstResponse, st.firstError, st.firstEnd);
       st.firstSpanned = true;
@@ -483,20 +482,23 @@ public final class OtelInstrumentation implements CallListener {
         provider, requestModel, responseModel == null || responseModel.isEmpty() ? null : responseModel,
         model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType);
     Usage u = usage != null ? usage : Usage.ZERO;
-    metrics.recordCall(sets, seconds(call.startedAt(), end), u.inputTokens(), u.outputTokens(),
+    // Metrics see the context the call started in (not whichever is current on the thread that
+    // ends it): exemplars then belong to the call's trace.
+    Context context = st.parent;
+    metrics.recordCall(sets, context, seconds(call.startedAt(), end), u.inputTokens(), u.outputTokens(),
         u.cachedInputTokens(), u.cacheWriteTokens(), u.reasoningTokens(), usage != null);
     if (st.timeToFirstChunk >= 0) {
-      metrics.recordTimeToFirstChunk(sets, st.timeToFirstChunk);
+      metrics.recordTimeToFirstChunk(sets, context, st.timeToFirstChunk);
     }
     if (cost != null) {
-      metrics.recordCost(cost, costAttributes(requestModel, tenant));
+      metrics.recordCost(cost, costAttributes(requestModel, tenant), context);
     }
     if (error instanceof BudgetExceededException || error instanceof QuotaExhaustedException) {
       AttributesBuilder b = Attributes.builder().put(Keys.REJECTION, error.getClass().getSimpleName());
       if (tenant != null) {
         b.put(Keys.TENANT, tenant);
       }
-      metrics.recordBudgetRejection(b.build());
+      metrics.recordBudgetRejection(b.build(), context);
     }
     st.release();
   }
@@ -704,7 +706,6 @@ public final class OtelInstrumentation implements CallListener {
 
     // The rest of the first attempt, remembered until we know whether the call needs attempt
     // spans (kept here rather than in an object of its own: most calls have one attempt).
-    int firstNumber;
     boolean firstEnded;
     boolean firstSpanned;
     @Nullable Instant firstStart;

@@ -134,6 +134,33 @@ class CallStateTest {
   }
 
   /**
+   * A call started inside a sampled span and ended after that span's scope closed (as an
+   * asynchronous call ends on another thread): its metrics' exemplars belong to the caller's trace.
+   */
+  @Test
+  void metricsTakeTheContextTheCallStartedIn() {
+    OtelFixture f = new OtelFixture();
+    LlmClient client = f.client(f.instrumentation(GenAiConventions.V1_41, false)).build();
+    f.primary.reply("ok");
+    io.opentelemetry.api.trace.Span caller = f.sdk.getTracer("test").spanBuilder("caller").startSpan();
+    CompletableFuture<Completion> call;
+    io.opentelemetry.context.Scope scope = caller.makeCurrent();
+    try {
+      call = client.chatAsync(ChatRequest.builder().model("smart").user("hi").build());
+    } finally {
+      scope.close();
+    }
+    f.clock.advance(Duration.ofSeconds(5)); // the call ends here, with no span current
+    call.join();
+    caller.end();
+
+    assertThat(f.metric("gen_ai.client.operation.duration").getHistogramData().getPoints())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getExemplars()).isNotEmpty()
+            .allSatisfy(e -> assertThat(e.getSpanContext().getTraceId()).isEqualTo(caller.getSpanContext().getTraceId())));
+  }
+
+  /**
    * However calls start, end, fail and are cancelled, {@code inFlight()} is the number of calls
    * that started and have not ended, and every call gets exactly one span.
    */

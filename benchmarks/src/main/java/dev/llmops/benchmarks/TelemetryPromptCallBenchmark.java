@@ -17,10 +17,6 @@ import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.otel.OtelInstrumentation;
 import dev.llmops.testkit.FakeChatModel;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -68,14 +64,7 @@ public class TelemetryPromptCallBenchmark {
     for (int i = 0; i < CONTEXTS; i++) {
       contexts[i] = CallContext.ofTenant("tenant-" + (i & 7)).withSubject("user-" + Integer.toHexString(i * 7919));
     }
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(new TelemetryBenchmark.DroppingSpans())).build())
-        .setMeterProvider(SdkMeterProvider.builder()
-            .registerMetricReader(PeriodicMetricReader.builder(new TelemetryBenchmark.DroppingMetrics())
-                .setInterval(Duration.ofMinutes(1)).build())
-            .build())
-        .build();
+    sdk = TelemetryBenchmark.droppingSdk();
     plain = client(b -> b);
     instrumented = client(b -> b.listener(OtelInstrumentation.create(sdk)));
   }

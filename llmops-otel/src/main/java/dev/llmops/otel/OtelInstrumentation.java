@@ -362,7 +362,7 @@ public final class OtelInstrumentation implements CallListener {
       b.setAttribute(Keys.OUTPUT_TYPE, "json");
     }
     Span span = b.startSpan();
-    if (captureContent) {
+    if (captureContent && span.isRecording()) {
       span.setAttribute(Keys.INPUT_MESSAGES, ContentJson.input(request.messages(), redactor));
     }
     return span;
@@ -412,6 +412,10 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   private void finishAttempt(Span span, @Nullable ChatResponse response, @Nullable Throwable error, long end) {
+    if (!span.isRecording()) {
+      span.end(end, TimeUnit.NANOSECONDS);
+      return;
+    }
     if (response != null) {
       span.setAttribute(Keys.RESPONSE_MODEL, response.model());
       usage(span, response.usage());
@@ -431,48 +435,17 @@ public final class OtelInstrumentation implements CallListener {
       span = startCallSpan(call, st, null, call.originalRequest());
     }
     ModelInfo model = st.model;
-    String endpoint = st.lastEndpoint != null ? st.lastEndpoint : call.originalRequest().model();
-    if (endpoint != null) {
-      span.setAttribute(Keys.ENDPOINT, endpoint);
-    }
     String tenant = redactedValue(call.context().tenant());
-    if (tenant != null) {
-      span.setAttribute(Keys.TENANT, tenant);
-    }
-    String feature = redactedValue(call.context().feature());
-    if (feature != null) {
-      span.setAttribute(Keys.FEATURE, feature);
-    }
-    BigDecimal cost = extras(span, call, st);
-
-    String errorType = null;
-    Usage usage = null;
-    String responseModel = null;
-    if (response != null) {
-      responseModel = response.model();
-      usage = response.usage();
-      if (!response.id().isEmpty()) {
-        span.setAttribute(Keys.RESPONSE_ID, response.id());
-      }
-      if (!responseModel.isEmpty()) {
-        span.setAttribute(Keys.RESPONSE_MODEL, responseModel);
-      }
-      List<String> finishReasons = finishReasons(response);
-      String finish = finishReasons.get(0);
-      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, finishReasons);
-      usage(span, usage);
-      if (captureContent) {
-        span.setAttribute(Keys.OUTPUT_MESSAGES,
-            ContentJson.output(response, finish, conventions == GenAiConventions.V1_41, redactor));
-      }
-    } else if (error != null) {
-      errorType = errorType(error);
-      span.setAttribute(Keys.ERROR_TYPE, errorType);
-      span.setStatus(StatusCode.ERROR);
-      exceptionEvent(span, error, end);
-    }
-    if (st.timeToFirstChunk >= 0) {
-      span.setAttribute(Keys.RESPONSE_TIME_TO_FIRST_CHUNK, st.timeToFirstChunk);
+    Cost callCost = call.attributes().getOrNull(Cost.KEY);
+    Money amount = callCost == null ? null : callCost.total();
+    BigDecimal cost = amount == null ? null : amount.amount();
+    String errorType = response == null && error != null ? errorType(error) : null;
+    Usage usage = response != null ? response.usage() : null;
+    String responseModel = response != null ? response.model() : null;
+    // A span the sampler dropped keeps no attributes: skip building them (redaction, cost text,
+    // the exception's redacted stack trace); the metrics below are recorded all the same.
+    if (span.isRecording()) {
+      endAttributes(span, call, st, tenant, cost, response, error, errorType, end);
     }
     span.end(end, TimeUnit.NANOSECONDS);
 
@@ -501,6 +474,46 @@ public final class OtelInstrumentation implements CallListener {
       metrics.recordBudgetRejection(b.build(), context);
     }
     st.release();
+  }
+
+  /** Sets the attributes, status and exception event known when the call ends on its recording span. */
+  private void endAttributes(
+      Span span, CallInfo call, CallState st, @Nullable String tenant, @Nullable BigDecimal cost,
+      @Nullable ChatResponse response, @Nullable Throwable error, @Nullable String errorType, long end) {
+    String endpoint = st.lastEndpoint != null ? st.lastEndpoint : call.originalRequest().model();
+    if (endpoint != null) {
+      span.setAttribute(Keys.ENDPOINT, endpoint);
+    }
+    if (tenant != null) {
+      span.setAttribute(Keys.TENANT, tenant);
+    }
+    String feature = redactedValue(call.context().feature());
+    if (feature != null) {
+      span.setAttribute(Keys.FEATURE, feature);
+    }
+    extras(span, call, st, cost);
+    if (response != null) {
+      if (!response.id().isEmpty()) {
+        span.setAttribute(Keys.RESPONSE_ID, response.id());
+      }
+      if (!response.model().isEmpty()) {
+        span.setAttribute(Keys.RESPONSE_MODEL, response.model());
+      }
+      List<String> finishReasons = finishReasons(response);
+      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, finishReasons);
+      usage(span, response.usage());
+      if (captureContent) {
+        span.setAttribute(Keys.OUTPUT_MESSAGES,
+            ContentJson.output(response, finishReasons.get(0), conventions == GenAiConventions.V1_41, redactor));
+      }
+    } else if (error != null) {
+      span.setAttribute(Keys.ERROR_TYPE, Objects.requireNonNull(errorType));
+      span.setStatus(StatusCode.ERROR);
+      exceptionEvent(span, error, end);
+    }
+    if (st.timeToFirstChunk >= 0) {
+      span.setAttribute(Keys.RESPONSE_TIME_TO_FIRST_CHUNK, st.timeToFirstChunk);
+    }
   }
 
   /** The cost metric's attributes, built once per (model, tenant). */
@@ -633,11 +646,9 @@ public final class OtelInstrumentation implements CallListener {
 
   /**
    * Sets the llmops attributes other steps recorded on the call (see the class comment), reading
-   * each typed key directly.
-   *
-   * @return the call's cost in US dollars, or null
+   * each typed key directly; {@code usd} is the call's cost, read by the caller.
    */
-  private @Nullable BigDecimal extras(Span span, CallInfo call, CallState st) {
+  private void extras(Span span, CallInfo call, CallState st, @Nullable BigDecimal usd) {
     CallAttributes attributes = call.attributes();
     Fingerprint f = attributes.getOrNull(Fingerprint.KEY);
     if (f != null) {
@@ -660,9 +671,6 @@ public final class OtelInstrumentation implements CallListener {
         span.setAttribute(Keys.VARIANT, f.variant());
       }
     }
-    Cost cost = attributes.getOrNull(Cost.KEY);
-    Money amount = cost == null ? null : cost.total();
-    BigDecimal usd = amount == null ? null : amount.amount();
     if (usd != null) {
       span.setAttribute(Keys.COST, Decimals.plain(usd));
     }
@@ -684,7 +692,6 @@ public final class OtelInstrumentation implements CallListener {
     if ("true".equals(call.context().tags().get(Experiments.SHADOW_TAG)) || attributes.getOrNull(ShadowOf.KEY) != null) {
       span.setAttribute(Keys.SHADOW, true);
     }
-    return usd;
   }
 
   /**

@@ -133,6 +133,37 @@ class CallStateTest {
     assertThat(f.spans()).filteredOn(s -> s.getAttributes().get(Keys.ERROR_TYPE) != null).hasSize(2);
   }
 
+  /** Spans the sampler drops get no attributes built; the metrics are recorded all the same. */
+  @Test
+  void unsampledCallsStillRecordTheirMetrics() {
+    OtelFixture f = new OtelFixture();
+    io.opentelemetry.sdk.OpenTelemetrySdk dropping = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+            .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+            .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(f.spans)).build())
+        .setMeterProvider(io.opentelemetry.sdk.metrics.SdkMeterProvider.builder().registerMetricReader(f.metrics).build())
+        .build();
+    OtelInstrumentation otel = OtelInstrumentation.builder(dropping).conventions(GenAiConventions.V1_41)
+        .captureContent(true).clock(f.clock).build();
+    promptCall(f, promptCallClient(f, otel));
+    f.primary.failNext(1, Fault.serverError(500));
+    CompletableFuture<Completion> failed = f.client(otel).build()
+        .request(ChatRequest.builder().model("smart").user("hi").build()).context(CallContext.ofTenant("acme")).callAsync();
+    f.clock.advance(Duration.ofSeconds(5));
+    assertThat(failed).isCompletedExceptionally();
+
+    assertThat(f.spans()).isEmpty();
+    assertThat(otel.inFlight()).isZero();
+    assertThat(f.metric("gen_ai.client.operation.duration").getHistogramData().getPoints()).hasSize(2)
+        .anySatisfy(p -> assertThat(p.getAttributes().get(Keys.ERROR_TYPE)).isEqualTo("server_error"));
+    assertThat(f.metric("llmops.client.cost").getDoubleSumData().getPoints()).singleElement()
+        .satisfies(p -> {
+          assertThat(p.getValue()).isEqualTo(0.00365);
+          assertThat(p.getAttributes().get(Keys.TENANT)).isEqualTo("tenant-3");
+        });
+    dropping.close();
+  }
+
   /**
    * A call started inside a sampled span and ended after that span's scope closed (as an
    * asynchronous call ends on another thread): its metrics' exemplars belong to the caller's trace.

@@ -57,12 +57,7 @@ public class TelemetryBenchmark {
   public void setUp() {
     model = FakeChatModel.builder().recordRequests(false).build();
     model.when(r -> true).reply("Paris is the capital of France.");
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new DroppingSpans())).build())
-        .setMeterProvider(SdkMeterProvider.builder()
-            .registerMetricReader(PeriodicMetricReader.builder(new DroppingMetrics()).setInterval(Duration.ofMinutes(1)).build())
-            .build())
-        .build();
+    sdk = droppingSdk();
     plain = LlmClient.builder().model("fake", model).build();
     instrumented = LlmClient.builder().model("fake", model).listener(OtelInstrumentation.create(sdk)).build();
   }
@@ -92,6 +87,19 @@ public class TelemetryBenchmark {
   @Benchmark
   public Completion withTelemetry() {
     return instrumented.chat(request);
+  }
+
+  /**
+   * The SDK as the telemetry benchmarks run it: default (always-on) sampling, a simple span
+   * processor over an exporter that drops, a metric reader that exports (and drops) once a minute.
+   */
+  static OpenTelemetrySdk droppingSdk() {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new DroppingSpans())).build())
+        .setMeterProvider(SdkMeterProvider.builder()
+            .registerMetricReader(PeriodicMetricReader.builder(new DroppingMetrics()).setInterval(Duration.ofMinutes(1)).build())
+            .build())
+        .build();
   }
 
   /** Drops spans: the cost measured is ours and the SDK's, not an exporter's. */

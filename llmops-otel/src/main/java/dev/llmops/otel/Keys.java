@@ -62,9 +62,8 @@ final class Keys {
   static final AttributeKey<String> ENDPOINT = stringKey("llmops.endpoint");
   static final AttributeKey<String> TENANT = stringKey("llmops.tenant");
   static final AttributeKey<String> FEATURE = stringKey("llmops.feature");
-  static final AttributeKey<String> LLMOPS_PROMPT_NAME = stringKey("llmops.prompt.name");
+  /** v1.41 only: the latest conventions have {@link #PROMPT_VERSION}. */
   static final AttributeKey<Long> LLMOPS_PROMPT_VERSION = longKey("llmops.prompt.version");
-  static final AttributeKey<String> LLMOPS_PROMPT_HASH = stringKey("llmops.prompt.hash");
   static final AttributeKey<String> EXPERIMENT = stringKey("llmops.experiment.key");
   static final AttributeKey<String> VARIANT = stringKey("llmops.experiment.variant");
   static final AttributeKey<String> COST = stringKey("llmops.cost.usd");

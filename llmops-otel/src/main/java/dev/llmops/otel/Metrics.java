@@ -7,6 +7,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -121,41 +122,45 @@ final class Metrics {
     return sets;
   }
 
-  void recordCall(AttributeSets sets, double seconds, long input, long output, long cacheRead, long cacheWrite,
-      long reasoning, boolean hasUsage) {
-    duration.record(seconds, sets.base);
+  /**
+   * Records one call's duration and token usage. Every recording here takes {@code context}
+   * explicitly (the context exemplars are drawn from) rather than looking up the current one.
+   */
+  void recordCall(AttributeSets sets, Context context, double seconds, long input, long output, long cacheRead,
+      long cacheWrite, long reasoning, boolean hasUsage) {
+    duration.record(seconds, sets.base, context);
     if (conventions == GenAiConventions.LATEST) {
-      Objects.requireNonNull(outputTokens).record(output, sets.base);
-      inputTokens.record(input, sets.base);
+      Objects.requireNonNull(outputTokens).record(output, sets.base, context);
+      inputTokens.record(input, sets.base, context);
       Attributes counters = hasUsage ? sets.text : sets.unknown;
-      Objects.requireNonNull(usageInput).add(input, counters);
-      Objects.requireNonNull(usageOutput).add(output, counters);
+      Objects.requireNonNull(usageInput).add(input, counters, context);
+      Objects.requireNonNull(usageOutput).add(output, counters, context);
       if (cacheRead > 0) {
-        Objects.requireNonNull(usageCacheRead).add(cacheRead, counters);
+        Objects.requireNonNull(usageCacheRead).add(cacheRead, counters, context);
       }
       if (cacheWrite > 0) {
-        Objects.requireNonNull(usageCacheWrite).add(cacheWrite, counters);
+        Objects.requireNonNull(usageCacheWrite).add(cacheWrite, counters, context);
       }
       if (reasoning > 0) {
-        Objects.requireNonNull(usageReasoning).add(reasoning, counters);
+        Objects.requireNonNull(usageReasoning).add(reasoning, counters, context);
       }
     } else if (hasUsage) {
-      inputTokens.record(input, sets.input);
-      inputTokens.record(output, sets.output);
+      inputTokens.record(input, sets.input, context);
+      inputTokens.record(output, sets.output, context);
     }
   }
 
-  void recordTimeToFirstChunk(AttributeSets sets, double seconds) {
-    timeToFirstChunk.record(seconds, sets.base);
+  void recordTimeToFirstChunk(AttributeSets sets, Context context, double seconds) {
+    timeToFirstChunk.record(seconds, sets.base, context);
   }
 
   /** Adds an exact cost to the cost counter; the OpenTelemetry counter itself takes a double. */
-  void recordCost(java.math.BigDecimal exactUsd, Attributes attributes) {
-    cost.add(exactUsd.doubleValue(), attributes);
+  void recordCost(java.math.BigDecimal exactUsd, Attributes attributes, Context context) {
+    cost.add(exactUsd.doubleValue(), attributes, context);
   }
 
-  void recordBudgetRejection(Attributes attributes) {
-    budgetRejections.add(1, attributes);
+  void recordBudgetRejection(Attributes attributes, Context context) {
+    budgetRejections.add(1, attributes, context);
   }
 
   /** What distinguishes one call's metric attributes from another's. */

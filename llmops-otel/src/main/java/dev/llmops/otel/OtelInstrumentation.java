@@ -47,6 +47,8 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -76,8 +78,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>Metrics per {@link GenAiConventions}: duration, time to first chunk (streams), token usage,
  *       with the bucket boundaries the conventions advise; {@code llmops.client.cost} and {@code
  *       llmops.client.budget.rejections}.
- *   <li>llmops attributes: {@code llmops.endpoint}, {@code llmops.tenant}, {@code llmops.feature},
- *       prompt name/version/hash and experiment/variant from the call's {@link Fingerprint}; the
+ *   <li>llmops attributes: {@code llmops.endpoint}, {@code llmops.tenant}, {@code llmops.feature};
+ *       from the call's {@link Fingerprint} the prompt ({@code gen_ai.prompt.name} and, by
+ *       conventions, {@code llmops.prompt.version} or {@code gen_ai.prompt.version}) and {@code
+ *       llmops.experiment.key}/{@code variant}; the
  *       call's cost from {@link Cost#KEY} (the decimal string {@code llmops.cost.usd} and the
  *       {@code llmops.client.cost} metric), {@code llmops.cache.hit} from {@link
  *       ResponseCache#HIT}, {@code llmops.fallback.model} from {@link Resilience#FALLBACK} (or the
@@ -109,6 +113,13 @@ public final class OtelInstrumentation implements CallListener {
   private static final List<String> TOOL_CALL = List.of("tool_call");
   private static final List<String> CONTENT_FILTER = List.of("content_filter");
   private static final List<String> OTHER_REASON = List.of("other");
+  private static final String[] VERSION_TEXT = new String[128];
+
+  static {
+    for (int i = 0; i < VERSION_TEXT.length; i++) {
+      VERSION_TEXT[i] = Integer.toString(i);
+    }
+  }
 
   private final Tracer tracer;
   private final Metrics metrics;
@@ -116,7 +127,14 @@ public final class OtelInstrumentation implements CallListener {
   private final boolean captureContent;
   private final Redactor redactor;
   private final Clock clock;
-  private final Map<CallInfo, CallState> calls = new ConcurrentHashMap<>();
+  /**
+   * Where this instance keeps a call's state: on the call itself, under a key of its own (so that
+   * two instances on one client never share state, and no other listener can reach it). Internal:
+   * never in a snapshot or a {@code Completion}.
+   */
+  private final AttributeKey<CallState> state = AttributeKey.internal("llmops.otel.call_state", CallState.class);
+  private final LongAdder inFlight = new LongAdder();
+  private final LongBoxes maxTokens = new LongBoxes();
   /** Bounded per-value caches: a handful of models and tenants repeat across calls. */
   private final Map<String, String> spanNames = new ConcurrentHashMap<>();
   private final Map<String, String> redacted = new ConcurrentHashMap<>();
@@ -187,53 +205,69 @@ public final class OtelInstrumentation implements CallListener {
     return conventions;
   }
 
-  /** How many calls are in flight (started, not yet ended); for tests and diagnostics. */
+  /**
+   * How many calls this instance saw start and not yet end (a count, not a registry: a call's
+   * telemetry state lives on the call and goes with it); for tests and diagnostics.
+   */
   public int inFlight() {
-    return calls.size();
+    return (int) inFlight.sum();
   }
 
   // ------------------------------------------------------------------ events
 
   @Override
   public void callStart(CallInfo call) {
-    calls.put(call, new CallState(Context.current()));
+    call.attributes().put(state, new CallState(Context.current()));
+    inFlight.increment();
+  }
+
+  /** The state of a call this instance saw start and that has not ended, or null. */
+  private @Nullable CallState running(CallInfo call) {
+    CallState st = call.attributes().getOrNull(state);
+    return st == null || st.ended ? null : st;
+  }
+
+  /** The state of a call that ends now, marked ended; null if it is not running. */
+  private @Nullable CallState ending(CallInfo call) {
+    CallState st = running(call);
+    if (st != null) {
+      st.ended = true;
+      inFlight.decrement();
+    }
+    return st;
   }
 
   @Override
   public void attemptStart(AttemptInfo attempt) {
-    CallState st = calls.get(attempt.call());
+    CallState st = running(attempt.call());
     if (st == null) {
       return;
     }
-    long now = nowNanos();
-    if (st.span == null) {
+    st.lastEndpoint = attempt.endpoint();
+    if (++st.attempts == 1) {
       st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request());
       st.firstEndpoint = attempt.endpoint();
       st.model = attempt.model();
-    }
-    st.lastEndpoint = attempt.endpoint();
-    st.attempts++;
-    if (attempt.number() == 1 || st.attempts == 1) {
-      st.rememberFirst(attempt.endpoint(), attempt.model(), attempt.number(), now);
+      st.firstStart = attempt.startedAt();
       return;
     }
-    if (st.firstStarted && st.firstEnded && !st.firstSpanned) {
+    if (st.firstEnded && !st.firstSpanned) {
       Span s = attemptSpan(
-          st, Objects.requireNonNull(st.firstAttemptEndpoint), Objects.requireNonNull(st.firstModel), st.firstNumber,
-          instant(st.firstStart));
-      finishAttempt(s, st.firstResponse, st.firstError, instant(st.firstEnd));
+          st, Objects.requireNonNull(st.firstEndpoint), Objects.requireNonNull(st.model), 1, // attempts count from 1
+          Objects.requireNonNull(st.firstStart));
+      finishAttempt(s, st.firstResponse, st.firstError, st.firstEnd);
       st.firstSpanned = true;
     }
-    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), instant(now));
+    st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), attempt.startedAt());
   }
 
   @Override
   public void firstChunk(AttemptInfo attempt, ChatChunk chunk) {
-    CallState st = calls.get(attempt.call());
+    CallState st = running(attempt.call());
     if (st == null || st.timeToFirstChunk >= 0) {
       return;
     }
-    st.timeToFirstChunk = seconds(attempt.call().startedAt(), clock.instant());
+    st.timeToFirstChunk = seconds(attempt.call().startedAt(), nowNanos());
   }
 
   @Override
@@ -247,18 +281,17 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   private void attemptDone(AttemptInfo attempt, @Nullable ChatResponse response, @Nullable Throwable error) {
-    CallState st = calls.get(attempt.call());
+    CallState st = running(attempt.call());
     if (st == null) {
       return;
     }
-    long now = nowNanos();
     Span current = st.current;
     if (current != null) {
-      finishAttempt(current, response, error, instant(now));
+      finishAttempt(current, response, error, nowNanos());
       st.current = null;
-    } else if (st.firstStarted) {
+    } else if (st.attempts > 0) {
       st.firstEnded = true;
-      st.firstEnd = now;
+      st.firstEnd = nowNanos();
       st.firstResponse = response;
       st.firstError = error;
     }
@@ -266,7 +299,7 @@ public final class OtelInstrumentation implements CallListener {
 
   @Override
   public void callEnd(CallInfo call, ChatResponse response) {
-    CallState st = calls.remove(call);
+    CallState st = ending(call);
     if (st != null) {
       endCall(call, st, response, null);
     }
@@ -274,7 +307,7 @@ public final class OtelInstrumentation implements CallListener {
 
   @Override
   public void callFailed(CallInfo call, Throwable error) {
-    CallState st = calls.remove(call);
+    CallState st = ending(call);
     if (st != null) {
       endCall(call, st, null, unwrap(error));
     }
@@ -302,7 +335,7 @@ public final class OtelInstrumentation implements CallListener {
     }
     GenerationParameters p = request.parameters();
     if (p.maxOutputTokens() != null) {
-      b.setAttribute(Keys.REQUEST_MAX_TOKENS, (long) p.maxOutputTokens());
+      b.setAttribute(Keys.REQUEST_MAX_TOKENS, maxTokens.of(p.maxOutputTokens()));
     }
     if (p.temperature() != null) {
       b.setAttribute(Keys.REQUEST_TEMPERATURE, p.temperature());
@@ -329,7 +362,7 @@ public final class OtelInstrumentation implements CallListener {
       b.setAttribute(Keys.OUTPUT_TYPE, "json");
     }
     Span span = b.startSpan();
-    if (captureContent) {
+    if (captureContent && span.isRecording()) {
       span.setAttribute(Keys.INPUT_MESSAGES, ContentJson.input(request.messages(), redactor));
     }
     return span;
@@ -378,7 +411,11 @@ public final class OtelInstrumentation implements CallListener {
         .startSpan();
   }
 
-  private void finishAttempt(Span span, @Nullable ChatResponse response, @Nullable Throwable error, Instant end) {
+  private void finishAttempt(Span span, @Nullable ChatResponse response, @Nullable Throwable error, long end) {
+    if (!span.isRecording()) {
+      span.end(end, TimeUnit.NANOSECONDS);
+      return;
+    }
     if (response != null) {
       span.setAttribute(Keys.RESPONSE_MODEL, response.model());
       usage(span, response.usage());
@@ -388,60 +425,29 @@ public final class OtelInstrumentation implements CallListener {
       span.setStatus(StatusCode.ERROR);
       exceptionEvent(span, e, end);
     }
-    span.end(end);
+    span.end(end, TimeUnit.NANOSECONDS);
   }
 
   private void endCall(CallInfo call, CallState st, @Nullable ChatResponse response, @Nullable Throwable error) {
-    Instant end = clock.instant();
+    long end = nowNanos();
     Span span = st.span;
     if (span == null) {
       span = startCallSpan(call, st, null, call.originalRequest());
     }
     ModelInfo model = st.model;
-    String endpoint = st.lastEndpoint != null ? st.lastEndpoint : call.originalRequest().model();
-    if (endpoint != null) {
-      span.setAttribute(Keys.ENDPOINT, endpoint);
-    }
     String tenant = redactedValue(call.context().tenant());
-    if (tenant != null) {
-      span.setAttribute(Keys.TENANT, tenant);
+    Cost callCost = call.attributes().getOrNull(Cost.KEY);
+    Money amount = callCost == null ? null : callCost.total();
+    BigDecimal cost = amount == null ? null : amount.amount();
+    String errorType = response == null && error != null ? errorType(error) : null;
+    Usage usage = response != null ? response.usage() : null;
+    String responseModel = response != null ? response.model() : null;
+    // A span the sampler dropped keeps no attributes: skip building them (redaction, cost text,
+    // the exception's redacted stack trace); the metrics below are recorded all the same.
+    if (span.isRecording()) {
+      endAttributes(span, call, st, tenant, cost, response, error, errorType, end);
     }
-    String feature = redactedValue(call.context().feature());
-    if (feature != null) {
-      span.setAttribute(Keys.FEATURE, feature);
-    }
-    BigDecimal cost = extras(span, call, st);
-
-    String errorType = null;
-    Usage usage = null;
-    String responseModel = null;
-    if (response != null) {
-      responseModel = response.model();
-      usage = response.usage();
-      if (!response.id().isEmpty()) {
-        span.setAttribute(Keys.RESPONSE_ID, response.id());
-      }
-      if (!responseModel.isEmpty()) {
-        span.setAttribute(Keys.RESPONSE_MODEL, responseModel);
-      }
-      List<String> finishReasons = finishReasons(response);
-      String finish = finishReasons.get(0);
-      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, finishReasons);
-      usage(span, usage);
-      if (captureContent) {
-        span.setAttribute(Keys.OUTPUT_MESSAGES,
-            ContentJson.output(response, finish, conventions == GenAiConventions.V1_41, redactor));
-      }
-    } else if (error != null) {
-      errorType = errorType(error);
-      span.setAttribute(Keys.ERROR_TYPE, errorType);
-      span.setStatus(StatusCode.ERROR);
-      exceptionEvent(span, error, end);
-    }
-    if (st.timeToFirstChunk >= 0) {
-      span.setAttribute(Keys.RESPONSE_TIME_TO_FIRST_CHUNK, st.timeToFirstChunk);
-    }
-    span.end(end);
+    span.end(end, TimeUnit.NANOSECONDS);
 
     String provider = model != null ? model.provider() : OTHER;
     String requestModel = model != null ? model.modelId() : call.originalRequest().model();
@@ -449,20 +455,64 @@ public final class OtelInstrumentation implements CallListener {
         provider, requestModel, responseModel == null || responseModel.isEmpty() ? null : responseModel,
         model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType);
     Usage u = usage != null ? usage : Usage.ZERO;
-    metrics.recordCall(sets, seconds(call.startedAt(), end), u.inputTokens(), u.outputTokens(),
+    // Metrics see the context the call started in (not whichever is current on the thread that
+    // ends it): exemplars then belong to the call's trace.
+    Context context = st.parent;
+    metrics.recordCall(sets, context, seconds(call.startedAt(), end), u.inputTokens(), u.outputTokens(),
         u.cachedInputTokens(), u.cacheWriteTokens(), u.reasoningTokens(), usage != null);
     if (st.timeToFirstChunk >= 0) {
-      metrics.recordTimeToFirstChunk(sets, st.timeToFirstChunk);
+      metrics.recordTimeToFirstChunk(sets, context, st.timeToFirstChunk);
     }
     if (cost != null) {
-      metrics.recordCost(cost, costAttributes(requestModel, tenant));
+      metrics.recordCost(cost, costAttributes(requestModel, tenant), context);
     }
     if (error instanceof BudgetExceededException || error instanceof QuotaExhaustedException) {
       AttributesBuilder b = Attributes.builder().put(Keys.REJECTION, error.getClass().getSimpleName());
       if (tenant != null) {
         b.put(Keys.TENANT, tenant);
       }
-      metrics.recordBudgetRejection(b.build());
+      metrics.recordBudgetRejection(b.build(), context);
+    }
+    st.release();
+  }
+
+  /** Sets the attributes, status and exception event known when the call ends on its recording span. */
+  private void endAttributes(
+      Span span, CallInfo call, CallState st, @Nullable String tenant, @Nullable BigDecimal cost,
+      @Nullable ChatResponse response, @Nullable Throwable error, @Nullable String errorType, long end) {
+    String endpoint = st.lastEndpoint != null ? st.lastEndpoint : call.originalRequest().model();
+    if (endpoint != null) {
+      span.setAttribute(Keys.ENDPOINT, endpoint);
+    }
+    if (tenant != null) {
+      span.setAttribute(Keys.TENANT, tenant);
+    }
+    String feature = redactedValue(call.context().feature());
+    if (feature != null) {
+      span.setAttribute(Keys.FEATURE, feature);
+    }
+    extras(span, call, st, cost);
+    if (response != null) {
+      if (!response.id().isEmpty()) {
+        span.setAttribute(Keys.RESPONSE_ID, response.id());
+      }
+      if (!response.model().isEmpty()) {
+        span.setAttribute(Keys.RESPONSE_MODEL, response.model());
+      }
+      List<String> finishReasons = finishReasons(response);
+      span.setAttribute(Keys.RESPONSE_FINISH_REASONS, finishReasons);
+      usage(span, response.usage());
+      if (captureContent) {
+        span.setAttribute(Keys.OUTPUT_MESSAGES,
+            ContentJson.output(response, finishReasons.get(0), conventions == GenAiConventions.V1_41, redactor));
+      }
+    } else if (error != null) {
+      span.setAttribute(Keys.ERROR_TYPE, Objects.requireNonNull(errorType));
+      span.setStatus(StatusCode.ERROR);
+      exceptionEvent(span, error, end);
+    }
+    if (st.timeToFirstChunk >= 0) {
+      span.setAttribute(Keys.RESPONSE_TIME_TO_FIRST_CHUNK, st.timeToFirstChunk);
     }
   }
 
@@ -509,7 +559,7 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   /** The exception as a span event, its message and stack trace redacted. */
-  private void exceptionEvent(Span span, Throwable error, Instant at) {
+  private void exceptionEvent(Span span, Throwable error, long at) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
     AttributesBuilder b = Attributes.builder()
@@ -519,7 +569,7 @@ public final class OtelInstrumentation implements CallListener {
     if (message != null) {
       b.put(Keys.EXCEPTION_MESSAGE, redactor.redact(message));
     }
-    span.addEvent("exception", b.build(), at);
+    span.addEvent("exception", b.build(), at, TimeUnit.NANOSECONDS);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -565,10 +615,13 @@ public final class OtelInstrumentation implements CallListener {
     };
   }
 
-  /** The seconds from {@code from} to {@code to}, as {@code Duration.between} would give them. */
-  private static double seconds(Instant from, Instant to) {
-    long secs = to.getEpochSecond() - from.getEpochSecond();
-    long nanos = (long) to.getNano() - from.getNano();
+  /**
+   * The seconds from {@code from} to {@code toEpochNanos}, as {@code Duration.between} would give
+   * them for the two instants.
+   */
+  static double seconds(Instant from, long toEpochNanos) {
+    long secs = Math.floorDiv(toEpochNanos, 1_000_000_000L) - from.getEpochSecond();
+    long nanos = Math.floorMod(toEpochNanos, 1_000_000_000L) - from.getNano();
     if (nanos < 0) {
       secs--;
       nanos += 1_000_000_000L;
@@ -577,38 +630,39 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   /**
-   * The clock's time in nanoseconds since the epoch. Remembered times are kept as numbers so that
-   * the common single-attempt call allocates no {@link Instant} for them.
+   * The clock's time in nanoseconds since the epoch. Times are kept and passed as numbers so that
+   * no {@link Instant} outlives the read (and the JIT can drop it).
    */
   private long nowNanos() {
     Instant now = clock.instant();
     return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
   }
 
-  private static Instant instant(long epochNanos) {
-    return Instant.ofEpochSecond(0, epochNanos);
+  /** {@code version} as decimal text; the usual small versions without allocating. */
+  static String versionText(int version) {
+    return version < VERSION_TEXT.length ? VERSION_TEXT[version] : Integer.toString(version);
   }
+
 
   /**
    * Sets the llmops attributes other steps recorded on the call (see the class comment), reading
-   * each typed key directly.
-   *
-   * @return the call's cost in US dollars, or null
+   * each typed key directly; {@code usd} is the call's cost, read by the caller.
    */
-  private @Nullable BigDecimal extras(Span span, CallInfo call, CallState st) {
+  private void extras(Span span, CallInfo call, CallState st, @Nullable BigDecimal usd) {
     CallAttributes attributes = call.attributes();
     Fingerprint f = attributes.getOrNull(Fingerprint.KEY);
     if (f != null) {
+      // Where the conventions name a prompt attribute we emit theirs and no llmops copy; the
+      // content hash follows from name and version (versions are immutable) and stays on the
+      // Fingerprint. This keeps a prompt call with an experiment within the 16 attributes the SDK
+      // holds before it grows a span's attribute table.
       if (f.promptName() != null) {
         span.setAttribute(Keys.PROMPT_NAME, f.promptName());
-        span.setAttribute(Keys.LLMOPS_PROMPT_NAME, f.promptName());
-        span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
         if (conventions == GenAiConventions.LATEST) {
-          span.setAttribute(Keys.PROMPT_VERSION, Integer.toString(f.promptVersion()));
+          span.setAttribute(Keys.PROMPT_VERSION, versionText(f.promptVersion()));
+        } else {
+          span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
         }
-      }
-      if (f.contentHash() != null) {
-        span.setAttribute(Keys.LLMOPS_PROMPT_HASH, f.contentHash());
       }
       if (f.experimentKey() != null) {
         span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
@@ -617,11 +671,8 @@ public final class OtelInstrumentation implements CallListener {
         span.setAttribute(Keys.VARIANT, f.variant());
       }
     }
-    Cost cost = attributes.getOrNull(Cost.KEY);
-    Money amount = cost == null ? null : cost.total();
-    BigDecimal usd = amount == null ? null : amount.amount();
     if (usd != null) {
-      span.setAttribute(Keys.COST, usd.toPlainString());
+      span.setAttribute(Keys.COST, Decimals.plain(usd));
     }
     if (attributes.getOrNull(ResponseCache.HIT) != null) {
       span.setAttribute(Keys.CACHE_HIT, true);
@@ -641,51 +692,47 @@ public final class OtelInstrumentation implements CallListener {
     if ("true".equals(call.context().tags().get(Experiments.SHADOW_TAG)) || attributes.getOrNull(ShadowOf.KEY) != null) {
       span.setAttribute(Keys.SHADOW, true);
     }
-    return usd;
   }
 
   /**
-   * The telemetry state of one call. Events of one call never run concurrently and are ordered by
-   * the pipeline, so plain fields suffice.
+   * The telemetry state of one call, kept on the call. Events of one call never run concurrently
+   * and are ordered by the pipeline, so plain fields suffice.
    */
   private static final class CallState {
     final Context parent;
+    /** Set by the call's end event: later events of the call are ignored. */
+    boolean ended;
     @Nullable Span span;
     @Nullable Span current;
+    /** The first attempt's model and endpoint; the span's model. */
     @Nullable ModelInfo model;
     @Nullable String firstEndpoint;
     @Nullable String lastEndpoint;
     int attempts;
     double timeToFirstChunk = -1;
 
-    // The first attempt, remembered until we know whether the call needs attempt spans (kept
-    // here rather than in an object of its own: most calls have one attempt).
-    @Nullable String firstAttemptEndpoint;
-    @Nullable ModelInfo firstModel;
-    int firstNumber;
-    boolean firstStarted;
+    // The rest of the first attempt, remembered until we know whether the call needs attempt
+    // spans (kept here rather than in an object of its own: most calls have one attempt).
     boolean firstEnded;
-    long firstStart; // epoch nanoseconds
-    long firstEnd;
+    boolean firstSpanned;
+    @Nullable Instant firstStart;
+    long firstEnd; // epoch nanoseconds
     @Nullable ChatResponse firstResponse;
     @Nullable Throwable firstError;
-    boolean firstSpanned;
 
     CallState(Context parent) {
       this.parent = parent;
     }
 
-    void rememberFirst(String endpoint, ModelInfo model, int number, long start) {
-      firstAttemptEndpoint = endpoint;
-      firstModel = model;
-      firstNumber = number;
-      firstStarted = true;
-      firstStart = start;
-      firstEnded = false;
-      firstEnd = 0;
+    /**
+     * Lets go of what the call's telemetry no longer needs once it ended: the state stays on the
+     * call, which an application may keep (through its {@code Completion}) long after.
+     */
+    void release() {
+      span = null;
+      current = null;
       firstResponse = null;
       firstError = null;
-      firstSpanned = false;
     }
   }
 
@@ -732,7 +779,10 @@ public final class OtelInstrumentation implements CallListener {
       return this;
     }
 
-    /** Sets the clock span timestamps and durations are read from; use the client's clock. */
+    /**
+     * Sets the clock that span end times and durations are read from; use the client's clock.
+     * Start times are the call's and each attempt's own start, on the client's clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -191,7 +191,8 @@ class ConfiguredClientTest {
     assertThat(o.cost()).isPositive();
 
     SpanData call = w.spans.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("chat")).findFirst().orElseThrow();
-    assertThat(call.getAttributes().get(AttributeKey.stringKey("llmops.prompt.name"))).isEqualTo("support-reply");
+    assertThat(call.getAttributes().get(AttributeKey.stringKey("gen_ai.prompt.name"))).isEqualTo("support-reply");
+    assertThat(call.getAttributes().get(AttributeKey.longKey("llmops.prompt.version"))).isEqualTo(2L);
     assertThat(call.getAttributes().get(AttributeKey.stringKey("llmops.experiment.variant"))).isEqualTo("candidate");
     assertThat(call.getAttributes().get(AttributeKey.stringKey("llmops.fallback.model"))).isEqualTo("cheap");
     assertThat(o.spans()).filteredOn(n -> n.startsWith("attempt")).hasSize(3);

@@ -33,7 +33,9 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One client with every capability on, over a given fake model, for the full-pipeline benchmarks:
@@ -47,6 +49,9 @@ import java.util.Map;
  * <p>Thread-safe: one instance serves every benchmark thread; each thread passes its own cursor.
  */
 final class AllCapabilities implements AutoCloseable {
+  /** A capability {@link FullPipelineAblationBenchmark} can leave out, to see what it costs. */
+  enum Part { EXPERIMENT, BUDGET, CACHE, RESILIENCE, TELEMETRY, LOG }
+
   /** Subjects (and so experiment assignments) rotate through this many precomputed contexts. */
   static final int CONTEXTS = 1024;
 
@@ -57,8 +62,15 @@ final class AllCapabilities implements AutoCloseable {
   private final CallContext[] contexts = new CallContext[CONTEXTS];
   private final Map<String, Object> variables;
   private final ChatRequest parameters;
+  private final boolean log;
 
+  /** Every capability on. */
   AllCapabilities(ChatModel model) {
+    this(model, EnumSet.noneOf(Part.class));
+  }
+
+  /** Every capability but those in {@code without}. */
+  AllCapabilities(ChatModel model, Set<Part> without) {
     for (int i = 0; i < CONTEXTS; i++) {
       contexts[i] = CallContext.ofTenant("tenant-" + (i & 7)).withSubject("user-" + Integer.toHexString(i * 7919));
     }
@@ -87,22 +99,33 @@ final class AllCapabilities implements AutoCloseable {
                 .setInterval(Duration.ofMinutes(1)).build())
             .build())
         .build();
-    client = LlmClient.builder()
+    LlmClient.Builder b = LlmClient.builder()
         .model("a", model)
         .model("b", model)
         .prompts(prompts)
-        .experiments(Experiments.of(ab))
-        .accounting(Accounting.builder().catalog(catalog).build())
-        .budgets(Budgets.builder()
-            .budget(Budget.money(Scope.TENANT, Money.usd("1000000000"), Window.daily()))
-            .build())
-        .cache(ResponseCache.builder().build())
-        .resilience(Resilience.builder()
-            .maxAttempts(3)
-            .circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(5, Duration.ofSeconds(30)))
-            .build())
-        .listener(OtelInstrumentation.create(sdk))
-        .build();
+        .accounting(Accounting.builder().catalog(catalog).build());
+    if (!without.contains(Part.EXPERIMENT)) {
+      b.experiments(Experiments.of(ab));
+    }
+    if (!without.contains(Part.BUDGET)) {
+      b.budgets(Budgets.builder()
+          .budget(Budget.money(Scope.TENANT, Money.usd("1000000000"), Window.daily()))
+          .build());
+    }
+    if (!without.contains(Part.CACHE)) {
+      b.cache(ResponseCache.builder().build());
+    }
+    if (!without.contains(Part.RESILIENCE)) {
+      b.resilience(Resilience.builder()
+          .maxAttempts(3)
+          .circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(5, Duration.ofSeconds(30)))
+          .build());
+    }
+    if (!without.contains(Part.TELEMETRY)) {
+      b.listener(OtelInstrumentation.create(sdk));
+    }
+    client = b.build();
+    log = !without.contains(Part.LOG);
     // Temperature 0 makes every call cacheable; the ticket variable makes every call a miss.
     parameters = ChatRequest.builder().temperature(0).maxOutputTokens(256).build();
   }
@@ -122,6 +145,9 @@ final class AllCapabilities implements AutoCloseable {
         .request(parameters)
         .call();
     ChatResponse r = c.response();
+    if (!log) {
+      return c;
+    }
     LOG.debug("ticket {} for {} answered by {} ({} output tokens)",
         ticket, context.subject(), r.model(), r.usage().outputTokens());
     return c;

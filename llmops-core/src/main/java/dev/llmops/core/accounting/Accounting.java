@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 public final class Accounting {
   private static final Object NO_PRICE = new Object();
   private static final int MAX_FOUND = 4096;
+  private static final int RECENT_SLOTS = 16; // a power of two
 
   private final PriceCatalog catalog;
   private final LedgerSink ledger;
@@ -38,6 +39,11 @@ public final class Accounting {
   // absence, NO_PRICE) never changes. Bounded, so that provider-chosen model names cannot grow it.
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Object>> found = new ConcurrentHashMap<>();
   private final AtomicInteger foundCount = new AtomicInteger();
+  // Recent lookups by the identity of their strings, in front of the maps: a call looks up its
+  // endpoint's price three times (admission, attempt, record), always with the strings of the same
+  // ModelInfo. Direct-mapped by the model id's identity hash; slots hold immutable entries, so a
+  // racing write loses a memo, never a price.
+  private final @Nullable Found[] recent = new Found[RECENT_SLOTS];
 
   private Accounting(Builder b) {
     this.catalog = b.catalog;
@@ -90,7 +96,19 @@ public final class Accounting {
     return find(provider, modelId);
   }
 
+  @SuppressWarnings("ReferenceEquality") // an identity memo in front of the equality lookup
   private @Nullable ModelPrice find(String provider, String modelId) {
+    int slot = System.identityHashCode(modelId) & (RECENT_SLOTS - 1);
+    Found f = recent[slot];
+    if (f != null && f.provider() == provider && f.modelId() == modelId) {
+      return f.price();
+    }
+    ModelPrice price = lookUp(provider, modelId);
+    recent[slot] = new Found(provider, modelId, price);
+    return price;
+  }
+
+  private @Nullable ModelPrice lookUp(String provider, String modelId) {
     ConcurrentHashMap<String, Object> byModel = found.get(provider);
     Object p = byModel == null ? null : byModel.get(modelId);
     if (p == null) {
@@ -168,4 +186,7 @@ public final class Accounting {
       return new Accounting(this);
     }
   }
+
+  /** One remembered lookup; immutable. */
+  private record Found(String provider, String modelId, @Nullable ModelPrice price) {}
 }

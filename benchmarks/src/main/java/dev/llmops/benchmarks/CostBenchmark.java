@@ -48,6 +48,9 @@ public class CostBenchmark {
   private ChatRequest request = ChatRequest.of("What is the capital of France?");
   private ChatRequest deterministic = request;
   private String prompt2kb = "";
+  /** 1,024 equal copies of the 2 KB prompt: more than the byte-bound memo keeps, so never remembered. */
+  private String[] unseen2kb = new String[0];
+  private int unseenCursor;
 
   /** Builds the clients; the model is a priced one (gpt-4o in the bundled table). */
   @Setup(Level.Trial)
@@ -71,6 +74,10 @@ public class CostBenchmark {
       sb.append("Please summarise the customer's last three orders and suggest a polite reply. ");
     }
     prompt2kb = sb.substring(0, 2048);
+    unseen2kb = new String[1024];
+    for (int i = 0; i < unseen2kb.length; i++) {
+      unseen2kb[i] = new String(prompt2kb.toCharArray());
+    }
   }
 
   /** Forgets the fake's recorded requests so memory stays flat. */
@@ -112,9 +119,21 @@ public class CostBenchmark {
     return TokenCounter.o200k().count(prompt2kb);
   }
 
-  /** The safe upper bound (UTF-8 bytes) of the same prompt, which admission reserves on. */
+  /**
+   * The safe upper bound (UTF-8 bytes) of the same prompt, which admission reserves on: the same
+   * string instance every time, so after the first call the bound comes from the memo.
+   */
   @Benchmark
   public long upperBound2kb() {
     return TokenCounter.upperBound(prompt2kb);
+  }
+
+  /**
+   * The same bound of a 2 KB prompt the memo has not seen (rotating through 1,024 equal copies):
+   * the scan, plus the memo's miss.
+   */
+  @Benchmark
+  public long upperBound2kbUnseen() {
+    return TokenCounter.upperBound(unseen2kb[unseenCursor++ & 1023]);
   }
 }

@@ -26,6 +26,7 @@ import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.core.resilience.CircuitBreakerPolicy;
 import dev.llmops.core.resilience.Resilience;
 import dev.llmops.otel.OtelInstrumentation;
+import dev.llmops.testkit.FakeChatModel;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
@@ -64,6 +65,22 @@ final class AllCapabilities implements AutoCloseable {
   private final ChatRequest parameters;
   private final boolean log;
 
+  /** The fake every full-pipeline benchmark calls: model id {@code fake-model}, answering {@link Peers#ANSWER}. */
+  static FakeChatModel fake() {
+    FakeChatModel fake = FakeChatModel.builder().modelId("fake-model").recordRequests(false).build();
+    fake.when(r -> true).reply(Peers.ANSWER);
+    return fake;
+  }
+
+  /** The running A/B experiment: endpoint {@code a} against endpoint {@code b}, 50/50. */
+  static Experiment modelSwap() {
+    return Experiment.builder("model-swap")
+        .variant(Variant.of("control").withModel("a"))
+        .variant(Variant.of("candidate").withModel("b"))
+        .weights(0.5, 0.5)
+        .build();
+  }
+
   /** Every capability on. */
   AllCapabilities(ChatModel model) {
     this(model, EnumSet.noneOf(Part.class));
@@ -82,11 +99,7 @@ final class AllCapabilities implements AutoCloseable {
         .executor(Runnable::run)
         .build();
     variables = PromptBenchmark.VARIABLES;
-    Experiment ab = Experiment.builder("model-swap")
-        .variant(Variant.of("control").withModel("a"))
-        .variant(Variant.of("candidate").withModel("b"))
-        .weights(0.5, 0.5)
-        .build();
+    Experiment ab = modelSwap();
     PriceCatalog catalog = PriceCatalog.bundled()
         .withOverride(model.info().modelId(), ModelPrice.of(model.info().modelId(), Rates.perMillion("2.50", "10.00")));
     sdk = OpenTelemetrySdk.builder()

@@ -1,7 +1,6 @@
 package dev.llmops.benchmarks;
 
 import dev.llmops.api.Completion;
-import dev.llmops.testkit.FakeChatModel;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +43,11 @@ public class FullPipelineAblationBenchmark {
   /** Builds the client without the chosen capability. */
   @Setup(Level.Trial)
   public void setUp() {
-    FakeChatModel fake = FakeChatModel.builder().modelId("fake-model").recordRequests(false).build();
-    fake.when(r -> true).reply(Peers.ANSWER);
     EnumSet<AllCapabilities.Part> parts = EnumSet.noneOf(AllCapabilities.Part.class);
     if (!without.equals("nothing")) {
       parts.add(AllCapabilities.Part.valueOf(without.toUpperCase(Locale.ROOT)));
     }
-    llmops = new AllCapabilities(fake, parts);
+    llmops = new AllCapabilities(AllCapabilities.fake(), parts);
   }
 
   /** Closes the client. */

@@ -44,7 +44,6 @@ public class FullPipelineBenchmark {
           .messages(UserMessage.from("What is the capital of France?")).build();
   private ChatClient springAi = Peers.springAiClient();
   private @Nullable AllCapabilities llmops;
-  private FakeChatModel llmopsFake = FakeChatModel.create();
   private int cursor;
   private long ticket;
 
@@ -55,9 +54,7 @@ public class FullPipelineBenchmark {
     fake.when(r -> true).reply(Peers.ANSWER);
     langChain4j = new Peers.LangChain4jFake();
     springAi = Peers.springAiClient();
-    llmopsFake = FakeChatModel.builder().modelId("fake-model").recordRequests(false).build();
-    llmopsFake.when(r -> true).reply(Peers.ANSWER);
-    llmops = new AllCapabilities(llmopsFake);
+    llmops = new AllCapabilities(AllCapabilities.fake());
   }
 
   /** Closes the llmops client and its OpenTelemetry SDK. */

@@ -7,7 +7,6 @@ import dev.llmops.core.LlmClient;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.experiment.Variant;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.pricing.Rates;
@@ -77,11 +76,7 @@ public class TelemetryPromptCallBenchmark {
         .timeToLive(Duration.ofHours(1))
         .executor(Runnable::run)
         .build();
-    Experiment ab = Experiment.builder("model-swap")
-        .variant(Variant.of("control").withModel("a"))
-        .variant(Variant.of("candidate").withModel("b"))
-        .weights(0.5, 0.5)
-        .build();
+    Experiment ab = AllCapabilities.modelSwap();
     PriceCatalog catalog = PriceCatalog.bundled()
         .withOverride("fake-model", ModelPrice.of("fake-model", Rates.perMillion("2.50", "10.00")));
     return telemetry.apply(LlmClient.builder()

@@ -28,11 +28,6 @@ import dev.llmops.core.resilience.Resilience;
 import dev.llmops.otel.OtelInstrumentation;
 import dev.llmops.testkit.FakeChatModel;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -45,7 +40,7 @@ import java.util.Set;
  * tenant money budget (never exhausted) with admission and settlement, accounting with a price
  * override for the fake model, the response cache (every call misses: see {@link #call}), retries
  * (3 attempts) behind a circuit breaker, a span and the GenAI metrics on the OpenTelemetry SDK
- * (always-on sampling, exporters that drop), and one redacted DEBUG log line per call.
+ * ({@link TelemetryBenchmark#droppingSdk}: always-on sampling, exporters that drop), and one redacted DEBUG log line per call.
  *
  * <p>Thread-safe: one instance serves every benchmark thread; each thread passes its own cursor.
  */
@@ -102,16 +97,7 @@ final class AllCapabilities implements AutoCloseable {
     Experiment ab = modelSwap();
     PriceCatalog catalog = PriceCatalog.bundled()
         .withOverride(model.info().modelId(), ModelPrice.of(model.info().modelId(), Rates.perMillion("2.50", "10.00")));
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .setSampler(Sampler.alwaysOn())
-            .addSpanProcessor(SimpleSpanProcessor.create(new TelemetryBenchmark.DroppingSpans()))
-            .build())
-        .setMeterProvider(SdkMeterProvider.builder()
-            .registerMetricReader(PeriodicMetricReader.builder(new TelemetryBenchmark.DroppingMetrics())
-                .setInterval(Duration.ofMinutes(1)).build())
-            .build())
-        .build();
+    sdk = TelemetryBenchmark.droppingSdk();
     LlmClient.Builder b = LlmClient.builder()
         .model("a", model)
         .model("b", model)

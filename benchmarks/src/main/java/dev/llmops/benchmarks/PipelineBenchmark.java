@@ -14,10 +14,6 @@ import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.otel.OtelInstrumentation;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.Map;
 import dev.llmops.testkit.FakeChatModel;
@@ -80,14 +76,7 @@ public class PipelineBenchmark {
         .variant(Variant.of("third"))
         .weights(0.5, 0.3, 0.2)
         .build();
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(new TelemetryBenchmark.DroppingSpans())).build())
-        .setMeterProvider(SdkMeterProvider.builder()
-            .registerMetricReader(PeriodicMetricReader.builder(new TelemetryBenchmark.DroppingMetrics())
-                .setInterval(Duration.ofMinutes(1)).build())
-            .build())
-        .build();
+    sdk = TelemetryBenchmark.droppingSdk();
     withSteps = LlmClient.builder()
         .model("fake", model)
         .model("other", model)

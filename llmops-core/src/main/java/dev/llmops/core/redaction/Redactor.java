@@ -37,9 +37,11 @@ import org.jspecify.annotations.Nullable;
  * detector with a literal hint adds one {@link String#indexOf} pass, one without a hint a full
  * regex pass. The lines where a pass replaced something are scanned again until nothing changes
  * (at most four passes), so redacting twice equals redacting once. Text without findings is
- * returned as the same instance after one pass.
+ * returned as the same instance after one pass. Short texts that repeat (up to 64 characters: a
+ * tenant, a user id, a model name) are remembered with their result in a small table of 32, so
+ * they are scanned once rather than on every call.
  *
- * <p>Immutable and thread-safe; build one and share it.
+ * <p>Immutable (its memo only remembers results) and thread-safe; build one and share it.
  */
 // Ordinals index dense per-type arrays on the hot path; PiiType order is part of this package.
 @SuppressWarnings("EnumOrdinal")
@@ -47,6 +49,9 @@ public final class Redactor {
   private static final PiiType[] TYPES = PiiType.values();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int MAX_PASSES = 4;
+  /** How many short texts a redactor remembers (a power of two), and how long "short" is. */
+  private static final int MEMO_SLOTS = 32;
+  private static final int MEMO_MAX_CHARS = 64;
   private static final Redactor DEFAULTS = builder().build();
   private static final Redactor NOOP = new Redactor(new Builder().disableAll());
 
@@ -60,6 +65,14 @@ public final class Redactor {
   private final Set<String> allowed;
   private final List<Pattern> allowedPatterns;
   private final List<Custom> customs;
+  /**
+   * Short texts redacted recently, by a hash of their text: redaction is a pure function of the
+   * text and this immutable configuration, so a remembered result stays right. Racy on purpose:
+   * entries are immutable (final fields), a lost write only means a text is scanned again.
+   */
+  private final @Nullable Remembered[] memo = new Remembered[MEMO_SLOTS];
+  /** Per memo slot, the hash of the last text that missed there: a hint of what repeats. */
+  private final int[] missed = new int[MEMO_SLOTS];
 
   private Redactor(Builder b) {
     boolean[] enabled = new boolean[TYPES.length];
@@ -108,7 +121,26 @@ public final class Redactor {
    */
   public String redact(String text) {
     Objects.requireNonNull(text, "text");
-    return redact(text, 1);
+    if (text.length() > MEMO_MAX_CHARS) {
+      return redact(text, 1);
+    }
+    int h = text.hashCode();
+    int slot = (h ^ (h >>> 16)) & (MEMO_SLOTS - 1);
+    Remembered r = memo[slot];
+    if (r != null && r.text.equals(text)) {
+      // Clean text comes back as the caller's own instance, as from a scan.
+      return r.clean() ? text : r.redacted;
+    }
+    String out = redact(text, 1);
+    // A short text is remembered the second time it misses in its slot, so that values that
+    // repeat (a tenant, a user id, a model name in a log line) are scanned once, and values that
+    // never do (a ticket number) store nothing in this long-lived object.
+    if (missed[slot] == h) {
+      memo[slot] = new Remembered(text, out);
+    } else {
+      missed[slot] = h;
+    }
+    return out;
   }
 
   /**
@@ -518,6 +550,15 @@ public final class Redactor {
         throw new IllegalStateException("RedactionMode.HMAC needs hmacKey(byte[]) to be set");
       }
       return new Redactor(this);
+    }
+  }
+
+  /** A short text and what it redacts to. */
+  private record Remembered(String text, String redacted) {
+    /** Whether the text had nothing to redact (a scan then returns its input instance). */
+    @SuppressWarnings("ReferenceEquality") // identity is what a clean scan preserves
+    boolean clean() {
+      return redacted == text;
     }
   }
 }

@@ -37,6 +37,36 @@ class RedactionPropertyTest {
     }
   }
 
+  /**
+   * A redactor's memo of short texts never changes a result: a long-lived redactor fed a sequence
+   * in which short texts repeat (so they are remembered) agrees with a fresh one on each, and
+   * returns clean text as the caller's own instance.
+   */
+  @Property(tries = 200)
+  void rememberedShortTextsRedactAsAFreshScan(@ForAll("repeatingShortTexts") List<String> sequence) {
+    Redactor longLived = Redactor.builder().modeForAll(RedactionMode.MASK).build();
+    for (String text : sequence) {
+      // A new instance each time, so a remembered entry is found by content, not identity.
+      String copy = new String(text.toCharArray());
+      String expected = Redactor.builder().modeForAll(RedactionMode.MASK).build().redact(copy);
+      String actual = longLived.redact(copy);
+      assertThat(actual).as("redact(%s)", copy).isEqualTo(expected);
+      if (expected.equals(copy)) {
+        assertThat(actual).as("clean text %s comes back as the same instance", copy).isSameAs(copy);
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> repeatingShortTexts() {
+    Arbitrary<String> shortText = Arbitraries.oneOf(prose(), secrets(), lookalikes(), punctuation())
+        .list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join("", parts))
+        .filter(t -> t.length() <= 64);
+    // A small pool drawn from many times: most texts repeat, several times over.
+    return shortText.list().ofMinSize(1).ofMaxSize(6)
+        .flatMap(pool -> Arbitraries.of(pool).list().ofMinSize(1).ofMaxSize(40));
+  }
+
   @Provide
   Arbitrary<String> texts() {
     Arbitrary<String> fragment = Arbitraries.oneOf(prose(), secrets(), lookalikes(), punctuation());

@@ -349,6 +349,9 @@ public final class BudgetStep implements Interceptor, CostGate {
           store.settle(p.key, p.amount, actual);
         }
       }
+      if (buckets.isEmpty()) {
+        return; // no token rate limit: no clock to read
+      }
       long now = Math.multiplyExact(clock.millis(), 1_000_000L);
       for (BucketPart p : buckets) {
         p.bucket.adjust(usage.totalTokens() - p.amount, now);
@@ -368,6 +371,9 @@ public final class BudgetStep implements Interceptor, CostGate {
         } else {
           store.release(p.key, p.amount);
         }
+      }
+      if (buckets.isEmpty()) {
+        return;
       }
       long now = Math.multiplyExact(clock.millis(), 1_000_000L);
       for (BucketPart p : buckets) {

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * costs and reservation bounds are computed in integer arithmetic on the hot path instead of with a
  * chain of {@link BigDecimal} products and sums. The results are exactly those of the decimal
  * arithmetic; a rate with more than 18 decimal places, or a product that would overflow, falls back
- * to it. Rates are cached by value (at most {@value #MAX_CACHED}); immutable and thread-safe.
+ * to it. Rates are cached by value (at most {@value #MAX_CACHED}), and the last few looked up also
+ * by identity; immutable and thread-safe.
  */
 final class ExactRate {
   static final int MAX_CACHED = 4096;
@@ -24,6 +25,15 @@ final class ExactRate {
   /** Marks rates of which one does not fit. */
   private static final Forms NO_FORMS = new Forms(NONE, NONE, NONE, NONE, NONE);
   private static final ConcurrentHashMap<Rates, Forms> FORMS = new ConcurrentHashMap<>();
+  /**
+   * The last rates and rate values looked up, by identity, in a few slots: a call prices the same
+   * catalog entry's instances at admission, at settlement and for its cost, so most lookups end
+   * here without hashing a record of decimals. Racy on purpose: entries are immutable (final
+   * fields), and a lost write only sends a lookup to the maps above.
+   */
+  private static final int RECENT = 8;
+  private static final @Nullable RecentForms[] RECENT_FORMS = new RecentForms[RECENT];
+  private static final @Nullable RecentRate[] RECENT_RATES = new RecentRate[RECENT];
 
   static {
     POW10[0] = 1;
@@ -42,12 +52,20 @@ final class ExactRate {
 
   /** The exact form of {@code rate}, or null when it has no {@code long} form. */
   static @Nullable ExactRate of(BigDecimal rate) {
-    ExactRate e = CACHE.get(rate);
-    if (e == null) {
-      e = compute(rate);
-      if (CACHE.size() < MAX_CACHED) {
-        CACHE.putIfAbsent(rate, e);
+    int slot = System.identityHashCode(rate) & (RECENT - 1);
+    RecentRate recent = RECENT_RATES[slot];
+    ExactRate e;
+    if (recent != null && recent.is(rate)) {
+      e = recent.exact;
+    } else {
+      e = CACHE.get(rate);
+      if (e == null) {
+        e = compute(rate);
+        if (CACHE.size() < MAX_CACHED) {
+          CACHE.putIfAbsent(rate, e);
+        }
       }
+      RECENT_RATES[slot] = new RecentRate(rate, e);
     }
     return e == NONE ? null : e;
   }
@@ -74,6 +92,11 @@ final class ExactRate {
 
   /** The exact forms of the five rates of {@code rates} (one lookup), or null when one has none. */
   private static @Nullable Forms forms(Rates rates) {
+    int slot = System.identityHashCode(rates) & (RECENT - 1);
+    RecentForms recent = RECENT_FORMS[slot];
+    if (recent != null && recent.is(rates)) {
+      return recent.forms == NO_FORMS ? null : recent.forms;
+    }
     Forms f = FORMS.get(rates);
     if (f == null) {
       ExactRate in = of(rates.input());
@@ -87,6 +110,7 @@ final class ExactRate {
         FORMS.putIfAbsent(rates, f);
       }
     }
+    RECENT_FORMS[slot] = new RecentForms(rates, f);
     return f == NO_FORMS ? null : f;
   }
 
@@ -199,6 +223,38 @@ final class ExactRate {
       this.out = out;
       this.reasoning = reasoning;
       this.scale = Math.max(Math.max(in.scale, cacheRead.scale), Math.max(Math.max(cacheWrite.scale, out.scale), reasoning.scale));
+    }
+  }
+
+  /** A rates instance and its exact forms, for the identity memo. */
+  private static final class RecentForms {
+    private final Rates rates;
+    final Forms forms;
+
+    RecentForms(Rates rates, Forms forms) {
+      this.rates = rates;
+      this.forms = forms;
+    }
+
+    @SuppressWarnings("ReferenceEquality") // the memo is by identity; equal rates go to the map
+    boolean is(Rates r) {
+      return rates == r;
+    }
+  }
+
+  /** A rate value and its exact form, for the identity memo. */
+  private static final class RecentRate {
+    private final BigDecimal rate;
+    final ExactRate exact;
+
+    RecentRate(BigDecimal rate, ExactRate exact) {
+      this.rate = rate;
+      this.exact = exact;
+    }
+
+    @SuppressWarnings("ReferenceEquality") // the memo is by identity; equal rates go to the map
+    boolean is(BigDecimal r) {
+      return rate == r;
     }
   }
 }

@@ -32,8 +32,10 @@ final class ExactRate {
    * fields), and a lost write only sends a lookup to the maps above.
    */
   private static final int RECENT = 8;
-  private static final @Nullable RecentForms[] RECENT_FORMS = new RecentForms[RECENT];
-  private static final @Nullable RecentRate[] RECENT_RATES = new RecentRate[RECENT];
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
+  private static final @Nullable Recent<Rates, Forms>[] RECENT_FORMS = new Recent[RECENT];
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
+  private static final @Nullable Recent<BigDecimal, ExactRate>[] RECENT_RATES = new Recent[RECENT];
 
   static {
     POW10[0] = 1;
@@ -53,10 +55,10 @@ final class ExactRate {
   /** The exact form of {@code rate}, or null when it has no {@code long} form. */
   static @Nullable ExactRate of(BigDecimal rate) {
     int slot = System.identityHashCode(rate) & (RECENT - 1);
-    RecentRate recent = RECENT_RATES[slot];
+    Recent<BigDecimal, ExactRate> recent = RECENT_RATES[slot];
     ExactRate e;
     if (recent != null && recent.is(rate)) {
-      e = recent.exact;
+      e = recent.value;
     } else {
       e = CACHE.get(rate);
       if (e == null) {
@@ -65,7 +67,7 @@ final class ExactRate {
           CACHE.putIfAbsent(rate, e);
         }
       }
-      RECENT_RATES[slot] = new RecentRate(rate, e);
+      RECENT_RATES[slot] = new Recent<>(rate, e);
     }
     return e == NONE ? null : e;
   }
@@ -93,9 +95,9 @@ final class ExactRate {
   /** The exact forms of the five rates of {@code rates} (one lookup), or null when one has none. */
   private static @Nullable Forms forms(Rates rates) {
     int slot = System.identityHashCode(rates) & (RECENT - 1);
-    RecentForms recent = RECENT_FORMS[slot];
+    Recent<Rates, Forms> recent = RECENT_FORMS[slot];
     if (recent != null && recent.is(rates)) {
-      return recent.forms == NO_FORMS ? null : recent.forms;
+      return recent.value == NO_FORMS ? null : recent.value;
     }
     Forms f = FORMS.get(rates);
     if (f == null) {
@@ -110,7 +112,7 @@ final class ExactRate {
         FORMS.putIfAbsent(rates, f);
       }
     }
-    RECENT_FORMS[slot] = new RecentForms(rates, f);
+    RECENT_FORMS[slot] = new Recent<>(rates, f);
     return f == NO_FORMS ? null : f;
   }
 
@@ -226,35 +228,19 @@ final class ExactRate {
     }
   }
 
-  /** A rates instance and its exact forms, for the identity memo. */
-  private static final class RecentForms {
-    private final Rates rates;
-    final Forms forms;
+  /** A key instance and its value, for the identity memos. */
+  private static final class Recent<K, V> {
+    private final K key;
+    final V value;
 
-    RecentForms(Rates rates, Forms forms) {
-      this.rates = rates;
-      this.forms = forms;
+    Recent(K key, V value) {
+      this.key = key;
+      this.value = value;
     }
 
-    @SuppressWarnings("ReferenceEquality") // the memo is by identity; equal rates go to the map
-    boolean is(Rates r) {
-      return rates == r;
-    }
-  }
-
-  /** A rate value and its exact form, for the identity memo. */
-  private static final class RecentRate {
-    private final BigDecimal rate;
-    final ExactRate exact;
-
-    RecentRate(BigDecimal rate, ExactRate exact) {
-      this.rate = rate;
-      this.exact = exact;
-    }
-
-    @SuppressWarnings("ReferenceEquality") // the memo is by identity; equal rates go to the map
-    boolean is(BigDecimal r) {
-      return rate == r;
+    @SuppressWarnings("ReferenceEquality") // the memo is by identity; equal keys go to the maps
+    boolean is(K k) {
+      return key == k;
     }
   }
 }

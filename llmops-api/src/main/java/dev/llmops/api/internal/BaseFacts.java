@@ -59,11 +59,13 @@ public final class BaseFacts {
     int hash = 0;
     for (Map.Entry<String, Object> e : map.entrySet()) {
       Object value = e.getValue();
-      if (!isScalar(value)) {
-        scalars = false;
-      }
       chars += e.getKey().length() + chars(value);
-      hash += e.hashCode();
+      if (!isScalar(value)) {
+        // The hash is of no use now; another value's hashCode might be costly or even throw.
+        scalars = false;
+      } else if (scalars) {
+        hash += e.hashCode();
+      }
     }
     return new BaseFacts(scalars, chars, hash);
   }

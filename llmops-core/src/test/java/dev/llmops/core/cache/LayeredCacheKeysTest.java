@@ -119,4 +119,31 @@ class LayeredCacheKeysTest {
     assertThat(key(shortDoc)).isInstanceOf(CacheKey.Prompt.class);
     assertThat(key(longDoc)).isInstanceOf(CacheKey.Digest.class);
   }
+
+  /** A template value that is no plain scalar and must never be hashed. */
+  static final class Unhashable {
+    @Override
+    public int hashCode() {
+      throw new AssertionError("hashed");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this;
+    }
+
+    @Override
+    public String toString() {
+      return "unhashable";
+    }
+  }
+
+  @Test
+  void aBaseWithAValueThatIsNoScalarIsKeyedOnTheWholeRequestWithoutHashingIt() {
+    Map<String, Object> base = Map.of("thing", new Unhashable(), "n", 1L);
+    for (long ticket = 0; ticket < 3; ticket++) {
+      assertThat(key(new PromptRef("p", null, null, base).withVariable("ticket", ticket).variables()))
+          .isInstanceOf(CacheKey.Request.class);
+    }
+  }
 }

@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -83,6 +87,48 @@ class LayeredCacheKeysTest {
           assertThat(CacheKeys.chars(w)).isEqualTo(scalars ? plainChars : -1);
         }
       }
+    }
+  }
+
+  @Property(tries = 20)
+  void concurrentKeysOfLayeredVariablesAreThoseOfPlainCopies(
+      @ForAll("bases") Map<String, Object> first, @ForAll("bases") Map<String, Object> second,
+      @ForAll("layerSets") List<List<Put>> layerSets) throws Exception {
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    List<CacheKey> expected = new ArrayList<>();
+    // More bases than BaseFacts remembers, so that threads also replace one another's entries.
+    List<Map<String, Object>> bases = List.of(Map.copyOf(first), Map.copyOf(second), Map.copyOf(new HashMap<>(first)),
+        Map.copyOf(new HashMap<>(second)), Map.of("a", "z"), Map.of("b", 2L));
+    for (Map<String, Object> base : bases) {
+      for (List<Put> puts : layerSets) {
+        PromptRef ref = new PromptRef("p", null, null, base);
+        for (Put p : puts) {
+          ref = ref.withVariable(p.name(), p.value());
+        }
+        inputs.add(ref.variables());
+        expected.add(key(Map.copyOf(new HashMap<>(ref.variables()))));
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int offset = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 300; i++) {
+            int k = (i * 5 + offset) % inputs.size();
+            CacheKey actual = key(inputs.get(k));
+            assertThat(actual).isEqualTo(expected.get(k));
+            assertThat(actual.hashCode()).isEqualTo(expected.get(k).hashCode());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.llmops.api;
 
+import dev.llmops.api.internal.VariablesWith;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

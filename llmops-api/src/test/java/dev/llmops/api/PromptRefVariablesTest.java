@@ -3,6 +3,7 @@ package dev.llmops.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmops.api.internal.VariablesWith;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

@@ -5,11 +5,11 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.PromptRef;
 import dev.llmops.api.ToolCall;
+import dev.llmops.api.internal.BaseFacts;
+import dev.llmops.api.internal.VariablesWith;
 import dev.llmops.core.prompt.PromptVersion;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,14 +42,6 @@ final class CacheKeys {
   private static final MessageDigest PROTOTYPE = sha256();
   private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
-  /**
-   * Variable value types whose {@code equals} is type-strict and holds exactly when their {@code
-   * toString()} texts are equal (the digest encodes the type name and the text).
-   */
-  private static final Set<Class<?>> SCALARS = Set.of(
-      String.class, Boolean.class, Character.class, Byte.class, Short.class, Integer.class, Long.class,
-      Float.class, Double.class, BigInteger.class, BigDecimal.class);
 
   /** Tag byte that starts a prompt key (a full-request key starts with a string's tag, 1). */
   private static final int PROMPT_TAG = 2;
@@ -90,13 +81,9 @@ final class CacheKeys {
       }
     }
     Map<String, Object> variables = ref.variables();
-    long chars = 0;
-    for (Map.Entry<String, Object> e : variables.entrySet()) {
-      Object value = e.getValue();
-      if (!SCALARS.contains(value.getClass())) {
-        return full(endpoint, request);
-      }
-      chars += e.getKey().length() + chars(value);
+    long chars = variables instanceof VariablesWith layered ? chars(layered) : chars(variables);
+    if (chars < 0) {
+      return full(endpoint, request);
     }
     List<Message> trailing = rendered == messages.size()
         ? List.of()
@@ -119,16 +106,61 @@ final class CacheKeys {
         request.responseFormatJson());
   }
 
-  /** The text a variable value holds; small fixed-size boxes count as nothing. */
-  private static long chars(Object value) {
-    if (value instanceof String s) {
-      return s.length();
-    } else if (value instanceof BigInteger b) {
-      return b.bitLength() / 3;
-    } else if (value instanceof BigDecimal d) {
-      return d.precision();
+  /**
+   * The characters of the variables' names and values, or -1 if a value is not a plain scalar
+   * ({@link BaseFacts#isScalar}).
+   */
+  static long chars(Map<String, Object> variables) {
+    long chars = 0;
+    for (Map.Entry<String, Object> e : variables.entrySet()) {
+      Object value = e.getValue();
+      if (!BaseFacts.isScalar(value)) {
+        return -1;
+      }
+      chars += e.getKey().length() + BaseFacts.chars(value);
     }
-    return 0;
+    return chars;
+  }
+
+  /**
+   * What {@link #chars(Map)} returns for layered variables, from the remembered facts of their
+   * shared base and a look at each layer: the base's characters, plus each name's topmost layer,
+   * less the base's entry that layer replaces.
+   */
+  static long chars(VariablesWith layered) {
+    Map<String, Object> root = layered.root();
+    BaseFacts facts = BaseFacts.of(root);
+    if (!facts.scalars()) {
+      // A layer may replace the value that is not a scalar: decide on the entries themselves.
+      return chars((Map<String, Object>) layered);
+    }
+    long chars = facts.chars();
+    for (Map<String, Object> m = layered; m instanceof VariablesWith w; m = w.base()) {
+      String key = w.key();
+      if (replacedAbove(layered, w, key)) {
+        continue;
+      }
+      Object value = w.value();
+      if (!BaseFacts.isScalar(value)) {
+        return -1;
+      }
+      chars += key.length() + BaseFacts.chars(value);
+      Object replaced = w.base() == root && !w.replaces() ? null : root.get(key);
+      if (replaced != null) {
+        chars -= key.length() + BaseFacts.chars(replaced);
+      }
+    }
+    return chars;
+  }
+
+  /** Whether a layer of {@code top} above {@code layer} sets {@code key} too. */
+  private static boolean replacedAbove(VariablesWith top, VariablesWith layer, String key) {
+    for (VariablesWith w = top; w.depth() > layer.depth(); w = (VariablesWith) w.base()) {
+      if (w.key().equals(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long chars(List<Message> messages) {

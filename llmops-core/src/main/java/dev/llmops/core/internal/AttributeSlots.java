@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
@@ -18,11 +19,13 @@ import org.jspecify.annotations.Nullable;
  * slot that chains to arrays of {@value #PAIRS} key/value pairs for every other key.
  *
  * <p>The keys a process uses number densely from 0 in the order it first uses them, and a call with
- * every capability on uses fewer than {@link #DIRECT} of them, so with {@link #SHARED} its gets and
- * puts index an array: no scan, no compare-and-set. Keys past the range (a process's late keys,
- * tests that make keys by the thousand) fall back to scanning pairs. Memory is bounded: a table
- * holds {@link #DIRECT} + 1 slots plus its pair arrays, and the layout remembers at most one key per
- * direct slot.
+ * every capability on uses 14 of them, so with {@link #SHARED} its gets and puts index an array: no
+ * scan, no compare-and-set. Keys past the range (a process's late keys, tests that make keys by the
+ * thousand) fall back to scanning pairs. A new table has direct slots only for the part of the range
+ * that puts have used so far, so a call pays for the keys calls use rather than the whole range;
+ * a key in range but past a table's direct slots is kept in its pairs. Memory is bounded: a table
+ * holds at most {@link #DIRECT} + 1 slots plus its pair arrays, and the layout remembers at most one
+ * key per direct slot.
  *
  * <p>Thread-safe and lock-free. Keys compare by identity (as {@link AttributeKey} does) and are
  * never removed. A direct slot belongs to one key for good, so a put there publishes the value with
@@ -33,10 +36,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class AttributeSlots {
   /**
-   * Direct slots of {@link #SHARED}: the 16 keys a call with every capability on uses, and room for
-   * an application's own keys.
+   * Direct slots of {@link #SHARED} at most: room for the 16 keys llmops defines (15 constants and
+   * one per {@code OtelInstrumentation}) and as many of an application's own.
    */
-  static final int DIRECT = 24;
+  static final int DIRECT = 32;
 
   /** Pairs per overflow array. */
   static final int PAIRS = 12;
@@ -49,6 +52,8 @@ final class AttributeSlots {
 
   private final int first;
   private final int direct;
+  /** How many direct slots puts have needed so far, the size of new tables; only grows. */
+  private final AtomicInteger used = new AtomicInteger();
   /** The key of each direct slot, once a value was put there: snapshots need it. */
   private final AtomicReferenceArray<@Nullable AttributeKey<?>> keys;
 
@@ -62,17 +67,17 @@ final class AttributeSlots {
     this.keys = new AtomicReferenceArray<>(direct);
   }
 
-  /** An empty table. */
+  /** An empty table, with a direct slot for each in-range key a put has used so far. */
   Object[] create() {
-    return new Object[direct + 1];
+    return new Object[used.get() + 1];
   }
 
-  /** True if {@code key} has a direct slot in this layout. */
+  /** True if {@code key} falls in this layout's direct range. */
   boolean isDirect(AttributeKey<?> key) {
     return slot(key) >= 0;
   }
 
-  /** The key's direct slot, or -1. */
+  /** The key's slot in the direct range, or -1. */
   private int slot(AttributeKey<?> key) {
     int i = key.index() - first;
     return i >= 0 && i < direct ? i : -1;
@@ -81,7 +86,7 @@ final class AttributeSlots {
   /** The value for {@code key} in {@code table}, or null. */
   @Nullable Object get(Object[] table, AttributeKey<?> key) {
     int i = slot(key);
-    if (i >= 0) {
+    if (i >= 0 && i < table.length - 1) {
       return SLOT.getAcquire(table, i);
     }
     Object[] pairs = pairs(table);
@@ -91,7 +96,7 @@ final class AttributeSlots {
   /** Records {@code value} for {@code key} in {@code table}, replacing an earlier value. */
   void put(Object[] table, AttributeKey<?> key, Object value) {
     int i = slot(key);
-    if (i >= 0) {
+    if (i >= 0 && i < table.length - 1) {
       // Only this key ever writes here, so the check-then-set is idempotent; the release order
       // makes the key visible to whoever sees the value.
       if (keys.getAcquire(i) != key) {
@@ -100,17 +105,20 @@ final class AttributeSlots {
       SLOT.setRelease(table, i, value);
       return;
     }
+    if (i >= used.get()) {
+      used.accumulateAndGet(i + 1, Math::max); // later tables give this key a direct slot
+    }
     Object[] pairs = pairs(table);
     if (pairs == null) {
       Object[] fresh = new Object[NEXT + 1];
-      Object witness = SLOT.compareAndExchange(table, direct, (Object) null, (Object) fresh);
+      Object witness = SLOT.compareAndExchange(table, table.length - 1, (Object) null, (Object) fresh);
       pairs = witness == null ? fresh : (Object[]) witness;
     }
     pairPut(pairs, key, value);
   }
 
-  private Object @Nullable [] pairs(Object[] table) {
-    return (Object[]) SLOT.getAcquire(table, direct);
+  private static Object @Nullable [] pairs(Object[] table) {
+    return (Object[]) SLOT.getAcquire(table, table.length - 1);
   }
 
   private static @Nullable Object pairGet(Object[] pairs, AttributeKey<?> key) {
@@ -168,6 +176,7 @@ final class AttributeSlots {
     if (table == null) {
       return Map.of();
     }
+    int direct = table.length - 1;
     int count = 0;
     for (int i = 0; i < direct; i++) {
       if (SLOT.getAcquire(table, i) != null && isResult(keys.getAcquire(i))) {

@@ -32,8 +32,19 @@ class AttributeSlotsTest {
   private static final int DIRECT = 16;
   /** Every third key is internal; values are {@code key * VALUES + n}, so a value names its key. */
   private static final List<AttributeKey<Integer>> KEYS = keys(DIRECT + 3 * AttributeSlots.PAIRS);
-  private static final AttributeSlots LAYOUT = new AttributeSlots(KEYS.get(0).index(), DIRECT);
+  /** A layout whose puts have used every direct slot, so its tables have them all. */
+  private static final AttributeSlots LAYOUT = layout(DIRECT);
   private static final int VALUES = 1_000_000;
+
+  /** A fresh layout over this class's keys, whose puts have used the first {@code used} of them. */
+  private static AttributeSlots layout(int used) {
+    AttributeSlots layout = new AttributeSlots(KEYS.get(0).index(), DIRECT);
+    Object[] scratch = layout.create();
+    for (int i = 0; i < used; i++) {
+      layout.put(scratch, KEYS.get(i), -1);
+    }
+    return layout;
+  }
 
   private static List<AttributeKey<Integer>> keys(int n) {
     List<AttributeKey<Integer>> keys = new ArrayList<>();
@@ -84,7 +95,36 @@ class AttributeSlotsTest {
     }
     assertThat(KEYS.stream().filter(LAYOUT::isDirect).count()).isBetween(1L, (long) DIRECT);
     assertThat(KEYS.stream().filter(k -> !LAYOUT.isDirect(k)).count()).isGreaterThanOrEqualTo(3L * AttributeSlots.PAIRS);
-    assertThat(AttributeSlots.SHARED.create()).hasSize(AttributeSlots.DIRECT + 1);
+    assertThat(AttributeSlots.SHARED.create().length).isBetween(1, AttributeSlots.DIRECT + 1);
+    assertThat(LAYOUT.create()).hasSize(DIRECT + 1);
+  }
+
+  /**
+   * New tables have direct slots for the keys puts have used so far: none at first, then up to the
+   * highest such key, never past the range. Keys in range but past a table's slots still work.
+   */
+  @Test
+  void tablesGrowWithTheKeysPutsUse() {
+    AttributeSlots layout = layout(0);
+    Object[] first = layout.create();
+    assertThat(first).hasSize(1);
+    layout.put(first, KEYS.get(3), 3);
+    layout.put(first, KEYS.get(0), 0);
+    assertThat(layout.get(first, KEYS.get(3))).isEqualTo(3);
+    assertThat(layout.get(first, KEYS.get(0))).isEqualTo(0);
+    assertThat(layout.snapshot(first)).containsOnly(Map.entry(KEYS.get(3), 3), Map.entry(KEYS.get(0), 0));
+
+    Object[] second = layout.create();
+    assertThat(second).hasSize(4 + 1);
+    layout.put(second, KEYS.get(KEYS.size() - 1), 1);
+    layout.put(second, KEYS.get(DIRECT - 1), 2);
+    assertThat(layout.create()).as("out-of-range keys do not grow tables").hasSize(DIRECT + 1);
+    layout.put(second, KEYS.get(0), 7);
+    assertThat(layout.get(second, KEYS.get(0))).isEqualTo(7);
+    assertThat(layout.get(second, KEYS.get(DIRECT - 1))).isEqualTo(2);
+    assertThat(layout.get(second, KEYS.get(KEYS.size() - 1))).isEqualTo(1);
+    assertThat(layout.get(second, KEYS.get(3))).isNull();
+    assertThat(layout.get(first, KEYS.get(DIRECT - 1))).as("tables do not share values").isNull();
   }
 
   record Op(boolean put, int key, int value) {}
@@ -98,25 +138,30 @@ class AttributeSlotsTest {
         .ofMaxSize(80);
   }
 
-  /** Any sequence of puts and gets reads back, and snapshots, like a hash map of the same puts. */
+  /**
+   * Any sequence of puts and gets reads back, and snapshots, like a hash map of the same puts, in a
+   * table with all, some or none of the direct slots.
+   */
   @Property
-  void behavesLikeAMap(@ForAll("ops") List<Op> ops) {
-    Object[] table = LAYOUT.create();
+  void behavesLikeAMap(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = DIRECT) int used) {
+    AttributeSlots layout = used == DIRECT ? LAYOUT : layout(used);
+    Object[] table = layout.create();
+    assertThat(table).hasSize(used + 1);
     Map<AttributeKey<?>, Object> model = new HashMap<>();
     for (Op op : ops) {
       AttributeKey<Integer> key = KEYS.get(op.key());
       if (op.put()) {
-        LAYOUT.put(table, key, op.value());
+        layout.put(table, key, op.value());
         model.put(key, op.value());
       } else {
-        assertThat(LAYOUT.get(table, key)).isEqualTo(model.get(key));
+        assertThat(layout.get(table, key)).isEqualTo(model.get(key));
       }
     }
     for (AttributeKey<Integer> key : KEYS) {
-      assertThat(LAYOUT.get(table, key)).isEqualTo(model.get(key));
+      assertThat(layout.get(table, key)).isEqualTo(model.get(key));
     }
     model.keySet().removeIf(AttributeKey::isInternal);
-    Map<AttributeKey<?>, Object> snapshot = LAYOUT.snapshot(table);
+    Map<AttributeKey<?>, Object> snapshot = layout.snapshot(table);
     assertThat(snapshot).isEqualTo(model);
     assertThat(snapshot.hashCode()).isEqualTo(model.hashCode());
     assertThat(snapshot.size()).isEqualTo(model.size());

@@ -31,11 +31,15 @@ import org.jspecify.annotations.Nullable;
 public final class RealCall extends CompletableFuture<Completion>
     implements CallInfo, CallAttributes, BiConsumer<@Nullable ChatResponse, @Nullable Throwable> {
   private static final AtomicLong SEQUENCE = new AtomicLong();
+  private static final AttributeSlots SLOTS = AttributeSlots.SHARED;
   private static final VarHandle ENDED;
+  private static final VarHandle ATTRIBUTES;
 
   static {
     try {
-      ENDED = MethodHandles.lookup().findVarHandle(RealCall.class, "ended", boolean.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      ENDED = lookup.findVarHandle(RealCall.class, "ended", boolean.class);
+      ATTRIBUTES = lookup.findVarHandle(RealCall.class, "attributes", Object[].class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -49,7 +53,7 @@ public final class RealCall extends CompletableFuture<Completion>
   private final StreamHandler chunks;
 
   private volatile @Nullable String callId;
-  private volatile Object @Nullable [] attributes; // see AttributeSlots
+  private volatile Object @Nullable [] attributes; // an AttributeSlots.SHARED table, made on first put
   private volatile boolean cancelled;
   private volatile boolean ended;
   private volatile int attempts;
@@ -138,18 +142,13 @@ public final class RealCall extends CompletableFuture<Completion>
 
   @Override
   public <T> Optional<T> get(AttributeKey<T> key) {
-    Object[] table = attributes;
-    if (table == null) {
-      return Optional.empty();
-    }
-    Object value = AttributeSlots.get(table, key);
-    return value == null ? Optional.empty() : Optional.of(key.type().cast(value));
+    return Optional.ofNullable(getOrNull(key));
   }
 
   @Override
   public <T> @Nullable T getOrNull(AttributeKey<T> key) {
     Object[] table = attributes;
-    return table == null ? null : key.type().cast(AttributeSlots.get(table, key));
+    return table == null ? null : key.type().cast(SLOTS.get(table, key));
   }
 
   @Override
@@ -157,20 +156,16 @@ public final class RealCall extends CompletableFuture<Completion>
     Object checked = key.type().cast(java.util.Objects.requireNonNull(value, "value"));
     Object[] table = attributes;
     if (table == null) {
-      synchronized (this) {
-        table = attributes;
-        if (table == null) {
-          table = AttributeSlots.create();
-          attributes = table;
-        }
-      }
+      Object[] fresh = SLOTS.create();
+      Object[] witness = (Object[]) ATTRIBUTES.compareAndExchange(this, (Object[]) null, fresh);
+      table = witness == null ? fresh : witness;
     }
-    AttributeSlots.put(table, key, checked);
+    SLOTS.put(table, key, checked);
   }
 
   @Override
   public Map<AttributeKey<?>, Object> snapshot() {
-    return AttributeSlots.snapshot(attributes);
+    return SLOTS.snapshot(attributes);
   }
 
   // ---- ending ----

@@ -62,6 +62,8 @@ public final class LlmClient implements AutoCloseable {
   private final TaskScheduler scheduler;
   private final List<AutoCloseable> closeables;
   private final List<PipelineStep> stepOrder;
+  /** Whether a prompt step is in the pipeline (asked on every prompt call). */
+  private final boolean prompts;
 
   private LlmClient(Builder b, Pipeline pipeline, TaskScheduler scheduler, List<PipelineStep> stepOrder) {
     this.pipeline = pipeline;
@@ -69,6 +71,7 @@ public final class LlmClient implements AutoCloseable {
     this.scheduler = scheduler;
     this.closeables = List.copyOf(b.closeables);
     this.stepOrder = stepOrder;
+    this.prompts = stepOrder.contains(PipelineStep.PROMPT);
   }
 
   /** A new builder. */
@@ -148,6 +151,11 @@ public final class LlmClient implements AutoCloseable {
   /** The steps that have interceptors, in the order a call passes them (outermost first). */
   public List<PipelineStep> steps() {
     return stepOrder;
+  }
+
+  /** Whether the pipeline has a prompt step, which {@code prompt(name)} calls need. */
+  boolean hasPromptStep() {
+    return prompts;
   }
 
   /** How many times a listener threw (each was caught; the calls went on). */

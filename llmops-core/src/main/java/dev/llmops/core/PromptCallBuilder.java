@@ -139,7 +139,7 @@ public final class PromptCallBuilder {
   }
 
   private CallBuilder start() {
-    if (!client.steps().contains(PipelineStep.PROMPT)) {
+    if (!client.hasPromptStep()) {
       throw new IllegalStateException(
           "client.prompt(\"" + name + "\") needs a prompt registry: LlmClient.builder().prompts(registry)");
     }

@@ -52,6 +52,33 @@ public interface CallListener {
 
   /** A pipeline step published a typed event (prompt resolved, retry, fallback, ...). */
   default void onEvent(CallInfo call, CallEvent event) {}
+
+  /**
+   * Opens what should be current on the thread while the model starts {@code attempt}, and
+   * returns what closes it: for example the call's OpenTelemetry context, so that an instrumented
+   * HTTP client sends the provider request as a child of the call's span, with its trace headers.
+   * Called right after {@link #attemptStart}, on the thread that starts the attempt; the client
+   * closes the returned scope on the same thread as soon as the model's {@code execute} has
+   * returned (the answer may come later, on another thread), also when it threw. With several
+   * listeners, scopes open in listener order and close in reverse. Like every event, it must not
+   * throw; if it does, the attempt runs without this listener's scope.
+   *
+   * @return the scope to close; {@link Scope#NONE} (the default) when there is nothing to open
+   */
+  default Scope attemptScope(AttemptInfo attempt) {
+    return Scope.NONE;
+  }
+
+  /** What {@link #attemptScope} opened; closing it restores the thread as it was. */
+  @FunctionalInterface
+  interface Scope extends AutoCloseable {
+    /** Nothing opened, nothing to close. */
+    Scope NONE = () -> { };
+
+    /** Restores the thread; must not throw. */
+    @Override
+    void close();
+  }
 }
 
 /** The listener behind {@link CallListener#noop()}. */

@@ -97,8 +97,11 @@ import org.jspecify.annotations.Nullable;
  * emitted.
  *
  * <p>Thread-safe; one instance serves all calls. Never throws into the call: the client isolates
- * listeners. The span is not made current while the call runs (a listener cannot scope a context
- * across asynchronous steps); it is a child of the context current when the call started.
+ * listeners. The span is a child of the context current when the call started. It is current on
+ * the thread that starts each attempt while the model's {@code execute} runs ({@link
+ * #attemptScope}), so the provider's HTTP request, if an instrumentation traces it, nests under
+ * the call with its trace headers; it is not current in the other pipeline steps (a listener
+ * cannot scope a context across asynchronous steps).
  */
 public final class OtelInstrumentation implements CallListener {
   /** The instrumentation scope name of the tracer and meter. */
@@ -259,6 +262,23 @@ public final class OtelInstrumentation implements CallListener {
       st.firstSpanned = true;
     }
     st.current = attemptSpan(st, attempt.endpoint(), attempt.model(), attempt.number(), attempt.startedAt());
+  }
+
+  /**
+   * Makes the call's span (from the second attempt on, the attempt's span) the current
+   * OpenTelemetry context while the model starts the attempt: an instrumented HTTP client then
+   * sends the provider request as its child, with its trace headers.
+   */
+  @Override
+  @SuppressWarnings("MustBeClosedChecker") // the client closes the returned scope, on this thread
+  public CallListener.Scope attemptScope(AttemptInfo attempt) {
+    CallState st = running(attempt.call());
+    Span span = st == null ? null : st.current != null ? st.current : st.span;
+    if (st == null || span == null) {
+      return CallListener.Scope.NONE;
+    }
+    io.opentelemetry.context.Scope scope = st.parent.with(span).makeCurrent();
+    return scope::close;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatResponse;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,11 +21,23 @@ public final class ListenerDispatcher {
   private static final RedactingLogger LOG = RedactingLogger.of(ListenerDispatcher.class);
 
   private final CallListener[] listeners;
+  /** The listeners that open a scope around the model's start ({@link CallListener#attemptScope}). */
+  private final CallListener[] scoping;
   private final LongAdder failures = new LongAdder();
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
   public ListenerDispatcher(List<CallListener> listeners) {
     this.listeners = listeners.toArray(new CallListener[0]);
+    this.scoping = Arrays.stream(this.listeners).filter(ListenerDispatcher::opensScopes).toArray(CallListener[]::new);
+  }
+
+  /** Whether {@code l} overrides {@link CallListener#attemptScope} (if that cannot be told: yes). */
+  private static boolean opensScopes(CallListener l) {
+    try {
+      return l.getClass().getMethod("attemptScope", AttemptInfo.class).getDeclaringClass() != CallListener.class;
+    } catch (NoSuchMethodException | SecurityException e) {
+      return true;
+    }
   }
 
   /** True when there is no listener to deliver to. */
@@ -113,6 +126,64 @@ public final class ListenerDispatcher {
         l.onEvent(call, event);
       } catch (RuntimeException | LinkageError | AssertionError e) {
         failed(l, "onEvent", e);
+      }
+    }
+  }
+
+  /**
+   * Opens the scopes of the listeners that have one for {@code attempt}, in listener order; a
+   * listener that throws is counted and left out. Close what this returns with {@link #close}.
+   */
+  public CallListener.Scope attemptScope(AttemptInfo attempt) {
+    CallListener.Scope first = CallListener.Scope.NONE;
+    CallListener.Scope[] more = null;
+    int count = 0;
+    for (CallListener l : scoping) {
+      CallListener.Scope s;
+      try {
+        s = l.attemptScope(attempt);
+      } catch (RuntimeException | LinkageError | AssertionError e) {
+        failed(l, "attemptScope", e);
+        continue;
+      }
+      if (s == null || s == CallListener.Scope.NONE) {
+        continue;
+      }
+      if (first == CallListener.Scope.NONE) {
+        first = s;
+      } else {
+        if (more == null) {
+          more = new CallListener.Scope[scoping.length - 1];
+        }
+        more[count++] = s;
+      }
+    }
+    if (more == null) {
+      return first;
+    }
+    CallListener.Scope outer = first;
+    CallListener.Scope[] inner = more;
+    int n = count;
+    return () -> {
+      for (int k = n - 1; k >= 0; k--) {
+        close(inner[k]);
+      }
+      close(outer);
+    };
+  }
+
+  /** Closes a scope from {@link #attemptScope}; one that throws is counted, never thrown. */
+  public void close(CallListener.Scope scope) {
+    if (scope == CallListener.Scope.NONE) {
+      return;
+    }
+    try {
+      scope.close();
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      failures.increment();
+      String key = scope.getClass().getName() + "#close";
+      if (logged.add(key)) {
+        LOG.warn("an attempt scope ({}) threw when closed; the call goes on", scope.getClass().getName(), e);
       }
     }
   }

@@ -1,7 +1,9 @@
 package dev.llmops.core.internal;
 
+
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
+import dev.llmops.api.CallListener;
 import dev.llmops.api.CallMode;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
@@ -150,6 +152,7 @@ public final class Pipeline {
     RealAttempt attempt =
         call.newAttempt(name, model.info(), request, listeners.isEmpty() ? null : clock.instant(), chunks);
     listeners.attemptStart(attempt);
+    CallListener.Scope scope = listeners.attemptScope(attempt);
     CompletableFuture<ChatResponse> future;
     try {
       CompletionStage<ChatResponse> stage = model.execute(request, attempt);
@@ -158,6 +161,8 @@ public final class Pipeline {
           : stage.toCompletableFuture();
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
+    } finally {
+      listeners.close(scope);
     }
     if (future.isDone() && !future.isCompletedExceptionally() && !call.cancelled()) {
       // Fast path for an answer that needed no waiting: no extra stage.

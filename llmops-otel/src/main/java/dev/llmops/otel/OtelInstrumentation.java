@@ -248,7 +248,7 @@ public final class OtelInstrumentation implements CallListener {
     }
     st.lastEndpoint = attempt.endpoint();
     if (++st.attempts == 1) {
-      st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request());
+      st.span = startCallSpan(attempt.call(), st, attempt.model(), attempt.request(), attempt.endpoint());
       st.firstEndpoint = attempt.endpoint();
       st.model = attempt.model();
       st.firstStart = attempt.startedAt();
@@ -335,7 +335,13 @@ public final class OtelInstrumentation implements CallListener {
 
   // ------------------------------------------------------------------ spans
 
-  private Span startCallSpan(CallInfo call, CallState st, @Nullable ModelInfo model, ChatRequest request) {
+  /**
+   * Starts the call's span with every attribute known now: the request's, and the call's own
+   * (endpoint, tenant, feature, prompt and experiment), so that a sampler sees them and the SDK
+   * takes them without a lock each; what only the end knows is set then.
+   */
+  private Span startCallSpan(
+      CallInfo call, CallState st, @Nullable ModelInfo model, ChatRequest request, @Nullable String endpoint) {
     String provider = model != null ? model.provider() : OTHER;
     String requestModel = model != null ? model.modelId() : request.model();
     SpanBuilder b = tracer.spanBuilder(spanName(requestModel))
@@ -381,6 +387,20 @@ public final class OtelInstrumentation implements CallListener {
     if (request.responseFormatJson() != null) {
       b.setAttribute(Keys.OUTPUT_TYPE, "json");
     }
+    st.spanEndpoint = endpoint;
+    if (endpoint != null) {
+      b.setAttribute(Keys.ENDPOINT, endpoint);
+    }
+    String tenant = redactedValue(call.context().tenant());
+    st.tenant = tenant;
+    if (tenant != null) {
+      b.setAttribute(Keys.TENANT, tenant);
+    }
+    String feature = redactedValue(call.context().feature());
+    if (feature != null) {
+      b.setAttribute(Keys.FEATURE, feature);
+    }
+    fingerprint(b, call.attributes().getOrNull(Fingerprint.KEY));
     Span span = b.startSpan();
     if (captureContent && span.isRecording()) {
       span.setAttribute(Keys.INPUT_MESSAGES, ContentJson.input(request.messages(), redactor));
@@ -452,10 +472,10 @@ public final class OtelInstrumentation implements CallListener {
     long end = nowNanos();
     Span span = st.span;
     if (span == null) {
-      span = startCallSpan(call, st, null, call.originalRequest());
+      span = startCallSpan(call, st, null, call.originalRequest(), call.originalRequest().model());
     }
     ModelInfo model = st.model;
-    String tenant = redactedValue(call.context().tenant());
+    String tenant = st.tenant;
     Cost callCost = call.attributes().getOrNull(Cost.KEY);
     Money amount = callCost == null ? null : callCost.total();
     BigDecimal cost = amount == null ? null : amount.amount();
@@ -465,7 +485,7 @@ public final class OtelInstrumentation implements CallListener {
     // A span the sampler dropped keeps no attributes: skip building them (redaction, cost text,
     // the exception's redacted stack trace); the metrics below are recorded all the same.
     if (span.isRecording()) {
-      endAttributes(span, call, st, tenant, cost, response, error, errorType, end);
+      endAttributes(span, call, st, cost, response, error, errorType, end);
     }
     span.end(end, TimeUnit.NANOSECONDS);
 
@@ -498,18 +518,13 @@ public final class OtelInstrumentation implements CallListener {
 
   /** Sets the attributes, status and exception event known when the call ends on its recording span. */
   private void endAttributes(
-      Span span, CallInfo call, CallState st, @Nullable String tenant, @Nullable BigDecimal cost,
+      Span span, CallInfo call, CallState st, @Nullable BigDecimal cost,
       @Nullable ChatResponse response, @Nullable Throwable error, @Nullable String errorType, long end) {
+    // Endpoint, tenant, feature, prompt and experiment were set when the span started; the
+    // endpoint changes when a fallback answered.
     String endpoint = st.lastEndpoint != null ? st.lastEndpoint : call.originalRequest().model();
-    if (endpoint != null) {
+    if (endpoint != null && !endpoint.equals(st.spanEndpoint)) {
       span.setAttribute(Keys.ENDPOINT, endpoint);
-    }
-    if (tenant != null) {
-      span.setAttribute(Keys.TENANT, tenant);
-    }
-    String feature = redactedValue(call.context().feature());
-    if (feature != null) {
-      span.setAttribute(Keys.FEATURE, feature);
     }
     extras(span, call, st, cost);
     if (response != null) {
@@ -665,32 +680,36 @@ public final class OtelInstrumentation implements CallListener {
 
 
   /**
-   * Sets the llmops attributes other steps recorded on the call (see the class comment), reading
-   * each typed key directly; {@code usd} is the call's cost, read by the caller.
+   * The prompt and experiment of the call's {@link Fingerprint}, set on the span builder. Where
+   * the conventions name a prompt attribute we emit theirs and no llmops copy; the content hash
+   * follows from name and version (versions are immutable) and stays on the Fingerprint.
+   */
+  private void fingerprint(SpanBuilder b, @Nullable Fingerprint f) {
+    if (f == null) {
+      return;
+    }
+    if (f.promptName() != null) {
+      b.setAttribute(Keys.PROMPT_NAME, f.promptName());
+      if (conventions == GenAiConventions.LATEST) {
+        b.setAttribute(Keys.PROMPT_VERSION, versionText(f.promptVersion()));
+      } else {
+        b.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
+      }
+    }
+    if (f.experimentKey() != null) {
+      b.setAttribute(Keys.EXPERIMENT, f.experimentKey());
+    }
+    if (f.variant() != null) {
+      b.setAttribute(Keys.VARIANT, f.variant());
+    }
+  }
+
+  /**
+   * Sets the llmops attributes other steps recorded on the call by its end (see the class
+   * comment), reading each typed key directly; {@code usd} is the call's cost, read by the caller.
    */
   private void extras(Span span, CallInfo call, CallState st, @Nullable BigDecimal usd) {
     CallAttributes attributes = call.attributes();
-    Fingerprint f = attributes.getOrNull(Fingerprint.KEY);
-    if (f != null) {
-      // Where the conventions name a prompt attribute we emit theirs and no llmops copy; the
-      // content hash follows from name and version (versions are immutable) and stays on the
-      // Fingerprint. This keeps a prompt call with an experiment within the 16 attributes the SDK
-      // holds before it grows a span's attribute table.
-      if (f.promptName() != null) {
-        span.setAttribute(Keys.PROMPT_NAME, f.promptName());
-        if (conventions == GenAiConventions.LATEST) {
-          span.setAttribute(Keys.PROMPT_VERSION, versionText(f.promptVersion()));
-        } else {
-          span.setAttribute(Keys.LLMOPS_PROMPT_VERSION, (long) f.promptVersion());
-        }
-      }
-      if (f.experimentKey() != null) {
-        span.setAttribute(Keys.EXPERIMENT, f.experimentKey());
-      }
-      if (f.variant() != null) {
-        span.setAttribute(Keys.VARIANT, f.variant());
-      }
-    }
     if (usd != null) {
       span.setAttribute(Keys.COST, Decimals.plain(usd));
     }
@@ -728,6 +747,9 @@ public final class OtelInstrumentation implements CallListener {
     @Nullable ModelInfo model;
     @Nullable String firstEndpoint;
     @Nullable String lastEndpoint;
+    /** The endpoint and the redacted tenant the span started with. */
+    @Nullable String spanEndpoint;
+    @Nullable String tenant;
     int attempts;
     double timeToFirstChunk = -1;
 

@@ -18,6 +18,7 @@ import dev.llmops.core.internal.Stages;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,14 +36,19 @@ public final class CacheStep implements Interceptor {
   private final Cache<CacheKey, Entry> store;
   private final Endpoints endpoints;
   private final Accounting accounting;
+  private final Clock clock;
+  private final long ttlMillis;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
-  CacheStep(ResponseCache config, Cache<CacheKey, Entry> store, Endpoints endpoints, Accounting accounting) {
+  CacheStep(ResponseCache config, Cache<CacheKey, Entry> store, Endpoints endpoints, Accounting accounting,
+      Clock clock, long ttlMillis) {
     this.config = config;
     this.store = store;
     this.endpoints = endpoints;
     this.accounting = accounting;
+    this.clock = clock;
+    this.ttlMillis = ttlMillis;
   }
 
   /** How many calls the cache answered. */
@@ -72,6 +78,10 @@ public final class CacheStep implements Interceptor {
         call.attributes().getOrNull(PromptRegistry.VERSION_KEY), call.attributes().getOrNull(PromptRef.KEY),
         call.attributes().getOrNull(PromptRegistry.RENDERED_KEY));
     Entry entry = store.getIfPresent(key);
+    if (entry != null && clock.millis() - entry.storedAtMillis >= ttlMillis) {
+      store.asMap().remove(key, entry); // expired: not served, and gone for the next caller
+      entry = null;
+    }
     if (entry != null) {
       hits.increment();
       Hit hit = entry.hit(key, endpoints, accounting);
@@ -103,7 +113,7 @@ public final class CacheStep implements Interceptor {
       // Keyed by the endpoint asked for, but priced and attributed as the endpoint that answered
       // (a fallback may have), so a hit's saving is what that answer really cost.
       FallbackTaken fallback = call.attributes().getOrNull(Resilience.FALLBACK);
-      store.put(key, new Entry(response, fallback == null ? endpoint : fallback.to()));
+      store.put(key, new Entry(response, fallback == null ? endpoint : fallback.to(), clock.millis()));
     }
   }
 
@@ -124,18 +134,21 @@ public final class CacheStep implements Interceptor {
   record Hit(ChatResponse response, CacheHit event, Cost zeroCost, ChatChunk chunk) {}
 
   /**
-   * A cached answer: the provider's response as it came and the endpoint that gave it (what a miss
-   * stores); its {@link Hit} is made on the first hit. Thread-safe: racing first hits build equal
+   * A cached answer: the provider's response as it came, the endpoint that gave it and when (what
+   * a miss stores); its {@link Hit} is made on the first hit. Thread-safe: racing first hits build equal
    * values, and either may be kept.
    */
   static final class Entry {
     private final ChatResponse answer;
     private final String endpoint;
+    /** When it was stored, in the client clock's epoch milliseconds. */
+    final long storedAtMillis;
     private volatile @Nullable Hit hit;
 
-    Entry(ChatResponse answer, String endpoint) {
+    Entry(ChatResponse answer, String endpoint, long storedAtMillis) {
       this.answer = answer;
       this.endpoint = endpoint;
+      this.storedAtMillis = storedAtMillis;
     }
 
     /** What a hit on this entry returns; {@code key} is the key it is stored under. */

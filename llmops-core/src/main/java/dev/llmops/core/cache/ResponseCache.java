@@ -72,15 +72,26 @@ public final class ResponseCache {
    */
   public CacheStep attach(Endpoints endpoints, Accounting accounting, Clock clock) {
     Objects.requireNonNull(clock, "clock");
+    // Bounded by size only: each entry carries the time it was stored, and a lookup does not
+    // serve (and removes) one older than expireAfterWrite. That costs the store no clock reads
+    // and no expiry order to maintain; an expired entry nobody asks for again leaves by size.
     Cache<CacheKey, CacheStep.Entry> store =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
-            .expireAfterWrite(expireAfterWrite)
-            .ticker(() -> Math.multiplyExact(clock.millis(), 1_000_000L))
             .executor(executor)
             .build();
     return new CacheStep(this, store, Objects.requireNonNull(endpoints, "endpoints"),
-        Objects.requireNonNull(accounting, "accounting"));
+        Objects.requireNonNull(accounting, "accounting"), clock, ttlMillis(expireAfterWrite));
+  }
+
+  /** {@code ttl} in whole milliseconds, rounded up so that an answer is served at least that long. */
+  static long ttlMillis(Duration ttl) {
+    try {
+      long millis = ttl.toMillis();
+      return Duration.ofMillis(millis).equals(ttl) ? millis : millis + 1;
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** Builds a {@link ResponseCache}. Setters validate at once. Not thread-safe. */
@@ -106,7 +117,9 @@ public final class ResponseCache {
     }
 
     /**
-     * Sets how long an answer stays (default one hour), on the client's clock.
+     * Sets how long an answer is served (default one hour), on the client's clock: a lookup
+     * never serves an answer stored longer ago, and removes it. Entries no call asks for again
+     * leave as the store evicts by size.
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -127,14 +140,13 @@ public final class ResponseCache {
 
     /**
      * Sets where the store's maintenance runs: evicting entries over {@link #maximumSize},
-     * dropping expired ones, keeping its eviction order. Default: the calling thread, amortised
+     * keeping its eviction order. Default: the calling thread, amortised
      * over the calls that store answers (taken only when no other thread holds the store's lock,
      * so callers never wait for each other). Handing it to a pool such as {@link
      * java.util.concurrent.ForkJoinPool#commonPool()} moves that work off the caller but wakes a pool
      * thread for nearly every stored answer when calls arrive one by one; on small machines the
      * hand-off costs more than the work. The executor must not block. Lookups never depend on it:
-     * an expired entry is not served even before maintenance removes it, and until maintenance
-     * runs the store may briefly hold more than its maximum.
+     * until maintenance runs the store may briefly hold more than its maximum.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

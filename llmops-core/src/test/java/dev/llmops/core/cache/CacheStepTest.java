@@ -294,6 +294,48 @@ class CacheStepTest {
     assertThat(calls.get()).isGreaterThan(2);
   }
 
+  /** A clock a test moves by hand. */
+  static final class HandClock extends java.time.Clock {
+    private final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+
+    void advance(java.time.Duration d) {
+      millis.addAndGet(d.toMillis());
+    }
+
+    @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+    @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+    @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(millis.get()); }
+    @Override public long millis() { return millis.get(); }
+  }
+
+  @Test
+  void anAnswerIsServedUntilItsTimeToLiveEndsOnTheClientsClock() {
+    HandClock clock = new HandClock();
+    AtomicInteger calls = new AtomicInteger();
+    ChatRequest one = ChatRequest.builder().model("a").user("one").temperature(0).build();
+    try (LlmClient client = LlmClient.builder().model("a", echo("a", calls)).clock(clock)
+        .cache(ResponseCache.builder().expireAfterWrite(java.time.Duration.ofMinutes(10)).build()).build()) {
+      client.chat(one);
+      clock.advance(java.time.Duration.ofMinutes(10).minusMillis(1));
+      assertThat(client.chat(one).attempts()).as("one millisecond before it expires: a hit").isZero();
+      clock.advance(java.time.Duration.ofMillis(1));
+      assertThat(client.chat(one).attempts()).as("at its time to live: asked again").isEqualTo(1);
+      assertThat(calls).hasValue(2);
+      // The fresh answer is stored anew and served for another ten minutes.
+      clock.advance(java.time.Duration.ofMinutes(9));
+      assertThat(client.chat(one).attempts()).isZero();
+      assertThat(calls).hasValue(2);
+    }
+  }
+
+  @Test
+  void aTimeToLiveIsKeptToTheMillisecondRoundedUp() {
+    assertThat(ResponseCache.ttlMillis(java.time.Duration.ofMillis(1500))).isEqualTo(1500);
+    assertThat(ResponseCache.ttlMillis(java.time.Duration.ofNanos(1))).isEqualTo(1);
+    assertThat(ResponseCache.ttlMillis(java.time.Duration.ofSeconds(1).plusNanos(1))).isEqualTo(1001);
+    assertThat(ResponseCache.ttlMillis(java.time.temporal.ChronoUnit.FOREVER.getDuration())).isEqualTo(Long.MAX_VALUE);
+  }
+
   @Test
   void theExecutorIsRequired() {
     assertThatThrownBy(() -> ResponseCache.builder().executor(nullExecutor()))

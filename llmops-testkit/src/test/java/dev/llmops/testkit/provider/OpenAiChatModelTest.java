@@ -324,8 +324,31 @@ class OpenAiChatModelTest {
   }
 
   @Test
-  void timeoutStatusAndTransportTimeoutsAreLlmTimeouts() {
+  void aTimeoutStatusIsAnLlmTimeout() {
     assertThat(failure(ScriptedResponse.error(408, "timeout", null))).isInstanceOf(LlmTimeoutException.class);
+  }
+
+  /**
+   * The HTTP client's own request timeout (real time: the JDK client has no clock to inject) ends
+   * an answer that never comes as a retryable LlmTimeoutException. The server holds the answer on
+   * the test clock, which never moves here.
+   */
+  @Test
+  void aRequestThatOutlivesTheTransportTimeoutIsAnLlmTimeout() {
+    server.enqueue(ScriptedResponse.reply("never sent").after(Duration.ofHours(1)));
+    OpenAiChatModel impatient = OpenAiChatModel.builder()
+        .baseUrl(server.baseUrl())
+        .apiKey(Secret.of(KEY))
+        .model("gpt-4o-mini")
+        .timeout(Duration.ofMillis(200))
+        .clock(clock)
+        .build();
+    assertThatThrownBy(() -> impatient.chat(ChatRequest.of("x")))
+        .isInstanceOfSatisfying(LlmTimeoutException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).isEqualTo("openai model gpt-4o-mini: request timed out");
+          assertThat(e.getCause()).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        });
   }
 
   @Test

@@ -10,11 +10,8 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import dev.llmops.core.InThreads;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -109,27 +106,14 @@ class LayeredCacheKeysTest {
         expected.add(key(Map.copyOf(new HashMap<>(ref.variables()))));
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        int offset = t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 300; i++) {
-            int k = (i * 5 + offset) % inputs.size();
-            CacheKey actual = key(inputs.get(k));
-            assertThat(actual).isEqualTo(expected.get(k));
-            assertThat(actual.hashCode()).isEqualTo(expected.get(k).hashCode());
-          }
-          return null;
-        }));
+    InThreads.run(4, offset -> {
+      for (int i = 0; i < 300; i++) {
+        int k = (i * 5 + offset) % inputs.size();
+        CacheKey actual = key(inputs.get(k));
+        assertThat(actual).isEqualTo(expected.get(k));
+        assertThat(actual.hashCode()).isEqualTo(expected.get(k).hashCode());
       }
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
   }
 
   @Test

@@ -8,13 +8,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.llmops.core.InThreads;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -58,31 +54,9 @@ class AttributeSlotsTest {
     return List.copyOf(keys);
   }
 
-  interface Body {
-    void run(int thread) throws Exception;
-  }
-
   /** Runs {@code body} on {@code threads} threads released at once, and rethrows what they threw. */
-  private static void inThreads(int threads, Body body) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int self = t;
-        done.add(pool.submit(() -> {
-          go.await();
-          body.run(self);
-          return null;
-        }));
-      }
-      go.countDown();
-      for (Future<?> f : done) {
-        f.get(10, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+  private static void inThreads(int threads, InThreads.Body body) throws Exception {
+    InThreads.run(threads, body);
   }
 
   /** The fixture mixes both kinds of key: the first DIRECT are direct, every later one overflows. */

@@ -11,13 +11,10 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import dev.llmops.core.InThreads;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -245,25 +242,12 @@ class LayeredVariablesTest {
         expected.add(expected(variables));
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        int offset = t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 400; i++) {
-            int k = (i + offset) % inputs.size();
-            assertThat(outcome(inputs.get(k))).isEqualTo(expected.get(k));
-          }
-          return null;
-        }));
+    InThreads.run(4, offset -> {
+      for (int i = 0; i < 400; i++) {
+        int k = (i + offset) % inputs.size();
+        assertThat(outcome(inputs.get(k))).isEqualTo(expected.get(k));
       }
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.llmops.api.AttributeKey;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.core.accounting.Endpoints;
+import dev.llmops.core.internal.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -81,17 +82,7 @@ public final class ResponseCache {
             .executor(executor)
             .build();
     return new CacheStep(this, store, Objects.requireNonNull(endpoints, "endpoints"),
-        Objects.requireNonNull(accounting, "accounting"), clock, ttlMillis(expireAfterWrite));
-  }
-
-  /** {@code ttl} in whole milliseconds, rounded up so that an answer is served at least that long. */
-  static long ttlMillis(Duration ttl) {
-    try {
-      long millis = ttl.toMillis();
-      return Duration.ofMillis(millis).equals(ttl) ? millis : millis + 1;
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
+        Objects.requireNonNull(accounting, "accounting"), clock, Durations.ceilMillis(expireAfterWrite));
   }
 
   /** Builds a {@link ResponseCache}. Setters validate at once. Not thread-safe. */

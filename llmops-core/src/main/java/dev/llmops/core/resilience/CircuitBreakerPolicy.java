@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param failureThreshold failures that open the breaker, {@code >= 1}
  * @param window how many recent outcomes {@code failureThreshold} is counted in (count based),
  *     {@code >= failureThreshold}
- * @param openDelay how long the breaker stays open before it lets a probe through, {@code > 0}.
- *     This delay is measured by Failsafe on the system's monotonic clock, not the client's clock
+ * @param openDelay how long the breaker stays open before it lets a probe through, {@code > 0},
+ *     on the client's clock (to the millisecond, rounded up)
  * @param successThreshold successful probes that close a half-open breaker, {@code >= 1}
  */
 public record CircuitBreakerPolicy(int failureThreshold, int window, Duration openDelay, int successThreshold) {

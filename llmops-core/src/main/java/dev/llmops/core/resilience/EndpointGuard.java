@@ -6,41 +6,64 @@ import dev.failsafe.CircuitBreakerBuilder;
 import dev.llmops.api.Cancellable;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.time.TaskScheduler;
+import dev.llmops.core.internal.Durations;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The circuit breaker and bulkhead of one model endpoint, both Failsafe's, used standalone so that
  * every permit is accounted on every path: success, failure, timeout and cancellation. Bulkhead
- * waiters queue here, without a thread, and are shed when their bounded wait runs out. Thread-safe.
+ * waiters queue here, without a thread, and are shed when their bounded wait runs out.
+ *
+ * <p>The breaker's open delay runs on the client's clock: Failsafe measures delays on the system's
+ * monotonic clock, so its own delay is set out of reach, the time the breaker opened is noted on
+ * the client's clock, and the first attempt after the policy's delay moves it to half-open. Tests
+ * drive it with a test clock like every other time in the client. Thread-safe.
  */
 final class EndpointGuard {
   private static final Cancellable NOTHING = () -> false;
+  /** Failsafe's own open delay: never reached; the client's clock decides (see the class comment). */
+  private static final Duration NEVER = Duration.ofDays(365L * 100);
+  private static final long NOT_OPEN = Long.MIN_VALUE;
 
   private final @Nullable CircuitBreaker<ChatResponse> breaker;
+  private final Clock clock;
+  private final long openDelayMillis;
+  /** When the breaker last opened, in the client clock's epoch milliseconds; {@link #NOT_OPEN} else. */
+  private final AtomicLong openedAt = new AtomicLong(NOT_OPEN);
   private final @Nullable Bulkhead<ChatResponse> bulkhead;
   private final Duration maxWait;
   private final TaskScheduler scheduler;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by this
 
-  EndpointGuard(String endpoint, Resilience config, TaskScheduler scheduler) {
+  EndpointGuard(String endpoint, Resilience config, Clock clock, TaskScheduler scheduler) {
     this.scheduler = scheduler;
+    this.clock = clock;
     CircuitBreakerPolicy p = config.circuitBreaker;
     if (p == null) {
       breaker = null;
+      openDelayMillis = 0;
     } else {
+      openDelayMillis = Durations.ceilMillis(p.openDelay());
+      BiConsumer<String, CircuitState> listener = config.circuitListener;
       CircuitBreakerBuilder<ChatResponse> b =
           CircuitBreaker.<ChatResponse>builder()
               .withFailureThreshold(p.failureThreshold(), p.window())
               .withSuccessThreshold(p.successThreshold())
-              .withDelay(p.openDelay());
-      BiConsumer<String, CircuitState> listener = config.circuitListener;
+              .withDelay(NEVER)
+              .onOpen(e -> {
+                openedAt.set(clock.millis());
+                if (listener != null) {
+                  listener.accept(endpoint, CircuitState.OPEN);
+                }
+              });
       if (listener != null) {
-        b.onOpen(e -> listener.accept(endpoint, CircuitState.OPEN))
-            .onHalfOpen(e -> listener.accept(endpoint, CircuitState.HALF_OPEN))
+        b.onHalfOpen(e -> listener.accept(endpoint, CircuitState.HALF_OPEN))
             .onClose(e -> listener.accept(endpoint, CircuitState.CLOSED));
       }
       breaker = b.build();
@@ -65,10 +88,23 @@ final class EndpointGuard {
 
   // ---- circuit breaker ----
 
-  /** Asks the breaker to let an attempt through; false when it is open (or its probes are taken). */
+  /**
+   * Asks the breaker to let an attempt through; false when it is open (or its probes are taken).
+   * An open breaker whose delay has passed on the client's clock turns half-open first.
+   */
   boolean tryAcquireCircuit() {
     CircuitBreaker<ChatResponse> b = breaker;
-    return b == null || b.tryAcquirePermit();
+    if (b == null) {
+      return true;
+    }
+    if (b.isOpen()) {
+      long at = openedAt.get();
+      // One caller moves it: a second halfOpen() would hand out the probes again.
+      if (at != NOT_OPEN && clock.millis() - at >= openDelayMillis && openedAt.compareAndSet(at, NOT_OPEN)) {
+        b.halfOpen();
+      }
+    }
+    return b.tryAcquirePermit();
   }
 
   /**

@@ -99,6 +99,6 @@ public final class ResilienceInterceptor implements Interceptor, CallListener {
 
   EndpointGuard guard(String endpoint) {
     EndpointGuard g = guards.get(endpoint);
-    return g != null ? g : guards.computeIfAbsent(endpoint, e -> new EndpointGuard(e, config, scheduler));
+    return g != null ? g : guards.computeIfAbsent(endpoint, e -> new EndpointGuard(e, config, clock, scheduler));
   }
 }

@@ -329,14 +329,6 @@ class CacheStepTest {
   }
 
   @Test
-  void aTimeToLiveIsKeptToTheMillisecondRoundedUp() {
-    assertThat(ResponseCache.ttlMillis(java.time.Duration.ofMillis(1500))).isEqualTo(1500);
-    assertThat(ResponseCache.ttlMillis(java.time.Duration.ofNanos(1))).isEqualTo(1);
-    assertThat(ResponseCache.ttlMillis(java.time.Duration.ofSeconds(1).plusNanos(1))).isEqualTo(1001);
-    assertThat(ResponseCache.ttlMillis(java.time.temporal.ChronoUnit.FOREVER.getDuration())).isEqualTo(Long.MAX_VALUE);
-  }
-
-  @Test
   void theExecutorIsRequired() {
     assertThatThrownBy(() -> ResponseCache.builder().executor(nullExecutor()))
         .isInstanceOf(NullPointerException.class).hasMessage("executor");

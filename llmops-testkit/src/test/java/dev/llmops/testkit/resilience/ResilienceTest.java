@@ -4,7 +4,6 @@ import static dev.llmops.testkit.resilience.Harness.base;
 import static dev.llmops.testkit.resilience.Harness.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.llmops.api.AuthenticationException;
 import dev.llmops.api.BulkheadFullException;
@@ -33,7 +32,6 @@ import dev.llmops.testkit.Fault;
 import dev.llmops.testkit.RecordingListener;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
@@ -263,15 +261,15 @@ class ResilienceTest {
     }
   }
 
-  // ---- circuit breaker (Failsafe measures its open delay on the real clock) ----
+  // ---- circuit breaker (its open delay runs on the client's clock) ----
 
   @Test
-  void breakerOpensRejectsHalfOpensAndCloses() {
+  void breakerOpensRejectsHalfOpensAndCloses() throws Exception {
     List<CircuitState> transitions = new CopyOnWriteArrayList<>();
     Resilience r =
         base()
             .maxAttempts(1)
-            .circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(2, Duration.ofMillis(50)))
+            .circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(2, Duration.ofSeconds(30)))
             .onCircuitStateChange((endpoint, state) -> transitions.add(state))
             .build();
     try (Harness h = new Harness(r)) {
@@ -284,7 +282,14 @@ class ResilienceTest {
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
       assertThat(h.smart.callCount()).isEqualTo(2);
 
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(probeSucceeds(h.client));
+      // One millisecond short of the open delay on the client's clock: still open.
+      h.clock.advance(Duration.ofSeconds(30).minusMillis(1));
+      assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
+      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
+      assertThat(h.smart.callCount()).isEqualTo(2);
+
+      h.clock.advance(Duration.ofMillis(1));
+      assertThat(probeSucceeds(h.client).call()).as("the probe after the delay").isTrue();
 
       assertThat(transitions).containsExactly(CircuitState.OPEN, CircuitState.HALF_OPEN, CircuitState.CLOSED);
       assertThat(h.smart.callCount()).isEqualTo(3);
@@ -314,29 +319,29 @@ class ResilienceTest {
   }
 
   @Test
-  void cancelledHalfOpenProbeNeverLeavesTheBreakerStuckHalfOpen() {
+  void cancelledHalfOpenProbeNeverLeavesTheBreakerStuckHalfOpen() throws Exception {
     Resilience r =
-        base().maxAttempts(1).circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(1, Duration.ofMillis(50))).build();
+        base().maxAttempts(1).circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(1, Duration.ofSeconds(10))).build();
     try (Harness h = new Harness(r)) {
       h.smart.failWith(Fault.serverError(500)).once();
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(ProviderUnavailableException.class);
       h.smart.failWith(Fault.hang()).once();
-      List<CompletableFuture<Completion>> probes = new ArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .pollInterval(Duration.ofMillis(5))
-          .until(() -> {
-            CompletableFuture<Completion> c = h.client.chatAsync(HELLO);
-            probes.add(c);
-            return !c.isDone();
-          });
+      h.clock.advance(Duration.ofSeconds(10));
+      CompletableFuture<Completion> probe = h.client.chatAsync(HELLO);
+      assertThat(probe).isNotDone();
       assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.HALF_OPEN);
+      // The one probe is out: a second call is turned away while it runs.
+      assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
 
-      probes.get(probes.size() - 1).cancel(true);
+      probe.cancel(true);
 
       assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
       assertThat(h.smart.cancelledCount()).isEqualTo(1);
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(probeSucceeds(h.client));
+      // Open again, for a whole new delay from the cancellation on.
+      h.clock.advance(Duration.ofSeconds(10).minusMillis(1));
+      assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
+      h.clock.advance(Duration.ofMillis(1));
+      assertThat(probeSucceeds(h.client).call()).isTrue();
       assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
     }
   }

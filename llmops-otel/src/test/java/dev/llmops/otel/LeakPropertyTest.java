@@ -12,6 +12,9 @@ import dev.llmops.api.LlmException.ErrorDetails;
 import dev.llmops.api.ProviderUnavailableException;
 import dev.llmops.api.audit.AuditEvent;
 import dev.llmops.core.LlmClient;
+import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.InMemoryLedger;
+import dev.llmops.core.accounting.LedgerRecord;
 import dev.llmops.core.audit.AuditLog;
 import dev.llmops.core.transcript.TranscriptStore;
 import dev.llmops.testkit.FakeReply;
@@ -34,7 +37,10 @@ import net.jqwik.api.Provide;
 /**
  * No PII or secret placed anywhere in a call (prompt, tenant, feature, tags, response, error
  * message, error headers) appears raw in any log line, span attribute or event, metric attribute,
- * transcript or audit line, with content capture, transcripts and a failing listener all on.
+ * transcript or audit line, with content capture, transcripts and a failing listener all on. The
+ * ledger holds no content at all (no prompt, answer, metadata, tag or error text); it keeps the
+ * attribution identifiers (tenant, subject, feature) exactly as the context gave them, which is
+ * what attribution needs and what its documentation says.
  */
 class LeakPropertyTest {
 
@@ -53,7 +59,9 @@ class LeakPropertyTest {
         throw new IllegalStateException("listener saw " + error.getMessage());
       }
     };
+    InMemoryLedger ledger = InMemoryLedger.create();
     LlmClient client = f.client(f.instrumentation(GenAiConventions.V1_41, true))
+        .accounting(Accounting.builder().ledger(ledger).build())
         .listener(transcripts)
         .listener(throwing)
         .build();
@@ -94,6 +102,16 @@ class LeakPropertyTest {
     for (MetricData m : f.metricsByName().values()) {
       assertThat(m.getData().getPoints()).allSatisfy(p -> p.getAttributes().forEach((k, v) ->
           assertThat(String.valueOf(v)).as(m.getName() + " " + k.getKey()).doesNotContain(secret)));
+    }
+    assertThat(ledger.records()).as("one record per attempt").isNotEmpty();
+    for (LedgerRecord r : ledger.records()) {
+      assertThat(r.tenant()).isEqualTo("t-" + secret);
+      assertThat(r.subject()).isEqualTo(secret);
+      assertThat(r.feature()).isEqualTo(secret);
+      LedgerRecord withoutIdentifiers = new LedgerRecord(r.callId(), r.attempt(), r.at(), r.outcome(), r.endpoint(),
+          r.provider(), r.model(), null, null, null, r.apiKeyId(), r.promptName(), r.promptVersion(),
+          r.experimentKey(), r.variant(), r.shadow(), r.usage(), r.cost(), r.saved());
+      assertThat(withoutIdentifiers.toString()).as("the ledger holds no content").doesNotContain(secret);
     }
     assertThat(transcripts.all()).hasSize(1);
     assertThat(transcripts.all().toString()).doesNotContain(secret);

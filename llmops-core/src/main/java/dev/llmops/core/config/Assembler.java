@@ -11,12 +11,14 @@ import dev.llmops.core.audit.AuditLog;
 import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.prompt.FilePromptSource;
+import dev.llmops.core.prompt.PromptDirectoryWatcher;
 import dev.llmops.core.prompt.PromptDefinition;
 import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.provider.Secret;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.core.transcript.TranscriptStore;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,7 +39,7 @@ final class Assembler {
   private static final Set<String> TOP = Set.of(
       "version", "models", "defaultModel", "prompts", "experiments", "accounting", "budgets", "rateLimits", "cache",
       "resilience", "telemetry", "redaction", "retention", "audit");
-  private static final Set<String> PROMPTS = Set.of("directory", "classpath", "timeToLive", "defaultLabel");
+  private static final Set<String> PROMPTS = Set.of("directory", "classpath", "timeToLive", "defaultLabel", "watch");
   private static final Set<String> EXPERIMENTS = Set.of("file", "definitions", "shadow");
   private static final Set<String> SHADOW = Set.of("queueCapacity", "maxConcurrent", "timeout");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -51,6 +53,8 @@ final class Assembler {
   final LlmClient.Builder client = LlmClient.builder();
   final Set<String> modelNames = new LinkedHashSet<>();
   private Set<String> promptNames = Set.of();
+  /** The prompt directory to watch ({@code prompts.watch: true}), started only once the file is valid. */
+  private @Nullable Path watchedPrompts;
 
   Assembler(JsonNode root, ConfigReader reader, ConfigBindings bindings, Path base) {
     this.root = root;
@@ -87,6 +91,9 @@ final class Assembler {
     }
     bindings.clock().ifPresent(client::clock);
     bindings.scheduler().ifPresent(client::scheduler);
+    if (prompts != null && watchedPrompts != null) {
+      client.closeOnClose(watch(watchedPrompts, prompts));
+    }
     if (audit != null && observability.recordStartup()) {
       if (budgets != null) {
         AuditBridges.budgetsApplied(budgets, clock.instant(), "config:" + r.source()).forEach(audit::record);
@@ -130,6 +137,10 @@ final class Assembler {
     String dir = r.string(p, "directory", "prompts.directory");
     String cp = r.string(p, "classpath", "prompts.classpath");
     r.exactlyOne(p, "prompts", "directory", "classpath");
+    boolean watch = r.bool(p, "watch", "prompts.watch", false);
+    if (watch && dir == null) {
+      r.problem("prompts.watch", "watches a 'directory' of prompts; a classpath folder does not change at run time");
+    }
     PromptRegistry.Builder b = PromptRegistry.builder().clock(clock);
     bindings.promptExecutor().ifPresent(b::executor);
     Duration ttl = r.duration(p, "timeToLive", "prompts.timeToLive");
@@ -150,6 +161,7 @@ final class Assembler {
         r.problem("prompts.directory", "not a directory: " + folder);
       } else {
         source = r.build("prompts.directory", () -> FilePromptSource.directory(folder));
+        watchedPrompts = watch ? folder : null;
       }
     } else if (cp != null && dir == null) {
       source = r.build("prompts.classpath", () -> FilePromptSource.classpath(bindings.classLoader(), cp));
@@ -162,6 +174,19 @@ final class Assembler {
     checkPromptModels(source, dir != null ? "prompts.directory" : "prompts.classpath");
     client.prompts(registry);
     return registry;
+  }
+
+  /**
+   * Starts the prompt watcher; only once the whole file is valid, so a rejected file leaves no
+   * thread behind.
+   */
+  private PromptDirectoryWatcher watch(Path folder, PromptRegistry registry) {
+    try {
+      return PromptDirectoryWatcher.start(folder, registry, bindings.afterPromptRefresh().orElse(() -> {}));
+    } catch (UncheckedIOException e) {
+      r.problem("prompts.watch", "cannot watch " + folder + ": " + e.getCause());
+      throw new ConfigurationException(r.problems());
+    }
   }
 
   /** Every prompt version that names a model must name a declared one. */

@@ -53,6 +53,7 @@ public final class ConfigBindings {
   private final @Nullable BudgetStore budgetStore;
   private final @Nullable VariantSource variantSource;
   private final @Nullable Executor promptExecutor;
+  private final @Nullable Runnable afterPromptRefresh;
   private final ClassLoader classLoader;
 
   private ConfigBindings(Builder b) {
@@ -70,6 +71,7 @@ public final class ConfigBindings {
     this.budgetStore = b.budgetStore;
     this.variantSource = b.variantSource;
     this.promptExecutor = b.promptExecutor;
+    this.afterPromptRefresh = b.afterPromptRefresh;
     this.classLoader = b.classLoader;
   }
 
@@ -148,6 +150,11 @@ public final class ConfigBindings {
     return Optional.ofNullable(promptExecutor);
   }
 
+  /** What runs after each refresh the prompt directory watcher triggers ({@code prompts.watch}), when bound. */
+  public Optional<Runnable> afterPromptRefresh() {
+    return Optional.ofNullable(afterPromptRefresh);
+  }
+
   /** The class loader {@code classpath:} prompt folders are looked up with. */
   public ClassLoader classLoader() {
     return classLoader;
@@ -177,6 +184,7 @@ public final class ConfigBindings {
     private @Nullable BudgetStore budgetStore;
     private @Nullable VariantSource variantSource;
     private @Nullable Executor promptExecutor;
+    private @Nullable Runnable afterPromptRefresh;
     private ClassLoader classLoader = ConfigBindings.class.getClassLoader();
 
     private Builder() {}
@@ -275,6 +283,17 @@ public final class ConfigBindings {
     /** Sets where prompt reloads run (default the common pool); {@code Runnable::run} in tests. */
     public Builder promptExecutor(Executor executor) {
       this.promptExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets what runs on the watcher's thread after each refresh the prompt directory watcher
+     * triggers ({@code prompts.watch: true}), to count refreshes or for a test to wait on; see
+     * {@link dev.llmops.core.prompt.PromptDirectoryWatcher#start(Path,
+     * dev.llmops.core.prompt.PromptRegistry, Runnable)}.
+     */
+    public Builder afterPromptRefresh(Runnable hook) {
+      this.afterPromptRefresh = Objects.requireNonNull(hook, "hook");
       return this;
     }
 

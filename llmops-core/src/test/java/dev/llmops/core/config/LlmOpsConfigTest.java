@@ -12,14 +12,17 @@ import dev.llmops.api.FinishReason;
 import dev.llmops.api.Usage;
 import dev.llmops.api.audit.AuditEvent;
 import dev.llmops.api.spi.ChatModel;
+import dev.llmops.core.HookCalls;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.PipelineStep;
 import dev.llmops.core.audit.AuditBridges;
 import dev.llmops.core.experiment.Experiments;
+import dev.llmops.core.prompt.PromptDirectoryWatcher;
 import dev.llmops.core.prompt.PromptRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -373,5 +376,47 @@ class LlmOpsConfigTest {
     assertThat(e.problems()).containsExactly(
         "c.yaml: prompts.directory: prompt 'support-reply' version 3 names model 'huge', which the models section does not declare [m]",
         "c.yaml: cache.maximumSize: must be >= 1 but was 0");
+  }
+
+  @Test
+  void withWatchOnTheClientsPromptsReloadWhenAFileChanges() throws Exception {
+    writePrompts();
+    Path file = dir.resolve("llmops.yaml");
+    Files.writeString(file, "models: {m: {provider: supplied}}\nprompts: {directory: prompts, timeToLive: 1h, watch: true}\n");
+    ChatModel echo = (request, exchange) -> CompletableFuture.completedFuture(
+        ChatResponse.of("r-1", "m", request.messages().get(0).content(), FinishReason.STOP, Usage.of(3, 2)));
+    HookCalls refreshes = new HookCalls();
+    try (LlmClient client = LlmOpsConfig.load(file).newClientBuilder(ConfigBindings.builder()
+        .model("m", echo).environment(Map.<String, String>of()::get).promptExecutor(Runnable::run)
+        .afterPromptRefresh(refreshes).build()).build()) {
+      assertThat(client.prompt("support-reply").variable("question", "why?").call().text()).isEqualTo("Q: why?");
+
+      Path temp = Files.writeString(dir.resolve("labels.tmp"), "production: 2\n");
+      Files.move(temp, dir.resolve("prompts/support-reply/labels.yaml"), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+
+      refreshes.awaitUntil("the edited label served", () ->
+          client.prompt("support-reply").variable("question", "why?").call().text().equals("Question: why?"));
+    }
+    // Closing the client closed the watcher, which waits for its thread to end.
+    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+        t -> t.getName().equals(PromptDirectoryWatcher.THREAD_NAME) && t.isAlive());
+  }
+
+  @Test
+  void watchOnlyWorksWithADirectoryAndIsListedBesideTheOtherProblems() {
+    ConfigurationException e = catchThrowableOfType(ConfigurationException.class,
+        () -> LlmOpsConfig.parse("""
+            models: {fast: {provider: supplied}}
+            prompts: {classpath: prompts-on-classpath, watch: true}
+            cache: {maximumSize: 0}
+            """, "c.yaml").assemble(bindings().model("fast", answering("x")).build()));
+    assertThat(e.problems()).containsExactly(
+        "c.yaml: prompts.watch: watches a 'directory' of prompts; a classpath folder does not change at run time",
+        "c.yaml: cache.maximumSize: must be >= 1 but was 0");
+    ConfigurationException notABoolean = catchThrowableOfType(ConfigurationException.class,
+        () -> LlmOpsConfig.parse("models: {fast: {provider: supplied}}\nprompts: {classpath: prompts-on-classpath, watch: yes please}",
+            "c.yaml").assemble(bindings().model("fast", answering("x")).build()));
+    assertThat(notABoolean.problems()).containsExactly("c.yaml: prompts.watch: expected true or false but found text");
   }
 }

@@ -3,6 +3,7 @@ package dev.llmops.core.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmops.core.HookCalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,25 +11,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PromptDirectoryWatcherTest {
-  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
   @TempDir Path dir;
   private Path root;
   private Path staging;
   private final List<PromptEvent> events = new CopyOnWriteArrayList<>();
-  /** One permit per refresh the watcher ran. */
-  private final Semaphore refreshes = new Semaphore(0);
-  private final AtomicInteger refreshCount = new AtomicInteger();
+  private final HookCalls refreshes = new HookCalls();
   private PromptDirectoryWatcher watcher;
 
   @AfterEach
@@ -68,39 +62,18 @@ class PromptDirectoryWatcherTest {
         .build();
   }
 
-  private void countRefresh() {
-    refreshCount.incrementAndGet();
-    refreshes.release();
-  }
-
-  /**
-   * Waits until {@code condition} holds, re-checking after each refresh of the watcher; fails after
-   * ten seconds. (A burst may reach the watcher in more than one piece, so "the first refresh after
-   * the edit" is not enough.)
-   */
-  private void awaitAfterRefresh(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT_NANOS;
-    while (!condition.getAsBoolean()) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !refreshes.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-        assertThat(condition.getAsBoolean()).as("within 10 s: " + what).isTrue();
-        return;
-      }
-    }
-  }
-
   @Test
   void aLabelMovedInTheFileIsServedAfterTheWatcherRefreshes() throws Exception {
     setUpPrompts();
     PromptRegistry registry = registry();
     assertThat(registry.resolve("support").version()).isEqualTo(1);
-    watcher = PromptDirectoryWatcher.start(root, registry, this::countRefresh);
+    watcher = PromptDirectoryWatcher.start(root, registry, refreshes);
 
     put("support/labels.yaml", "production: 2\n");
 
-    awaitAfterRefresh("production moved to 2", () -> registry.resolve("support").version() == 2);
-    assertThat(refreshCount.get()).isPositive();
-    assertThat(registry.resolve("support").render(java.util.Map.of("q", "?")).messages().get(0).content())
+    refreshes.awaitUntil("production moved to 2", () -> registry.resolve("support").version() == 2);
+    assertThat(refreshes.count()).isPositive();
+    assertThat(registry.resolve("support").render(Map.of("q", "?")).messages().get(0).content())
         .isEqualTo("second ?");
   }
 
@@ -108,18 +81,18 @@ class PromptDirectoryWatcherTest {
   void aVersionAddedToAFolderCreatedAfterStartIsSeen() throws Exception {
     setUpPrompts();
     PromptRegistry registry = registry();
-    watcher = PromptDirectoryWatcher.start(root, registry, this::countRefresh);
+    watcher = PromptDirectoryWatcher.start(root, registry, refreshes);
 
     Path greet = Files.createDirectories(staging.resolve("greet"));
     Files.writeString(greet.resolve("v1.yaml"), version("hello"));
     Files.writeString(greet.resolve("labels.yaml"), "production: 1\n");
     Files.move(greet, root.resolve("greet"), StandardCopyOption.ATOMIC_MOVE);
-    awaitAfterRefresh("the new folder noticed", () -> refreshCount.get() >= 1);
+    refreshes.awaitUntil("the new folder noticed", () -> refreshes.count() >= 1);
     assertThat(registry.resolve("greet", PromptRegistry.LATEST).version()).isEqualTo(1);
 
     put("greet/v2.yaml", version("hi"));
 
-    awaitAfterRefresh("version 2 of greet", () -> registry.resolve("greet", PromptRegistry.LATEST).version() == 2);
+    refreshes.awaitUntil("version 2 of greet", () -> registry.resolve("greet", PromptRegistry.LATEST).version() == 2);
   }
 
   @Test
@@ -127,18 +100,18 @@ class PromptDirectoryWatcherTest {
     setUpPrompts();
     PromptRegistry registry = registry();
     assertThat(registry.resolve("support").version()).isEqualTo(1);
-    watcher = PromptDirectoryWatcher.start(root, registry, this::countRefresh);
+    watcher = PromptDirectoryWatcher.start(root, registry, refreshes);
 
     put("support/labels.yaml", "production: [not a number\n");
 
-    awaitAfterRefresh("the refresh failure published",
+    refreshes.awaitUntil("the refresh failure published",
         () -> events.stream().anyMatch(e -> e instanceof PromptRefreshFailed));
     assertThat(registry.resolve("support").version()).isEqualTo(1);
     assertThat(watcher.thread().isAlive()).isTrue();
 
     put("support/labels.yaml", "production: 2\n");
 
-    awaitAfterRefresh("the fix applied", () -> registry.resolve("support").version() == 2);
+    refreshes.awaitUntil("the fix applied", () -> registry.resolve("support").version() == 2);
   }
 
   @Test
@@ -147,17 +120,17 @@ class PromptDirectoryWatcherTest {
     PromptRegistry registry = registry();
     assertThat(registry.resolve("support").version()).isEqualTo(1);
     watcher = PromptDirectoryWatcher.start(root, registry, () -> {
-      countRefresh();
-      if (refreshCount.get() == 1) {
+      refreshes.run();
+      if (refreshes.count() == 1) {
         throw new IllegalStateException("hook failed");
       }
     });
 
     put("support/v3.yaml", version("third"));
-    awaitAfterRefresh("a first refresh", () -> refreshCount.get() >= 1);
+    refreshes.awaitUntil("a first refresh", () -> refreshes.count() >= 1);
     put("support/labels.yaml", "production: 3\n");
 
-    awaitAfterRefresh("production moved to 3", () -> registry.resolve("support").version() == 3);
+    refreshes.awaitUntil("production moved to 3", () -> registry.resolve("support").version() == 3);
     assertThat(watcher.thread().isAlive()).isTrue();
   }
 

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches a prompt directory and calls {@link PromptRegistry#refresh()} when a file in it changes,
- * so that edits, new versions and label moves take effect without waiting for the registry's
- * time-to-live. Thread-safe: {@link #close()} may be called from any thread, more than once.
+ * A thread-safe watcher of a prompt directory that calls {@link PromptRegistry#refresh()} when a
+ * file in it changes, so that edits, new versions and label moves take effect without waiting for
+ * the registry's time-to-live; {@link #close()} may be called from any thread, more than once.
  *
  * <pre>{@code
  * PromptRegistry prompts = PromptRegistry.fromDirectory(root);
@@ -157,13 +157,20 @@ public final class PromptDirectoryWatcher implements AutoCloseable {
   private void run() {
     try {
       while (!closed.get()) {
-        boolean changed = handle(service.take());
-        // Coalesce the burst: take whatever else is already queued before refreshing once.
-        for (WatchKey more = service.poll(); more != null; more = service.poll()) {
-          changed |= handle(more);
-        }
-        if (changed && !closed.get()) {
-          refresh();
+        WatchKey first = service.take();
+        try {
+          boolean changed = handle(first);
+          // Coalesce the burst: take whatever else is already queued before refreshing once.
+          for (WatchKey more = service.poll(); more != null; more = service.poll()) {
+            changed |= handle(more);
+          }
+          if (changed && !closed.get()) {
+            refresh();
+          }
+        } catch (ClosedWatchServiceException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          LOG.warn("handling a change in prompt directory {} failed; the watcher carries on", root, e);
         }
       }
     } catch (ClosedWatchServiceException e) {

@@ -3,6 +3,7 @@ package dev.llmops.core.pricing;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Money;
 import dev.llmops.api.Usage;
+import dev.llmops.api.internal.IdentityMemo;
 import java.math.BigDecimal;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -26,16 +27,12 @@ final class ExactRate {
   private static final Forms NO_FORMS = new Forms(NONE, NONE, NONE, NONE, NONE);
   private static final ConcurrentHashMap<Rates, Forms> FORMS = new ConcurrentHashMap<>();
   /**
-   * The last rates and rate values looked up, by identity, in a few slots: a call prices the same
-   * catalog entry's instances at admission, at settlement and for its cost, so most lookups end
-   * here without hashing a record of decimals. Racy on purpose: entries are immutable (final
-   * fields), and a lost write only sends a lookup to the maps above.
+   * The last rates and rate values looked up, by identity (rates and decimals are immutable): a
+   * call prices the same catalog entry's instances at admission, at settlement and for its cost,
+   * so most lookups end here without hashing a record of decimals; a miss goes to the maps above.
    */
-  private static final int RECENT = 8;
-  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
-  private static final @Nullable Recent<Rates, Forms>[] RECENT_FORMS = new Recent[RECENT];
-  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
-  private static final @Nullable Recent<BigDecimal, ExactRate>[] RECENT_RATES = new Recent[RECENT];
+  private static final IdentityMemo<Forms> RECENT_FORMS = IdentityMemo.of(8);
+  private static final IdentityMemo<ExactRate> RECENT_RATES = IdentityMemo.of(8);
 
   static {
     POW10[0] = 1;
@@ -54,12 +51,8 @@ final class ExactRate {
 
   /** The exact form of {@code rate}, or null when it has no {@code long} form. */
   static @Nullable ExactRate of(BigDecimal rate) {
-    int slot = System.identityHashCode(rate) & (RECENT - 1);
-    Recent<BigDecimal, ExactRate> recent = RECENT_RATES[slot];
-    ExactRate e;
-    if (recent != null && recent.is(rate)) {
-      e = recent.value;
-    } else {
+    ExactRate e = RECENT_RATES.get(rate);
+    if (e == null) {
       e = CACHE.get(rate);
       if (e == null) {
         e = compute(rate);
@@ -67,7 +60,7 @@ final class ExactRate {
           CACHE.putIfAbsent(rate, e);
         }
       }
-      RECENT_RATES[slot] = new Recent<>(rate, e);
+      RECENT_RATES.put(rate, e);
     }
     return e == NONE ? null : e;
   }
@@ -94,10 +87,9 @@ final class ExactRate {
 
   /** The exact forms of the five rates of {@code rates} (one lookup), or null when one has none. */
   private static @Nullable Forms forms(Rates rates) {
-    int slot = System.identityHashCode(rates) & (RECENT - 1);
-    Recent<Rates, Forms> recent = RECENT_FORMS[slot];
-    if (recent != null && recent.is(rates)) {
-      return recent.value == NO_FORMS ? null : recent.value;
+    Forms recent = RECENT_FORMS.get(rates);
+    if (recent != null) {
+      return recent == NO_FORMS ? null : recent;
     }
     Forms f = FORMS.get(rates);
     if (f == null) {
@@ -112,7 +104,7 @@ final class ExactRate {
         FORMS.putIfAbsent(rates, f);
       }
     }
-    RECENT_FORMS[slot] = new Recent<>(rates, f);
+    RECENT_FORMS.put(rates, f);
     return f == NO_FORMS ? null : f;
   }
 
@@ -225,22 +217,6 @@ final class ExactRate {
       this.out = out;
       this.reasoning = reasoning;
       this.scale = Math.max(Math.max(in.scale, cacheRead.scale), Math.max(Math.max(cacheWrite.scale, out.scale), reasoning.scale));
-    }
-  }
-
-  /** A key instance and its value, for the identity memos. */
-  private static final class Recent<K, V> {
-    private final K key;
-    final V value;
-
-    Recent(K key, V value) {
-      this.key = key;
-      this.value = value;
-    }
-
-    @SuppressWarnings("ReferenceEquality") // the memo is by identity; equal keys go to the maps
-    boolean is(K k) {
-      return key == k;
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.llmops.core;
 
 import dev.llmops.api.ChatChunk;
 import dev.llmops.api.Completion;
-import dev.llmops.core.internal.Failures;
+import dev.llmops.core.pipeline.Failures;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;

@@ -1,31 +1,28 @@
 package dev.llmops.core;
 
-import dev.llmops.api.AttributeKey;
-import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.api.CallContext;
-import dev.llmops.api.CallMode;
 import dev.llmops.api.CallListener;
+import dev.llmops.api.CallMode;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Completion;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.spi.ChatModel;
-import dev.llmops.api.ModelInfo;
 import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.accounting.Accounting;
-import dev.llmops.core.accounting.AccountingStep;
-import dev.llmops.core.accounting.CostGate;
-import dev.llmops.core.accounting.Endpoints;
-import dev.llmops.core.budget.BudgetStep;
 import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.internal.DaemonScheduler;
-import dev.llmops.core.internal.ListenerDispatcher;
-import dev.llmops.core.internal.Pipeline;
-import dev.llmops.core.resilience.Resilience;
-import dev.llmops.core.resilience.ResilienceInterceptor;
+import dev.llmops.core.pipeline.Calls;
+import dev.llmops.core.pipeline.Capability;
+import dev.llmops.core.pipeline.DaemonScheduler;
+import dev.llmops.core.pipeline.Endpoints;
+import dev.llmops.core.pipeline.ListenerDispatcher;
+import dev.llmops.core.pipeline.Pipeline;
+import dev.llmops.core.pipeline.Wiring;
 import dev.llmops.core.prompt.PromptRegistry;
+import dev.llmops.core.redaction.RedactingLogger;
+import dev.llmops.core.resilience.Resilience;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,16 +58,20 @@ public final class LlmClient implements AutoCloseable {
   private final Clock clock;
   private final TaskScheduler scheduler;
   private final List<AutoCloseable> closeables;
+  private final Map<String, ChatModel> endpoints;
   private final List<PipelineStep> stepOrder;
   /** Whether a prompt step is in the pipeline (asked on every prompt call). */
   private final boolean prompts;
 
-  private LlmClient(Builder b, Pipeline pipeline, TaskScheduler scheduler, List<PipelineStep> stepOrder) {
+  private LlmClient(
+      Pipeline pipeline, Clock clock, TaskScheduler scheduler, Map<String, ChatModel> endpoints,
+      List<AutoCloseable> closeables, List<PipelineStep> stepOrder) {
     this.pipeline = pipeline;
-    this.clock = b.clock;
+    this.clock = clock;
     this.scheduler = scheduler;
-    this.closeables = List.copyOf(b.closeables);
-    this.stepOrder = stepOrder;
+    this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+    this.closeables = List.copyOf(closeables);
+    this.stepOrder = List.copyOf(stepOrder);
     this.prompts = stepOrder.contains(PipelineStep.PROMPT);
   }
 
@@ -138,14 +139,14 @@ public final class LlmClient implements AutoCloseable {
     return scheduler;
   }
 
-  /** The registered model endpoints by name. */
+  /** The registered model endpoints by name, in the order registered. */
   public Map<String, ChatModel> endpoints() {
-    return pipeline.endpoints();
+    return endpoints;
   }
 
   /** The endpoint a request with {@code model} goes to: that name, or the default when null. */
   public String endpointFor(@Nullable String model) {
-    return pipeline.endpointName(model);
+    return pipeline.endpoints().name(model);
   }
 
   /** The steps that have interceptors, in the order a call passes them (outermost first). */
@@ -178,26 +179,29 @@ public final class LlmClient implements AutoCloseable {
     }
   }
 
-  /** Builds an {@link LlmClient}. Setters validate at once; {@link #build()} checks the whole. */
+  /**
+   * Builds an {@link LlmClient}. Applications configure capabilities (prompts, experiments, budgets,
+   * cache, resilience, accounting) and hand them over; {@link #build()} installs each into its slot
+   * of the pipeline ({@link PipelineStep}). Setters validate at once; {@link #build()} checks the
+   * whole. Not thread-safe.
+   */
   public static final class Builder {
     private final Map<String, ChatModel> models = new LinkedHashMap<>();
     private @Nullable String defaultModel;
-    private final EnumMap<PipelineStep, List<Interceptor>> steps = new EnumMap<>(PipelineStep.class);
+    private final EnumMap<PipelineStep, List<Interceptor>> interceptors = new EnumMap<>(PipelineStep.class);
+    private final EnumMap<PipelineStep, Capability> capabilities = new EnumMap<>(PipelineStep.class);
     private final List<CallListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private @Nullable TaskScheduler scheduler;
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private @Nullable Resilience resilience;
     private @Nullable Accounting accounting;
-    private @Nullable Budgets budgets;
-    private @Nullable ResponseCache cache;
-    private @Nullable Experiments experiments;
 
     private Builder() {}
 
     /**
      * Turns on token and cost accounting: one ledger record per attempt, the call's cost as the
-     * attribute {@code Cost.KEY} (installed in the {@link PipelineStep#ACCOUNTING} step).
+     * attribute {@code Cost.KEY} (the {@link PipelineStep#ACCOUNTING} step). Calling it again
+     * replaces the configuration.
      */
     public Builder accounting(Accounting accounting) {
       this.accounting = Objects.requireNonNull(accounting, "accounting");
@@ -206,19 +210,60 @@ public final class LlmClient implements AutoCloseable {
 
     /**
      * Turns on budgets and rate limits (the {@link PipelineStep#ADMISSION} step); implies
-     * accounting, with {@link Accounting#create()} unless {@link #accounting} is set.
+     * accounting, with {@link Accounting#create()} unless {@link #accounting} is set. Calling it
+     * again replaces the configuration.
      */
     public Builder budgets(Budgets budgets) {
-      this.budgets = Objects.requireNonNull(budgets, "budgets");
-      return this;
+      return capability(PipelineStep.ADMISSION, Objects.requireNonNull(budgets, "budgets"));
     }
 
     /**
      * Turns on the exact-match response cache (the {@link PipelineStep#CACHE} step); implies
-     * accounting, with {@link Accounting#create()} unless {@link #accounting} is set.
+     * accounting, with {@link Accounting#create()} unless {@link #accounting} is set. Calling it
+     * again replaces the configuration.
      */
     public Builder cache(ResponseCache cache) {
-      this.cache = Objects.requireNonNull(cache, "cache");
+      return capability(PipelineStep.CACHE, Objects.requireNonNull(cache, "cache"));
+    }
+
+    /**
+     * Turns on resilience (deadline, attempt timeout, retries honouring {@code Retry-After},
+     * circuit breakers, bulkheads, fallback endpoints) as the {@link PipelineStep#RESILIENCE}
+     * step; calling it again replaces the configuration. The step runs on this client's clock and
+     * scheduler, with one circuit breaker and bulkhead per endpoint for the client's lifetime.
+     */
+    public Builder resilience(Resilience resilience) {
+      return capability(PipelineStep.RESILIENCE, Objects.requireNonNull(resilience, "resilience"));
+    }
+
+    /**
+     * Installs a prompt registry as the {@link PipelineStep#PROMPT} step, so that {@link
+     * LlmClient#prompt} calls are resolved, rendered and fingerprinted. Calling it again replaces
+     * the registry.
+     */
+    public Builder prompts(PromptRegistry registry) {
+      return capability(PipelineStep.PROMPT, Objects.requireNonNull(registry, "registry"));
+    }
+
+    /**
+     * Installs experiments (A/B tests, canaries, shadow traffic) in the {@link
+     * PipelineStep#EXPERIMENT} step. At {@link #build()} every variant's model endpoint is checked
+     * against the registered endpoints, and shadow calls are wired to go through this client
+     * (tagged {@code llmops.shadow=true}, so every step sees and can account them apart). One
+     * {@code Experiments} serves one client.
+     *
+     * @throws IllegalStateException if experiments were already installed
+     */
+    public Builder experiments(Experiments experiments) {
+      Objects.requireNonNull(experiments, "experiments");
+      if (capabilities.containsKey(PipelineStep.EXPERIMENT)) {
+        throw new IllegalStateException("experiments are already installed; put all experiments in one Experiments");
+      }
+      return capability(PipelineStep.EXPERIMENT, experiments);
+    }
+
+    private Builder capability(PipelineStep slot, Capability capability) {
+      capabilities.put(slot, capability);
       return this;
     }
 
@@ -257,54 +302,19 @@ public final class LlmClient implements AutoCloseable {
     }
 
     /**
-     * Adds an interceptor to a step of the pipeline. Capabilities (prompts, experiments, budgets,
-     * resilience, telemetry) install themselves with this; interceptors of one step run in the
-     * order added.
+     * Adds an interceptor of the application's to a slot of the pipeline, after the capability
+     * installed there (if any); interceptors of one slot run in the order added. {@link
+     * #interceptor} and {@link #attemptInterceptor} are the usual slots; the others serve tests
+     * that stand in for a capability.
      */
     public Builder step(PipelineStep step, Interceptor interceptor) {
       Objects.requireNonNull(step, "step");
       Objects.requireNonNull(interceptor, "interceptor");
-      steps.computeIfAbsent(step, s -> new ArrayList<>()).add(interceptor);
+      interceptors.computeIfAbsent(step, s -> new ArrayList<>()).add(interceptor);
       return this;
     }
 
-    /**
-     * Turns on resilience (deadline, attempt timeout, retries honouring {@code Retry-After},
-     * circuit breakers, bulkheads, fallback endpoints) as the {@link PipelineStep#RESILIENCE}
-     * step; calling it again replaces the configuration. The step runs on this client's clock and
-     * scheduler, with one circuit breaker and bulkhead per endpoint for the client's lifetime.
-     */
-    public Builder resilience(Resilience resilience) {
-      this.resilience = Objects.requireNonNull(resilience, "resilience");
-      return this;
-    }
-
-    /**
-     * Installs a prompt registry as the {@link PipelineStep#PROMPT} step, so that {@link
-     * LlmClient#prompt} calls are resolved, rendered and fingerprinted.
-     */
-    public Builder prompts(PromptRegistry registry) {
-      return step(PipelineStep.PROMPT, Objects.requireNonNull(registry, "registry").interceptor());
-    }
-
-    /**
-     * Installs experiments (A/B tests, canaries, shadow traffic) in the {@link
-     * PipelineStep#EXPERIMENT} step. At {@link #build()} every variant's model endpoint is checked
-     * against the registered endpoints, and shadow calls are wired to go through this client
-     * (tagged {@code llmops.shadow=true}, so every step sees and can account them apart).
-     *
-     * @throws IllegalStateException if experiments were already installed
-     */
-    public Builder experiments(Experiments experiments) {
-      Objects.requireNonNull(experiments, "experiments");
-      if (this.experiments != null) {
-        throw new IllegalStateException("experiments are already installed; put all experiments in one Experiments");
-      }
-      this.experiments = experiments;
-      return step(PipelineStep.EXPERIMENT, experiments.interceptor());
-    }
-
-    /** Adds a listener; listeners receive events in the order added. */
+    /** Adds a listener; listeners receive events in the order added, after the capabilities' own. */
     public Builder listener(CallListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -322,17 +332,20 @@ public final class LlmClient implements AutoCloseable {
       return this;
     }
 
-    /** Registers a resource to close when the client closes (a shadow-traffic executor, say). */
+    /** Registers a resource to close when the client closes (a prompt directory watcher, say). */
     public Builder closeOnClose(AutoCloseable closeable) {
       closeables.add(Objects.requireNonNull(closeable, "closeable"));
       return this;
     }
 
     /**
-     * Builds the client.
+     * Builds the client: resolves each endpoint's price once, installs every capability into its
+     * slot (accounting first, so that its listener puts the cost on a call before any other
+     * listener sees the attempt end), then the application's interceptors and listeners.
      *
      * @throws IllegalStateException if no model endpoint is registered or the default names none
-     * @throws dev.llmops.api.ConfigurationException if an experiment variant names an unknown endpoint
+     * @throws dev.llmops.api.ConfigurationException if a capability does not fit the client (an
+     *     experiment variant or a fallback naming an unknown endpoint)
      */
     public LlmClient build() {
       if (models.isEmpty()) {
@@ -343,73 +356,52 @@ public final class LlmClient implements AutoCloseable {
         throw new IllegalStateException(
             "defaultModel '" + def + "' is not a registered endpoint; registered: " + models.keySet());
       }
-      EnumMap<PipelineStep, List<Interceptor>> allSteps = new EnumMap<>(steps);
-      allSteps.replaceAll((step, list) -> new ArrayList<>(list));
-      List<CallListener> allListeners = new ArrayList<>(listeners);
-      TaskScheduler sched = scheduler;
-      if (sched == null) {
-        DaemonScheduler own = new DaemonScheduler();
-        closeables.add(own);
-        sched = own;
+      // Accounting first: its listener puts the cost on the call before other listeners see an attempt end.
+      Map<PipelineStep, Capability> installed = new LinkedHashMap<>();
+      Accounting acc = accounting;
+      if (acc == null && (capabilities.containsKey(PipelineStep.ADMISSION) || capabilities.containsKey(PipelineStep.CACHE))) {
+        acc = Accounting.create();
       }
-      installCostSteps(def, sched, allSteps, allListeners);
-      Resilience r = resilience;
-      if (r != null) {
-        ResilienceInterceptor step = r.newInterceptor(clock, sched, def, models.keySet());
-        allSteps.computeIfAbsent(PipelineStep.RESILIENCE, s -> new ArrayList<>()).add(step);
-        allListeners.add(step); // returns permits and drops timers of calls cancelled from outside
+      if (acc != null) {
+        installed.put(PipelineStep.ACCOUNTING, acc);
+      }
+      installed.putAll(capabilities);
+      TaskScheduler sched = scheduler;
+      DaemonScheduler ownScheduler = null;
+      if (sched == null) {
+        ownScheduler = new DaemonScheduler();
+        sched = ownScheduler;
+      }
+      List<AutoCloseable> owned = new ArrayList<>();
+      Endpoints endpoints = Endpoints.of(models, def, acc == null ? null : acc.catalog());
+      Calls calls = new Calls();
+      EnumMap<PipelineStep, List<Interceptor>> slots = new EnumMap<>(PipelineStep.class);
+      List<CallListener> allListeners = new ArrayList<>();
+      for (Map.Entry<PipelineStep, Capability> capability : installed.entrySet()) {
+        Wiring wiring = new Wiring(clock, sched, endpoints, calls);
+        capability.getValue().install(wiring);
+        slots.computeIfAbsent(capability.getKey(), s -> new ArrayList<>()).addAll(wiring.interceptors());
+        allListeners.addAll(wiring.listeners());
+        owned.addAll(wiring.closeables());
+      }
+      interceptors.forEach((slot, list) -> slots.computeIfAbsent(slot, s -> new ArrayList<>()).addAll(list));
+      allListeners.addAll(listeners);
+      owned.addAll(closeables);
+      if (ownScheduler != null) {
+        owned.add(ownScheduler); // last: what closes before it may still schedule
       }
       List<Interceptor> chain = new ArrayList<>();
       List<PipelineStep> order = new ArrayList<>();
       for (PipelineStep step : PipelineStep.values()) {
-        List<Interceptor> here = allSteps.get(step);
-        if (here != null) {
+        List<Interceptor> here = slots.get(step);
+        if (here != null && !here.isEmpty()) {
           chain.addAll(here);
           order.add(step);
         }
       }
-      Pipeline pipeline = new Pipeline(chain, models, def, new ListenerDispatcher(allListeners), clock);
-      LlmClient client = new LlmClient(this, pipeline, sched, Collections.unmodifiableList(order));
-      Experiments exp = experiments;
-      if (exp != null) {
-        // Shadow calls go through this same client, so every step sees them (tagged as shadow).
-        exp.bind(models.keySet(), clock, sched, (request, context, attributes) -> {
-          CallBuilder call = client.request(request).context(context);
-          attributes.forEach((key, value) -> putAttribute(call, key, value));
-          return call.callAsync();
-        });
-      }
-      return client;
-    }
-
-    private static <T> void putAttribute(CallBuilder call, AttributeKey<T> key, Object value) {
-      call.attribute(key, key.type().cast(value));
-    }
-
-    /** Installs accounting, budgets and the cache: each is one interceptor (and listener) per client. */
-    private void installCostSteps(
-        String defaultEndpoint, TaskScheduler sched, EnumMap<PipelineStep, List<Interceptor>> steps, List<CallListener> listeners) {
-      if (accounting == null && budgets == null && cache == null) {
-        return;
-      }
-      Accounting acc = accounting != null ? accounting : Accounting.create();
-      Map<String, ModelInfo> infos = new LinkedHashMap<>();
-      models.forEach((name, model) -> infos.put(name, model.info()));
-      Endpoints endpoints = new Endpoints(infos, defaultEndpoint);
-      CostGate gate = CostGate.NONE;
-      if (budgets != null) {
-        BudgetStep admission = budgets.attach(endpoints, acc, clock, sched);
-        steps.computeIfAbsent(PipelineStep.ADMISSION, s -> new ArrayList<>()).add(admission);
-        gate = admission;
-      }
-      if (cache != null) {
-        steps.computeIfAbsent(PipelineStep.CACHE, s -> new ArrayList<>()).add(cache.attach(endpoints, acc, clock));
-      }
-      AccountingStep step = acc.attach(endpoints, clock, gate);
-      // First in its slot, so an application's attempt interceptors run below it, once per attempt.
-      steps.computeIfAbsent(PipelineStep.ACCOUNTING, s -> new ArrayList<>()).add(0, step);
-      // First among listeners, so the cost is on the call before other listeners see the attempt end.
-      listeners.add(0, step);
+      Pipeline pipeline = new Pipeline(chain, endpoints, new ListenerDispatcher(allListeners), clock);
+      calls.bind(pipeline);
+      return new LlmClient(pipeline, clock, sched, models, owned, order);
     }
   }
 }

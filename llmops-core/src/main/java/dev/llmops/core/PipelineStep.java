@@ -1,13 +1,12 @@
 package dev.llmops.core;
 
 /**
- * The fixed slots of the call pipeline, outermost first. Each capability is one interceptor in its
- * slot; several interceptors in one slot run in the order they were added. See {@code
- * docs/architecture.md} for what each slot is for.
+ * The fixed slots of the call pipeline, outermost first. Each capability installs its interceptor
+ * in its own slot; an application's interceptors in a slot run after the capability's, in the
+ * order added. Telemetry is a listener, not a slot: it sees every call and attempt from the
+ * listener events. See {@code docs/architecture.md} for what each slot is for.
  */
 public enum PipelineStep {
-  /** Spans and metrics around everything below, so every failure is seen. */
-  TELEMETRY,
   /** The application's own interceptors ({@link LlmClient.Builder#interceptor}). */
   APPLICATION,
   /**

@@ -47,12 +47,12 @@ class PipelineOrderTest {
         .attemptInterceptor(recording("attempt", seen))
         .step(PipelineStep.RESILIENCE, recording("resilience", seen))
         .interceptor(recording("app", seen))
-        .step(PipelineStep.TELEMETRY, recording("telemetry", seen))
+        .step(PipelineStep.EXPERIMENT, recording("experiment", seen))
         .build()) {
       client.chat(ChatRequest.of("hi"));
     }
     assertThat(seen).containsExactly(
-        ">telemetry", ">app", ">resilience", ">attempt", "<attempt", "<resilience", "<app", "<telemetry");
+        ">app", ">experiment", ">resilience", ">attempt", "<attempt", "<resilience", "<experiment", "<app");
   }
 
   @Test

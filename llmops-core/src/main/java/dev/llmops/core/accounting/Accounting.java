@@ -3,10 +3,11 @@ package dev.llmops.core.accounting;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
+import dev.llmops.core.pipeline.Capability;
+import dev.llmops.core.pipeline.Wiring;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.tokens.TokenCounter;
-import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe, and immutable but for a bounded cache of catalog lookups; one instance may serve
  * several clients.
  */
-public final class Accounting {
+@SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
+public final class Accounting implements Capability {
   private static final Object NO_PRICE = new Object();
   private static final int MAX_FOUND = 4096;
   private static final int RECENT_SLOTS = 16; // a power of two
@@ -133,16 +135,14 @@ public final class Accounting {
   }
 
   /**
-   * The pipeline step for one client; called by {@code LlmClient.Builder}, not by applications.
-   *
-   * @param endpoints the client's endpoints
-   * @param clock the client's clock, for record times
-   * @param gate the budgets to reserve and settle with, or {@link CostGate#NONE}
+   * Installs the accounting step (an interceptor in the {@code ACCOUNTING} slot and a listener)
+   * into a client being built; {@code LlmClient.Builder} calls it, applications do not.
    */
-  public AccountingStep attach(Endpoints endpoints, Clock clock, CostGate gate) {
-    return new AccountingStep(
-        this, Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(clock, "clock"),
-        Objects.requireNonNull(gate, "gate"));
+  @Override
+  public void install(Wiring wiring) {
+    AccountingStep step = new AccountingStep(this, wiring.endpoints(), wiring.clock());
+    wiring.interceptor(step);
+    wiring.listener(step);
   }
 
   /** Builds {@link Accounting}. Setters validate at once. Not thread-safe. */

@@ -11,6 +11,7 @@ import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.ConfigurationException;
+import dev.llmops.api.CostSaving;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.Interceptor;
@@ -20,6 +21,8 @@ import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
 import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
+import dev.llmops.core.pipeline.CostGate;
+import dev.llmops.core.pipeline.Endpoints;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.tokens.TokenCounter;
 import java.time.Clock;
@@ -50,26 +53,24 @@ import org.slf4j.LoggerFactory;
  * never started is released when the interceptor's stage completes or, at the latest, when the
  * call ends. Thread-safe.
  */
-public final class AccountingStep implements Interceptor, CallListener {
+final class AccountingStep implements Interceptor, CallListener {
   private static final Logger LOG = LoggerFactory.getLogger(AccountingStep.class);
   private static final AttributeKey<CallState> STATE = AttributeKey.internal("llmops.accounting.state", CallState.class);
 
   private final Accounting accounting;
   private final Endpoints endpoints;
   private final Clock clock;
-  private final CostGate gate;
   private final AtomicBoolean sinkFailureLogged = new AtomicBoolean();
   private final AtomicLong sinkFailures = new AtomicLong();
 
-  AccountingStep(Accounting accounting, Endpoints endpoints, Clock clock, CostGate gate) {
+  AccountingStep(Accounting accounting, Endpoints endpoints, Clock clock) {
     this.accounting = accounting;
     this.endpoints = endpoints;
     this.clock = clock;
-    this.gate = gate;
   }
 
   /** How many times the ledger sink threw (each was caught). */
-  public long sinkFailures() {
+  long sinkFailures() {
     return sinkFailures.get();
   }
 
@@ -78,31 +79,31 @@ public final class AccountingStep implements Interceptor, CallListener {
   @Override
   public CompletionStage<ChatResponse> intercept(Chain chain) {
     ChatRequest request = chain.request();
-    String endpoint = endpoints.name(request.model());
-    ModelInfo model = endpoints.model(endpoint);
-    if (model == null) {
+    Endpoints.Endpoint endpoint = endpoints.resolve(request.model());
+    if (endpoint == null) {
       return chain.proceed(request); // the model step reports the unknown endpoint
     }
-    if (accounting.price(model.provider(), model.modelId(), null) == null) {
+    ModelInfo model = endpoint.info();
+    if (endpoint.price() == null) {
       String version = accounting.catalog().version();
       if (accounting.unknownModels() == UnknownModelPolicy.FAIL) {
         return CompletableFuture.failedFuture(
             new ConfigurationException(
                 "no price for model '" + model.modelId() + "' of provider '" + model.provider() + "' (endpoint '"
-                    + endpoint + "') in price catalog " + version
+                    + endpoint.name() + "') in price catalog " + version
                     + "; add it with PriceCatalog.withOverride or use UnknownModelPolicy.RECORD"));
       }
-      chain.publish(new UnknownPriceEvent(endpoint, model.provider(), model.modelId(), version));
+      chain.publish(new UnknownPriceEvent(endpoint.name(), model.provider(), model.modelId(), version));
     }
     CallInfo call = chain.call();
     CostGate.Settlement settlement;
     try {
-      settlement = gate.open(call, request, endpoint, model);
+      settlement = gate(call).open(call, request, endpoint);
     } catch (LlmException e) {
       return CompletableFuture.failedFuture(e);
     }
     CallState state = state(call);
-    Meter meter = new Meter(request, endpoint, model, settlement, state);
+    Meter meter = new Meter(request, endpoint.name(), model, settlement, state);
     Meter previous = state.swapPending(meter);
     if (previous != null) {
       previous.abandon();
@@ -118,6 +119,12 @@ public final class AccountingStep implements Interceptor, CallListener {
       stage = chain.proceed(request);
     }
     return stage.whenComplete(meter); // releases the reservation if the attempt never started
+  }
+
+  /** The gate the admission step recorded on the call; none when no budget applies. */
+  private static CostGate gate(CallInfo call) {
+    CostGate gate = call.attributes().getOrNull(CostGate.KEY);
+    return gate == null ? CostGate.NONE : gate;
   }
 
   private static CallState state(CallInfo call) {
@@ -150,6 +157,7 @@ public final class AccountingStep implements Interceptor, CallListener {
     if (usage.totalTokens() == 0 && !response.text().isEmpty()) {
       usage = estimate(meter, response.text()); // the provider reported no usage
     }
+    attempt.call().attributes().put(Endpoints.ANSWERED_BY, attempt.endpoint());
     record(attempt, meter, Outcome.SUCCEEDED, response.model(), usage);
   }
 
@@ -184,7 +192,8 @@ public final class AccountingStep implements Interceptor, CallListener {
   @Override
   public void onEvent(CallInfo call, CallEvent event) {
     if (event instanceof CostSaving saving && !(accounting.ledger() instanceof NoLedger)) {
-      ModelInfo model = endpoints.model(saving.endpoint());
+      Endpoints.Endpoint endpoint = endpoints.get(saving.endpoint());
+      ModelInfo model = endpoint == null ? null : endpoint.info();
       Money saved = saving.saved().amount().orElse(null);
       sink(baseRecord(call, 0, Outcome.CACHE_HIT, saving.endpoint(), model == null ? "" : model.provider(),
           saving.model(), Usage.ZERO, new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO,
@@ -205,7 +214,7 @@ public final class AccountingStep implements Interceptor, CallListener {
       }
     }
     try {
-      gate.callEnded(call);
+      gate(call).callEnded(call);
     } catch (RuntimeException e) {
       LOG.warn("budget gate threw {} at the end of a call; ignored", e.getClass().getName());
     }

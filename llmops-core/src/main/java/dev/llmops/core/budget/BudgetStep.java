@@ -8,13 +8,10 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Interceptor;
-import dev.llmops.api.Money;
 import dev.llmops.api.Usage;
-import dev.llmops.api.ModelInfo;
 import dev.llmops.api.time.TaskScheduler;
-import dev.llmops.core.accounting.Accounting;
-import dev.llmops.core.accounting.CostGate;
-import dev.llmops.core.accounting.Endpoints;
+import dev.llmops.core.pipeline.CostGate;
+import dev.llmops.core.pipeline.Endpoints;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.tokens.TokenCounter;
 import java.time.Clock;
@@ -32,26 +29,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * Admission and the cost gate of one client. As an interceptor in the {@code ADMISSION} slot it
  * reserves for the call's first attempt (rejecting, waiting or downgrading when a limit has no
- * room) and hands that reservation to the accounting step; as the accounting step's {@link
- * CostGate} it reserves for every further attempt and settles or releases each one. Thread-safe.
+ * room) and records itself on the call as its {@link CostGate}, holding that reservation for the
+ * accounting step; as the gate it reserves for every further attempt and settles or releases each
+ * one. Thread-safe.
  */
-public final class BudgetStep implements Interceptor, CostGate {
+final class BudgetStep implements Interceptor, CostGate {
   private static final AttributeKey<Reservation> HANDOFF =
       AttributeKey.internal("llmops.budget.admitted", Reservation.class);
 
   private final Budgets config;
   private final Endpoints endpoints;
-  private final Accounting accounting;
   private final Clock clock;
   private final TaskScheduler scheduler;
   private final BudgetStore store;
   private final CounterKeys counterKeys;
   private final List<ConcurrentHashMap<String, TokenBucket>> buckets;
 
-  BudgetStep(Budgets config, Endpoints endpoints, Accounting accounting, Clock clock, TaskScheduler scheduler) {
+  BudgetStep(Budgets config, Endpoints endpoints, Clock clock, TaskScheduler scheduler) {
     this.config = config;
     this.endpoints = endpoints;
-    this.accounting = accounting;
     this.clock = clock;
     this.scheduler = scheduler;
     this.store = config.store();
@@ -72,17 +68,17 @@ public final class BudgetStep implements Interceptor, CostGate {
 
   private CompletionStage<ChatResponse> admit(
       Chain chain, ChatRequest request, boolean downgraded, @Nullable Instant waitDeadline) {
-    String endpoint = endpoints.name(request.model());
-    ModelInfo model = endpoints.model(endpoint);
-    if (model == null) {
+    Endpoints.Endpoint endpoint = endpoints.resolve(request.model());
+    if (endpoint == null) {
       return chain.proceed(request); // the model step reports the unknown endpoint
     }
     CallInfo call = chain.call();
-    Object outcome = tryReserve(call.context(), request, endpoint, model);
+    Object outcome = tryReserve(call.context(), request, endpoint);
     if (outcome instanceof Reservation r) {
       for (BudgetEvents.SoftLimitExceeded e : r.softExceeded) {
         chain.publish(e);
       }
+      call.attributes().put(CostGate.KEY, this);
       call.attributes().put(HANDOFF, r);
       return chain.proceed(request).whenComplete(r); // releases it if no attempt took it
     }
@@ -92,8 +88,8 @@ public final class BudgetStep implements Interceptor, CostGate {
       case WAIT -> waitForRoom(chain, request, downgraded, waitDeadline, d);
       case DOWNGRADE -> {
         String to = action.endpoint();
-        if (!downgraded && to != null && !to.equals(endpoint) && endpoints.model(to) != null) {
-          chain.publish(new BudgetEvents.Downgraded(endpoint, to, d.scope, d.limit));
+        if (!downgraded && to != null && !to.equals(endpoint.name()) && endpoints.get(to) != null) {
+          chain.publish(new BudgetEvents.Downgraded(endpoint.name(), to, d.scope, d.limit));
           yield admit(chain, request.withModel(to), true, waitDeadline);
         }
         yield CompletableFuture.failedFuture(d.exception());
@@ -134,15 +130,15 @@ public final class BudgetStep implements Interceptor, CostGate {
   // ---- the cost gate: every attempt ----
 
   @Override
-  public Settlement open(CallInfo call, ChatRequest request, String endpoint, ModelInfo model) {
+  public Settlement open(CallInfo call, ChatRequest request, Endpoints.Endpoint endpoint) {
     Reservation admitted = call.attributes().getOrNull(HANDOFF);
     if (admitted != null && admitted.claim()) {
-      if (admitted.endpoint.equals(endpoint)) {
+      if (admitted.endpoint.equals(endpoint.name())) {
         return admitted;
       }
       admitted.release(); // admission reserved for another endpoint than this attempt uses
     }
-    Object outcome = tryReserve(call.context(), request, endpoint, model);
+    Object outcome = tryReserve(call.context(), request, endpoint);
     if (outcome instanceof Reservation r) {
       return r;
     }
@@ -158,17 +154,17 @@ public final class BudgetStep implements Interceptor, CostGate {
   }
 
   /** A {@link Reservation} when every limit had room, else the first {@link Denial}. */
-  private Object tryReserve(CallContext ctx, ChatRequest request, String endpoint, ModelInfo model) {
+  private Object tryReserve(CallContext ctx, ChatRequest request, Endpoints.Endpoint endpoint) {
     long nowMillis = clock.millis();
     long nowNanos = Math.multiplyExact(nowMillis, 1_000_000L);
     long inBound = TokenCounter.upperBound(request.messages()) + textBound(request.toolsJson())
         + textBound(request.responseFormatJson());
-    ModelPrice price = accounting.price(model.provider(), model.modelId(), null);
+    ModelPrice price = endpoint.price();
     Integer requested = request.parameters().maxOutputTokens();
     long outBound = requested != null ? requested
         : price != null && price.maxOutputTokens() > 0 ? price.maxOutputTokens() : config.defaultMaxOutputTokens();
     long moneyNanos = price == null ? 0 : price.upperBoundNanos(inBound, outBound);
-    Reservation r = new Reservation(endpoint, nowNanos);
+    Reservation r = new Reservation(endpoint.name(), nowNanos);
     List<RateLimit> limits = config.rateLimits();
     for (int i = 0; i < limits.size(); i++) {
       RateLimit rl = limits.get(i);
@@ -326,12 +322,6 @@ public final class BudgetStep implements Interceptor, CostGate {
       if (claim()) {
         release();
       }
-    }
-
-    @Override
-    public void settle(Usage usage, Cost cost) {
-      Money total = cost.total();
-      settle(usage, cost, total == null ? 0 : total.toNanosCeiling());
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.llmops.core.budget;
 
 import dev.llmops.api.CallContext;
-import dev.llmops.api.time.TaskScheduler;
-import dev.llmops.core.accounting.Accounting;
-import dev.llmops.core.accounting.Endpoints;
-import java.time.Clock;
+import dev.llmops.core.pipeline.Capability;
+import dev.llmops.core.pipeline.Wiring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +22,8 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class Budgets {
+@SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
+public final class Budgets implements Capability {
   private final List<Budget> budgets;
   private final List<RateLimit> rateLimits;
   private final BudgetStore store;
@@ -83,13 +82,12 @@ public final class Budgets {
   }
 
   /**
-   * The admission step and cost gate for one client; called by {@code LlmClient.Builder}, not by
-   * applications.
+   * Installs admission and the cost gate into a client being built; {@code LlmClient.Builder}
+   * calls it, applications do not.
    */
-  public BudgetStep attach(Endpoints endpoints, Accounting accounting, Clock clock, TaskScheduler scheduler) {
-    return new BudgetStep(
-        this, Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(accounting, "accounting"),
-        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(scheduler, "scheduler"));
+  @Override
+  public void install(Wiring wiring) {
+    wiring.interceptor(new BudgetStep(this, wiring.endpoints(), wiring.clock(), wiring.scheduler()));
   }
 
   /** Builds {@link Budgets}. Setters validate at once. Not thread-safe. */

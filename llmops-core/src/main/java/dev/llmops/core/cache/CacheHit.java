@@ -1,7 +1,7 @@
 package dev.llmops.core.cache;
 
 import dev.llmops.api.Cost;
-import dev.llmops.core.accounting.CostSaving;
+import dev.llmops.api.CostSaving;
 
 /**
  * A call answered from the response cache: the event published to listeners and the call

@@ -11,13 +11,9 @@ import dev.llmops.api.Interceptor;
 import dev.llmops.api.Money;
 import dev.llmops.api.PromptRef;
 import dev.llmops.api.Usage;
-import dev.llmops.api.ModelInfo;
-import dev.llmops.core.accounting.Accounting;
-import dev.llmops.core.accounting.Endpoints;
-import dev.llmops.core.internal.Stages;
+import dev.llmops.core.pipeline.Endpoints;
+import dev.llmops.core.pipeline.Stages;
 import dev.llmops.core.prompt.PromptRegistry;
-import dev.llmops.core.resilience.FallbackTaken;
-import dev.llmops.core.resilience.Resilience;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,38 +27,35 @@ import org.jspecify.annotations.Nullable;
  * reservation is released at once, unspent) and above resilience (a miss is stored once, whatever
  * the retries). Thread-safe.
  */
-public final class CacheStep implements Interceptor {
+final class CacheStep implements Interceptor {
   private final ResponseCache config;
   private final Cache<CacheKey, Entry> store;
   private final Endpoints endpoints;
-  private final Accounting accounting;
   private final Clock clock;
   private final long ttlMillis;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
-  CacheStep(ResponseCache config, Cache<CacheKey, Entry> store, Endpoints endpoints, Accounting accounting,
-      Clock clock, long ttlMillis) {
+  CacheStep(ResponseCache config, Cache<CacheKey, Entry> store, Endpoints endpoints, Clock clock, long ttlMillis) {
     this.config = config;
     this.store = store;
     this.endpoints = endpoints;
-    this.accounting = accounting;
     this.clock = clock;
     this.ttlMillis = ttlMillis;
   }
 
   /** How many calls the cache answered. */
-  public long hits() {
+  long hits() {
     return hits.sum();
   }
 
   /** How many cacheable calls it could not answer. */
-  public long misses() {
+  long misses() {
     return misses.sum();
   }
 
   /** Drops every entry. */
-  public void invalidateAll() {
+  void invalidateAll() {
     store.invalidateAll();
   }
 
@@ -84,7 +77,7 @@ public final class CacheStep implements Interceptor {
     }
     if (entry != null) {
       hits.increment();
-      Hit hit = entry.hit(key, endpoints, accounting);
+      Hit hit = entry.hit(key);
       call.attributes().put(ResponseCache.HIT, hit.event());
       call.attributes().put(Cost.KEY, hit.zeroCost());
       chain.publish(hit.event());
@@ -110,10 +103,13 @@ public final class CacheStep implements Interceptor {
 
   private void store(CacheKey key, String endpoint, CallInfo call, ChatResponse response) {
     if (response.finishReason() != FinishReason.CONTENT_FILTER) {
-      // Keyed by the endpoint asked for, but priced and attributed as the endpoint that answered
-      // (a fallback may have), so a hit's saving is what that answer really cost.
-      FallbackTaken fallback = call.attributes().getOrNull(Resilience.FALLBACK);
-      store.put(key, new Entry(response, fallback == null ? endpoint : fallback.to(), clock.millis()));
+      // Keyed by the endpoint asked for, but attributed to the endpoint that answered (a fallback
+      // may have), and a hit saves what the call that produced the answer cost, as accounting
+      // recorded them.
+      String answeredBy = call.attributes().getOrNull(Endpoints.ANSWERED_BY);
+      Cost cost = call.attributes().getOrNull(Cost.KEY);
+      store.put(key, new Entry(response, answeredBy == null ? endpoint : answeredBy,
+          cost == null ? Cost.unknown(false, "") : cost, clock.millis()));
     }
   }
 
@@ -141,24 +137,22 @@ public final class CacheStep implements Interceptor {
   static final class Entry {
     private final ChatResponse answer;
     private final String endpoint;
+    private final Cost saved;
     /** When it was stored, in the client clock's epoch milliseconds. */
     final long storedAtMillis;
     private volatile @Nullable Hit hit;
 
-    Entry(ChatResponse answer, String endpoint, long storedAtMillis) {
+    Entry(ChatResponse answer, String endpoint, Cost saved, long storedAtMillis) {
       this.answer = answer;
       this.endpoint = endpoint;
+      this.saved = saved;
       this.storedAtMillis = storedAtMillis;
     }
 
     /** What a hit on this entry returns; {@code key} is the key it is stored under. */
-    Hit hit(CacheKey key, Endpoints endpoints, Accounting accounting) {
+    Hit hit(CacheKey key) {
       Hit h = hit;
       if (h == null) {
-        ModelInfo model = endpoints.model(endpoint);
-        Cost saved = model == null
-            ? Cost.unknown(false, accounting.catalog().version())
-            : accounting.cost(model, answer.model(), answer.usage());
         ChatResponse response = asHit(answer);
         h = new Hit(response, new CacheHit(key.hex(), endpoint, response.model(), saved),
             new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, false,

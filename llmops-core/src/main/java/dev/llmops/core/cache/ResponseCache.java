@@ -4,12 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.ChatRequest;
-import dev.llmops.core.accounting.Accounting;
-import dev.llmops.core.accounting.Endpoints;
-import dev.llmops.core.internal.Durations;
-import java.time.Clock;
+import dev.llmops.core.pipeline.Capability;
+import dev.llmops.core.pipeline.Durations;
+import dev.llmops.core.pipeline.Wiring;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
@@ -22,7 +23,8 @@ import java.util.concurrent.Executor;
  * <p>Only complete answers are cached (finish reason stop, length or tool calls); failures, cut
  * streams and filtered answers never are. Thread-safe.
  */
-public final class ResponseCache {
+@SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
+public final class ResponseCache implements Capability {
   /** The call attribute set on a cache hit. */
   public static final AttributeKey<CacheHit> HIT = AttributeKey.of("llmops.cache.hit", CacheHit.class);
 
@@ -33,6 +35,8 @@ public final class ResponseCache {
   private final Duration expireAfterWrite;
   private final boolean allowNonDeterministic;
   private final Executor executor;
+  /** The steps installed in clients, each with its own store. */
+  private final List<CacheStep> installed = new CopyOnWriteArrayList<>();
 
   private ResponseCache(Builder b) {
     this.executor = b.executor;
@@ -68,11 +72,11 @@ public final class ResponseCache {
   }
 
   /**
-   * The cache step for one client; called by {@code LlmClient.Builder}, not by applications. Each
-   * client gets its own store.
+   * Installs the cache step, with a store of its own, into a client being built; {@code
+   * LlmClient.Builder} calls it, applications do not.
    */
-  public CacheStep attach(Endpoints endpoints, Accounting accounting, Clock clock) {
-    Objects.requireNonNull(clock, "clock");
+  @Override
+  public void install(Wiring wiring) {
     // Bounded by size only: each entry carries the time it was stored, and a lookup does not
     // serve (and removes) one older than expireAfterWrite. That costs the store no clock reads
     // and no expiry order to maintain; an expired entry nobody asks for again leaves by size.
@@ -81,8 +85,24 @@ public final class ResponseCache {
             .maximumSize(maximumSize)
             .executor(executor)
             .build();
-    return new CacheStep(this, store, Objects.requireNonNull(endpoints, "endpoints"),
-        Objects.requireNonNull(accounting, "accounting"), clock, Durations.ceilMillis(expireAfterWrite));
+    CacheStep step = new CacheStep(this, store, wiring.endpoints(), wiring.clock(), Durations.ceilMillis(expireAfterWrite));
+    installed.add(step);
+    wiring.interceptor(step);
+  }
+
+  /** How many calls this cache answered, in every client it is installed in. */
+  public long hits() {
+    return installed.stream().mapToLong(CacheStep::hits).sum();
+  }
+
+  /** How many cacheable calls it could not answer, in every client it is installed in. */
+  public long misses() {
+    return installed.stream().mapToLong(CacheStep::misses).sum();
+  }
+
+  /** Drops every entry, in every client this cache is installed in. */
+  public void invalidateAll() {
+    installed.forEach(CacheStep::invalidateAll);
   }
 
   /** Builds a {@link ResponseCache}. Setters validate at once. Not thread-safe. */

@@ -8,7 +8,7 @@ import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.PromptRef;
-import dev.llmops.core.internal.Failures;
+import dev.llmops.core.pipeline.Failures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -4,8 +4,8 @@ import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.ConfigurationException;
-import dev.llmops.api.Interceptor;
-import dev.llmops.api.time.TaskScheduler;
+import dev.llmops.core.pipeline.Capability;
+import dev.llmops.core.pipeline.Wiring;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +45,8 @@ import org.jspecify.annotations.Nullable;
  * ...) take effect for calls that start afterwards and are reported to every {@link
  * ExperimentAuditListener}. Thread-safe. One instance serves one client.
  */
-public final class Experiments {
+@SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
+public final class Experiments implements Capability {
   /** A call attribute naming the experiment a call belongs to, bypassing the selectors. */
   public static final AttributeKey<String> EXPERIMENT = AttributeKey.of("llmops.experiment.key", String.class);
 
@@ -107,30 +108,20 @@ public final class Experiments {
   // ---- the pipeline step ----
 
   /**
-   * The {@code EXPERIMENT} pipeline step. {@code LlmClient.Builder.experiments} installs it;
-   * call this only to assemble a pipeline of your own.
-   */
-  public Interceptor interceptor() {
-    return interceptor;
-  }
-
-  /**
-   * Connects these experiments to the client that runs them: checks every variant's model
-   * endpoint against {@code modelEndpoints}, and gives the shadow dispatcher its way to start
-   * calls. {@code LlmClient.Builder.build()} calls this; the clock is the client's unless {@link
-   * Builder#clock} set one.
+   * Installs the experiment step into a client being built: checks every variant's model endpoint
+   * against the client's, and gives the shadow dispatcher the client to send shadow calls through.
+   * {@code LlmClient.Builder.build()} calls it, applications do not; the clock is the client's
+   * unless {@link Builder#clock} set one.
    *
    * @throws ConfigurationException if a variant names an endpoint the client does not have
-   * @throws IllegalStateException if already bound to a client
+   * @throws IllegalStateException if already installed in a client
    */
-  public synchronized void bind(Set<String> modelEndpoints, Clock clientClock, TaskScheduler scheduler, ShadowCalls calls) {
-    Objects.requireNonNull(modelEndpoints, "modelEndpoints");
-    Objects.requireNonNull(clientClock, "clientClock");
-    Objects.requireNonNull(scheduler, "scheduler");
-    Objects.requireNonNull(calls, "calls");
+  @Override
+  public synchronized void install(Wiring wiring) {
     if (bound) {
       throw new IllegalStateException("these Experiments are already bound to a client; build one per client");
     }
+    Set<String> modelEndpoints = wiring.endpoints().names();
     List<String> problems = new ArrayList<>();
     for (Experiment e : snapshot) {
       checkModels(e, modelEndpoints, "the client's endpoints", problems);
@@ -139,9 +130,10 @@ public final class Experiments {
       throw new ConfigurationException(problems);
     }
     if (!clockSet) {
-      this.clock = clientClock;
+      this.clock = wiring.clock();
     }
-    dispatcher.bind(calls, scheduler, clock);
+    dispatcher.bind(wiring.calls(), wiring.scheduler(), clock);
+    wiring.interceptor(interceptor);
     bound = true;
   }
 

@@ -3,7 +3,8 @@ package dev.llmops.core.experiment;
 import dev.llmops.api.Cancellable;
 import dev.llmops.api.Completion;
 import dev.llmops.api.time.TaskScheduler;
-import dev.llmops.core.internal.Failures;
+import dev.llmops.core.pipeline.Calls;
+import dev.llmops.core.pipeline.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,7 @@ final class ShadowDispatcher {
     void deliver(ShadowPair pair);
   }
 
-  private record Bound(ShadowCalls calls, TaskScheduler scheduler, Clock clock) {}
+  private record Bound(Calls calls, TaskScheduler scheduler, Clock clock) {}
 
   ShadowDispatcher(int queueCapacity, int maxConcurrent, Duration timeout, Delivery delivery) {
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -46,7 +47,7 @@ final class ShadowDispatcher {
     this.delivery = delivery;
   }
 
-  void bind(ShadowCalls calls, TaskScheduler scheduler, Clock clock) {
+  void bind(Calls calls, TaskScheduler scheduler, Clock clock) {
     this.bound = new Bound(calls, scheduler, clock);
   }
 

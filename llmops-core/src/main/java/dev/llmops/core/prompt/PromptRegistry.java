@@ -7,9 +7,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ConfigurationException;
-import dev.llmops.api.Interceptor;
 import dev.llmops.api.PromptNotFoundException;
 import dev.llmops.api.PromptRef;
+import dev.llmops.core.pipeline.Capability;
+import dev.llmops.core.pipeline.Wiring;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +68,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; build one per application and share it.
  */
-public final class PromptRegistry {
+@SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
+public final class PromptRegistry implements Capability {
   /** The implicit label of a prompt's highest version. */
   public static final String LATEST = "latest";
   /** The default label: what a call gets when it names neither a label nor a version. */
@@ -207,9 +209,13 @@ public final class PromptRegistry {
     return entry(name, "versions").definition().versions();
   }
 
-  /** The interceptor for {@code PipelineStep.PROMPT}; {@code LlmClient.Builder.prompts} installs it. */
-  public Interceptor interceptor() {
-    return interceptor;
+  /**
+   * Installs the prompt step into a client being built; {@code LlmClient.Builder.prompts} calls
+   * it, applications do not. Several clients may share one registry.
+   */
+  @Override
+  public void install(Wiring wiring) {
+    wiring.interceptor(interceptor);
   }
 
   /** Every label move made through this registry, oldest first. */

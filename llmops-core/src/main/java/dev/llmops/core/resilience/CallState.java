@@ -13,7 +13,7 @@ import dev.llmops.api.LlmException.ErrorDetails;
 import dev.llmops.api.LlmTimeoutException;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
-import dev.llmops.core.internal.Stages;
+import dev.llmops.core.pipeline.Stages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

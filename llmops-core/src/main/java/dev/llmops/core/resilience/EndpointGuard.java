@@ -6,7 +6,7 @@ import dev.failsafe.CircuitBreakerBuilder;
 import dev.llmops.api.Cancellable;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.time.TaskScheduler;
-import dev.llmops.core.internal.Durations;
+import dev.llmops.core.pipeline.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -13,14 +13,15 @@ import dev.llmops.api.ProviderUnavailableException;
 import dev.llmops.api.QuotaExhaustedException;
 import dev.llmops.api.RateLimitedException;
 import dev.llmops.api.StreamInterruptedException;
-import dev.llmops.api.time.TaskScheduler;
-import java.time.Clock;
+import dev.llmops.core.pipeline.Capability;
+import dev.llmops.core.pipeline.Wiring;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -72,7 +73,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Retry-After} honoured up to 60 s, no deadline, no attempt timeout, no circuit breaker, no
  * bulkhead, no fallbacks.
  */
-public final class Resilience {
+@SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
+public final class Resilience implements Capability {
   /** The last fallback a call took: which endpoint answered instead, and why. */
   public static final AttributeKey<FallbackTaken> FALLBACK =
       AttributeKey.of("llmops.resilience.fallback", FallbackTaken.class);
@@ -93,6 +95,9 @@ public final class Resilience {
   final RandomGenerator random;
   final List<Policy<ChatResponse>> failsafePolicies;
   final @Nullable BiConsumer<String, CircuitState> circuitListener;
+
+  /** The steps installed in clients, each with its own breakers and bulkheads. */
+  private final List<ResilienceInterceptor> installed = new CopyOnWriteArrayList<>();
 
   private Resilience(Builder b) {
     this.maxAttempts = b.maxAttempts;
@@ -144,29 +149,48 @@ public final class Resilience {
   }
 
   /**
-   * Creates the interceptor that applies this configuration for one client. {@code
-   * LlmClient.Builder.resilience} calls this; when wiring a pipeline by hand, install the result
-   * both as the {@code RESILIENCE} step and as a listener (it releases breaker and bulkhead permits
-   * when a call is cancelled).
+   * Installs the resilience step into a client being built, as an interceptor in the {@code
+   * RESILIENCE} slot and as a listener (it releases breaker and bulkhead permits when a call is
+   * cancelled); {@code LlmClient.Builder} calls it, applications do not.
    *
-   * @param clock the client's clock (deadlines, attempt timeouts)
-   * @param scheduler the client's scheduler (retry waits, timeouts, bulkhead waits)
-   * @param defaultEndpoint the endpoint of requests that name none
-   * @param endpoints the client's registered endpoints, to check the fallbacks against
    * @throws IllegalStateException if a fallback endpoint is not registered
    */
-  public ResilienceInterceptor newInterceptor(
-      Clock clock, TaskScheduler scheduler, String defaultEndpoint, Set<String> endpoints) {
-    Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(scheduler, "scheduler");
-    Objects.requireNonNull(defaultEndpoint, "defaultEndpoint");
+  @Override
+  public void install(Wiring wiring) {
+    Set<String> endpoints = wiring.endpoints().names();
     for (String f : fallbacks) {
       if (!endpoints.contains(f)) {
         throw new IllegalStateException(
             "resilience fallback endpoint '" + f + "' is not registered; registered: " + endpoints);
       }
     }
-    return new ResilienceInterceptor(this, clock, scheduler, defaultEndpoint);
+    ResilienceInterceptor step =
+        new ResilienceInterceptor(this, wiring.clock(), wiring.scheduler(), wiring.endpoints().defaultName());
+    installed.add(step);
+    wiring.interceptor(step);
+    wiring.listener(step);
+  }
+
+  /**
+   * The state of {@code endpoint}'s circuit breaker in the client this configuration is installed
+   * in ({@link CircuitState#CLOSED} before any attempt); installed in several clients, the most
+   * open of their states.
+   */
+  public CircuitState circuitState(String endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    CircuitState worst = CircuitState.CLOSED;
+    for (ResilienceInterceptor step : installed) {
+      CircuitState s = step.circuitState(endpoint);
+      if (s == CircuitState.OPEN || (s == CircuitState.HALF_OPEN && worst == CircuitState.CLOSED)) {
+        worst = s;
+      }
+    }
+    return worst;
+  }
+
+  /** How many calls are inside the resilience step right now, in every client it is installed in. */
+  public int activeCalls() {
+    return installed.stream().mapToInt(ResilienceInterceptor::activeCalls).sum();
   }
 
   /** The backoff before retrying after failed attempt {@code failedAttempt} (from 1), jittered. */

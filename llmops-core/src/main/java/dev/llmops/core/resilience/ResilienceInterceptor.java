@@ -19,13 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The resilience step of one client, made by {@link Resilience#newInterceptor}: it runs each call
+ * The resilience step of one client, installed by {@link Resilience#install}: it runs each call
  * through retries, timeouts, the endpoint's circuit breaker and bulkhead, and the fallback chain.
  * It is also a {@link CallListener}, so that a call cancelled from outside returns its breaker and
  * bulkhead permits and leaves no scheduled task behind. Thread-safe; holds one circuit breaker and
  * one bulkhead per endpoint for the client's lifetime.
  */
-public final class ResilienceInterceptor implements Interceptor, CallListener {
+final class ResilienceInterceptor implements Interceptor, CallListener {
   /** The call's state in this step, kept on the call itself (never shown in its attributes). */
   private static final AttributeKey<CallState> STATE = AttributeKey.internal("llmops.resilience.state", CallState.class);
 
@@ -78,18 +78,18 @@ public final class ResilienceInterceptor implements Interceptor, CallListener {
   }
 
   /** The state of {@code endpoint}'s circuit breaker; {@link CircuitState#CLOSED} if it has none yet. */
-  public CircuitState circuitState(String endpoint) {
+  CircuitState circuitState(String endpoint) {
     EndpointGuard g = guards.get(Objects.requireNonNull(endpoint, "endpoint"));
     return g == null ? CircuitState.CLOSED : g.state();
   }
 
   /** How many calls are inside this step right now. */
-  public int activeCalls() {
+  int activeCalls() {
     return active.intValue();
   }
 
   /** The configuration this step applies. */
-  public Resilience config() {
+  Resilience config() {
     return config;
   }
 

@@ -16,7 +16,6 @@ import dev.llmops.api.spi.ChatModel;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.PipelineStep;
 import dev.llmops.core.accounting.Accounting;
-import dev.llmops.core.accounting.Endpoints;
 import dev.llmops.core.prompt.InMemoryPromptSource;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.prompt.PromptVersion;
@@ -222,10 +221,9 @@ class CacheStepTest {
   void countsHitsAndMissesOfCacheableCallsOnly() {
     AtomicInteger calls = new AtomicInteger();
     ChatModel model = echo("a", calls);
-    CacheStep step = ResponseCache.builder().build().attach(
-        new Endpoints(Map.of("a", model.info()), "a"), Accounting.create(), java.time.Clock.systemUTC());
+    ResponseCache step = ResponseCache.builder().build();
     ChatRequest request = ChatRequest.builder().user("q").temperature(0).build();
-    try (LlmClient client = LlmClient.builder().model("a", model).step(PipelineStep.CACHE, step).build()) {
+    try (LlmClient client = LlmClient.builder().model("a", model).cache(step).build()) {
       client.chat(request);
       client.chat(request);
       client.chat(request);

@@ -7,9 +7,7 @@ import dev.llmops.core.resilience.CircuitBreakerPolicy;
 import dev.llmops.core.resilience.CircuitState;
 import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
-import dev.llmops.core.resilience.ResilienceInterceptor;
 import dev.llmops.core.resilience.RetryScheduled;
-import dev.llmops.core.PipelineStep;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.RecordingListener;
@@ -19,7 +17,6 @@ import dev.llmops.api.spi.ChatModel;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.Set;
 
 /** A test clock, a manual scheduler, two fake endpoints and a client with a resilience step. */
 final class Harness implements AutoCloseable {
@@ -28,10 +25,10 @@ final class Harness implements AutoCloseable {
   final RecordingListener events = RecordingListener.create();
   final FakeChatModel smart;
   final FakeChatModel cheap = FakeChatModel.builder().modelId("cheap").scheduler(scheduler).build();
-  final ResilienceInterceptor step;
+  final Resilience step;
   final LlmClient client;
 
-  /** Wires the step by hand, as {@code LlmClient.Builder.resilience} does, to reach its state. */
+  /** A client with {@code resilience} over the fakes {@code smart} (the default) and {@code cheap}. */
   Harness(Resilience resilience) {
     this(resilience, Duration.ZERO);
   }
@@ -39,7 +36,7 @@ final class Harness implements AutoCloseable {
   /** With {@code smart} streaming one chunk per {@code chunkInterval}. */
   Harness(Resilience resilience, Duration chunkInterval) {
     smart = FakeChatModel.builder().modelId("smart").scheduler(scheduler).chunkInterval(chunkInterval).build();
-    step = resilience.newInterceptor(clock, scheduler, "smart", Set.of("smart", "cheap"));
+    step = resilience;
     client =
         LlmClient.builder()
             .clock(clock)
@@ -47,8 +44,7 @@ final class Harness implements AutoCloseable {
             .listener(events)
             .model("smart", smart)
             .model("cheap", cheap)
-            .step(PipelineStep.RESILIENCE, step)
-            .listener(step)
+            .resilience(resilience)
             .build();
   }
 

@@ -24,7 +24,6 @@ import dev.llmops.core.resilience.CircuitBreakerPolicy;
 import dev.llmops.core.resilience.CircuitState;
 import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
-import dev.llmops.core.resilience.ResilienceInterceptor;
 import dev.llmops.core.resilience.RetryScheduled;
 import dev.llmops.core.StreamingCall;
 import dev.llmops.testkit.FakeReply;

@@ -1,7 +1,5 @@
-package dev.llmops.core.accounting;
+package dev.llmops.api;
 
-import dev.llmops.api.CallEvent;
-import dev.llmops.api.Cost;
 
 /**
  * An event of a step that answered a call without a model (a cache hit): the accounting step

@@ -1,4 +1,4 @@
-package dev.llmops.core.internal;
+package dev.llmops.core.pipeline;
 
 import dev.llmops.api.CallEvent;
 import dev.llmops.api.CallInfo;

@@ -1,4 +1,4 @@
-package dev.llmops.core.internal;
+package dev.llmops.core.pipeline;
 
 
 import dev.llmops.api.AttributeKey;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The assembled pipeline: interceptors in their fixed order, then the model step, which resolves
@@ -26,8 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Pipeline {
   private final Interceptor[] interceptors;
-  private final Map<String, ChatModel> endpoints;
-  private final String defaultEndpoint;
+  private final Endpoints endpoints;
   private final ListenerDispatcher listeners;
   private final Clock clock;
 
@@ -35,23 +33,13 @@ public final class Pipeline {
    * Creates the pipeline.
    *
    * @param interceptors outermost first
-   * @param endpoints model endpoints by name, at least one
-   * @param defaultEndpoint the endpoint for requests that name none
+   * @param endpoints the model endpoints
    */
-  public Pipeline(
-      List<Interceptor> interceptors,
-      Map<String, ChatModel> endpoints,
-      String defaultEndpoint,
-      ListenerDispatcher listeners,
-      Clock clock) {
+  public Pipeline(List<Interceptor> interceptors, Endpoints endpoints, ListenerDispatcher listeners, Clock clock) {
     this.interceptors = interceptors.toArray(new Interceptor[0]);
-    this.endpoints = Map.copyOf(endpoints);
-    this.defaultEndpoint = defaultEndpoint;
+    this.endpoints = endpoints;
     this.listeners = listeners;
     this.clock = clock;
-    if (!this.endpoints.containsKey(defaultEndpoint)) {
-      throw new IllegalArgumentException("default endpoint '" + defaultEndpoint + "' is not registered");
-    }
   }
 
   ListenerDispatcher listeners() {
@@ -135,12 +123,12 @@ public final class Pipeline {
     if (call.cancelled()) {
       return CompletableFuture.failedFuture(new CancellationException("call " + call.callId() + " was cancelled"));
     }
-    String name = endpointName(request.model());
-    ChatModel model = endpoints.get(name);
-    if (model == null) {
+    String name = endpoints.name(request.model());
+    Endpoints.Endpoint endpoint = endpoints.get(name);
+    if (endpoint == null) {
       return CompletableFuture.failedFuture(
           new InvalidRequestException(
-              "unknown model endpoint '" + name + "'; this client has " + endpoints.keySet(),
+              "unknown model endpoint '" + name + "'; this client has " + endpoints.names(),
               LlmException.ErrorDetails.of("llmops", name)));
     }
     if (request.messages().isEmpty()) {
@@ -149,8 +137,9 @@ public final class Pipeline {
               "request for model endpoint '" + name + "' has no messages",
               LlmException.ErrorDetails.of("llmops", name)));
     }
+    ChatModel model = endpoint.model();
     RealAttempt attempt =
-        call.newAttempt(name, model.info(), request, listeners.isEmpty() ? null : clock.instant(), chunks);
+        call.newAttempt(name, endpoint.info(), request, listeners.isEmpty() ? null : clock.instant(), chunks);
     listeners.attemptStart(attempt);
     CallListener.Scope scope = listeners.attemptScope(attempt);
     CompletableFuture<ChatResponse> future;
@@ -172,13 +161,8 @@ public final class Pipeline {
     return future.handle(attempt);
   }
 
-  /** The endpoint a request goes to: the one it names, or the default. */
-  public String endpointName(@Nullable String requested) {
-    return requested == null ? defaultEndpoint : requested;
-  }
-
-  /** The registered endpoints by name. */
-  public Map<String, ChatModel> endpoints() {
+  /** The model endpoints. */
+  public Endpoints endpoints() {
     return endpoints;
   }
 

@@ -1,4 +1,4 @@
-package dev.llmops.core.internal;
+package dev.llmops.core.pipeline;
 
 import dev.llmops.api.Cancellable;
 import dev.llmops.api.time.TaskScheduler;

@@ -1,4 +1,4 @@
-package dev.llmops.core.internal;
+package dev.llmops.core.pipeline;
 
 import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.api.AttemptInfo;

@@ -23,6 +23,7 @@ module dev.llmops.core {
   exports dev.llmops.core.cache;
   exports dev.llmops.core.config;
   exports dev.llmops.core.experiment;
+  exports dev.llmops.core.experiment.shadow;
   exports dev.llmops.core.pricing;
   exports dev.llmops.core.prompt;
   exports dev.llmops.core.provider;

@@ -21,7 +21,7 @@ import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
 import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.experiment.ShadowOf;
+import dev.llmops.core.experiment.shadow.ShadowOf;
 import dev.llmops.core.config.TelemetryFactory;
 import dev.llmops.core.config.TelemetrySettings;
 import dev.llmops.core.redaction.Redactor;

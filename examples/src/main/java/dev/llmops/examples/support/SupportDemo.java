@@ -8,7 +8,7 @@ import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.budget.Scope;
 import dev.llmops.core.budget.Window;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.experiment.InMemoryShadowSink;
+import dev.llmops.core.experiment.shadow.InMemoryShadowSink;
 import dev.llmops.core.prompt.FilePromptSource;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.resilience.Resilience;

@@ -8,7 +8,7 @@ import dev.llmops.core.accounting.LedgerRecord;
 import dev.llmops.core.accounting.Summary;
 import dev.llmops.core.experiment.Assignment;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.experiment.InMemoryShadowSink;
+import dev.llmops.core.experiment.shadow.InMemoryShadowSink;
 import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.testkit.RecordingListener;
 import java.time.Duration;

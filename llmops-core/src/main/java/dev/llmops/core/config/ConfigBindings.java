@@ -5,7 +5,7 @@ import dev.llmops.api.spi.ChatModel;
 import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.accounting.LedgerSink;
 import dev.llmops.core.budget.BudgetStore;
-import dev.llmops.core.experiment.ShadowSink;
+import dev.llmops.core.experiment.shadow.ShadowSink;
 import dev.llmops.core.experiment.VariantSource;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.llmops.core.experiment;
 
+import dev.llmops.core.experiment.shadow.Shadow;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.ConfigurationException;
 import java.util.ArrayList;

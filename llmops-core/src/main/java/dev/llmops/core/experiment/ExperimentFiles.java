@@ -1,5 +1,6 @@
 package dev.llmops.core.experiment;
 
+import dev.llmops.core.experiment.shadow.Shadow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,10 @@
 package dev.llmops.core.experiment;
 
+import dev.llmops.core.experiment.shadow.Shadow;
+import dev.llmops.core.experiment.shadow.ShadowPair;
+import dev.llmops.core.experiment.shadow.ShadowOutcome;
+import dev.llmops.core.experiment.shadow.ShadowOf;
+import dev.llmops.core.experiment.shadow.ShadowEvent;
 import dev.llmops.api.CallAttributes;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallInfo;

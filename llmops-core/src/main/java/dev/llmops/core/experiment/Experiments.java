@@ -1,5 +1,9 @@
 package dev.llmops.core.experiment;
 
+import dev.llmops.core.experiment.shadow.Shadow;
+import dev.llmops.core.experiment.shadow.ShadowSink;
+import dev.llmops.core.experiment.shadow.InMemoryShadowSink;
+import dev.llmops.core.experiment.shadow.ShadowPair;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallInfo;

@@ -1,5 +1,6 @@
 package dev.llmops.core.experiment;
 
+import dev.llmops.core.experiment.shadow.ShadowPair;
 import dev.llmops.api.Cancellable;
 import dev.llmops.api.Completion;
 import dev.llmops.api.time.TaskScheduler;

@@ -1,5 +1,8 @@
 package dev.llmops.core.experiment;
 
+import dev.llmops.core.experiment.shadow.ShadowPair;
+import dev.llmops.core.experiment.shadow.ShadowOutcome;
+import dev.llmops.core.experiment.shadow.ShadowOf;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.ChatRequest;

@@ -1,5 +1,6 @@
 package dev.llmops.core.experiment;
 
+import dev.llmops.core.experiment.shadow.Shadow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.llmops.core.experiment;
+package dev.llmops.core.experiment.shadow;
 
 /**
  * Receives each primary/shadow pair once the shadow call ended, for offline comparison (text,

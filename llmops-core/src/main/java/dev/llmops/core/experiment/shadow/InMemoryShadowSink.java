@@ -1,4 +1,4 @@
-package dev.llmops.core.experiment;
+package dev.llmops.core.experiment.shadow;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A {@link ShadowSink} that keeps the most recent pairs in memory (default 1,000), dropping the
- * oldest. The default sink of {@link Experiments}. Thread-safe.
+ * oldest. The default sink of {@link dev.llmops.core.experiment.Experiments}. Thread-safe.
  */
 public final class InMemoryShadowSink implements ShadowSink {
   private final int capacity;

@@ -1,11 +1,11 @@
-package dev.llmops.core.experiment;
+package dev.llmops.core.experiment.shadow;
 
 import dev.llmops.api.AttributeKey;
 import java.util.Objects;
 
 /**
  * Marks a call as the shadow copy of a user's call: its {@link #KEY} attribute, beside the context
- * tag {@link Experiments#SHADOW_TAG}{@code =true}. Accounting, budgets and telemetry read either
+ * tag {@link dev.llmops.core.experiment.Experiments#SHADOW_TAG}{@code =true}. Accounting, budgets and telemetry read either
  * to keep shadow traffic apart. Immutable.
  *
  * @param primaryCallId the id of the user's call that was copied

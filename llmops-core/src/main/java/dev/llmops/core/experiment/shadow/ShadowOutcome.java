@@ -1,4 +1,4 @@
-package dev.llmops.core.experiment;
+package dev.llmops.core.experiment.shadow;
 
 import dev.llmops.api.Usage;
 import java.time.Duration;

@@ -1,11 +1,11 @@
-package dev.llmops.core.experiment;
+package dev.llmops.core.experiment.shadow;
 
 import dev.llmops.api.CallEvent;
 import java.util.Objects;
 
 /**
  * A shadow call ended and its pair went to the {@link ShadowSink}: published on the shadow call
- * (whose context carries the {@link Experiments#SHADOW_TAG} tag), before that call ends. Immutable.
+ * (whose context carries the {@link dev.llmops.core.experiment.Experiments#SHADOW_TAG} tag), before that call ends. Immutable.
  *
  * @param pair the primary and shadow outcomes
  */

@@ -155,7 +155,7 @@ final class ResponseBodies {
       if (!cancelled) {
         failed(failure);
       }
-      body.complete(null);
+      body.completeExceptionally(failure); // the exchange fails with it, and the attempt with that
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.llmops.core.provider.openai.OpenAiChatModel;
 import dev.llmops.core.resilience.Resilience;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.TestClock;
+import dev.llmops.testkit.provider.Conditions;
 import dev.llmops.testkit.server.FakeOpenAiServer;
 import dev.llmops.testkit.server.ScriptedResponse;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +85,7 @@ class Issue15HostileResponsesTest {
   void anAnswerOverTheBodyCapFailsTypedAndTheClientStopsReading() {
     Throwable e = blocking(ScriptedResponse.reply("big").oversizedBody(40 * MIB));
     assertThat(e).isInstanceOf(MalformedResponseException.class).hasMessageContaining("maxResponseBytes");
-    awaitCondition(() -> server.disconnects() == 1, "the client should have closed the connection at the cap");
+    Conditions.await(() -> server.disconnects() == 1, "the client should have closed the connection at the cap");
   }
 
   @Test
@@ -161,7 +161,7 @@ class Issue15HostileResponsesTest {
       server.enqueue(ScriptedResponse.reply("a long answer that trickles in").dripping(50, Duration.ofSeconds(1)));
       StreamingCall call = client.stream(ChatRequest.of("hi"), chunk -> {});
       var unused = call.completion().whenComplete((done, error) -> failedAt.set(clock.instant()));
-      awaitCondition(() -> scheduler.pending() == 2, "the drip's next piece and the deadline should be scheduled");
+      Conditions.await(() -> scheduler.pending() == 2, "the drip's next piece and the deadline should be scheduled");
 
       for (int second = 1; second <= 5; second++) {
         assertThat(call.completion()).as("still in time after %d s", second - 1).isNotDone();
@@ -214,15 +214,6 @@ class Issue15HostileResponsesTest {
     return chain;
   }
 
-  private static void awaitCondition(BooleanSupplier condition, String failure) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(failure);
-      }
-      Thread.onSpinWait();
-    }
-  }
 
   /** Records attempt and call outcomes as the client reports them. */
   private static final class Attempts implements CallListener {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@link ChatModel} for the Anthropic Messages API over {@code java.net.http} and Jackson.
@@ -35,8 +36,13 @@ import java.util.concurrent.CompletionStage;
  * an {@link dev.llmops.api.OverloadedException}); {@code anthropic-ratelimit-*} headers are in the
  * response metadata as {@code ratelimit.*}.
  *
- * <p>Immutable and thread-safe; no thread waits while a call is in flight. The API key is sent
- * only in the {@code x-api-key} header.
+ * <p>Answers are read within size caps ({@link Builder#maxResponseBytes}, {@link
+ * Builder#maxEventBytes}) and must carry the content type asked for; whatever a server sends, a
+ * call ends with an {@link LlmException}. Provider text that reaches an exception is redacted.
+ *
+ * <p>Immutable and thread-safe; no thread waits while a call is in flight, and the model's own HTTP
+ * client runs on a fixed pool of {@link Builder#ioThreads} threads that {@link #close()} stops. The
+ * API key is sent only in the {@code x-api-key} header.
  */
 public final class AnthropicChatModel implements ChatModel, AutoCloseable {
   static final String DEFAULT_BASE_URL = "https://api.anthropic.com/v1";
@@ -199,6 +205,15 @@ public final class AnthropicChatModel implements ChatModel, AutoCloseable {
      */
     public Builder httpVersion(HttpClient.Version version) {
       settings.httpVersion(version);
+      return this;
+    }
+
+    /**
+     * Sets the TLS context of the model's own HTTP client (default the JVM's), to trust a private
+     * certificate authority such as a self-hosted server's.
+     */
+    public Builder sslContext(SSLContext context) {
+      settings.sslContext(context);
       return this;
     }
 

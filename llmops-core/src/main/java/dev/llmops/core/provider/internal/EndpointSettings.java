@@ -14,12 +14,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP settings every adapter shares: where to send, the model id, credentials and extra
@@ -37,6 +42,8 @@ public final class EndpointSettings implements AutoCloseable {
   private static final Set<String> RESERVED_HEADERS =
       Set.of("content-length", "host", "connection", "expect", "upgrade");
   private static final AtomicInteger POOLS = new AtomicInteger();
+  private static final AtomicBoolean ADVISED = new AtomicBoolean();
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointSettings.class);
 
   private final URI baseUri;
   private final String model;
@@ -108,21 +115,22 @@ public final class EndpointSettings implements AutoCloseable {
   }
 
   /**
-   * A POST request for {@code path} under the base URL, with the query parameters, the timeout,
-   * the JSON content type, the extra headers and the credentials, which always go in a header.
+   * The request every call to {@code path} under the base URL starts from: the query parameters,
+   * the timeout, the JSON content type, what it accepts, the extra headers and the credentials,
+   * which always go in a header. Made once per model and {@linkplain HttpRequest.Builder#copy()
+   * copied} per call, so a call parses no URL and checks no header again. Never modify it.
    */
-  public HttpRequest post(String path, byte[] body, boolean streaming) {
+  public HttpRequest.Builder template(String path, boolean streaming) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUri + path + query))
         .timeout(timeout)
         .header("content-type", "application/json")
-        .header("accept", streaming ? "text/event-stream" : "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        .header("accept", streaming ? "text/event-stream" : "application/json");
     headers.forEach(request::header);
     Secret key = apiKey;
     if (key != null) {
       request.header(keyHeader, keyPrefix + key.reveal());
     }
-    return request.build();
+    return request;
   }
 
   /** The host requests go to. */
@@ -170,6 +178,7 @@ public final class EndpointSettings implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable HttpClient httpClient;
     private HttpClient.@Nullable Version httpVersion;
+    private @Nullable SSLContext sslContext;
     private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
@@ -308,6 +317,11 @@ public final class EndpointSettings implements AutoCloseable {
       this.httpVersion = Objects.requireNonNull(version, "version");
     }
 
+    /** Sets the TLS context of the client the settings make (default the JVM's), for a private CA. */
+    public void sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "context");
+    }
+
     /**
      * Sets the number of threads of the client's executor (default the number of processors, at
      * least 2).
@@ -366,17 +380,36 @@ public final class EndpointSettings implements AutoCloseable {
         return new EndpointSettings(this, client, null);
       }
       ThreadPoolExecutor executor = executor(ioThreads, model);
+      adviseOnCommonPool();
       // Without a version, HTTP/2 over TLS (ALPN); plain-http servers (local Ollama, vLLM) get
       // HTTP/1.1 rather than an h2c upgrade attempt on every request, which few of them accept.
       HttpClient.Version version = httpVersion != null ? httpVersion
           : "https".equals(baseUri().getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
-      client = HttpClient.newBuilder()
+      HttpClient.Builder http = HttpClient.newBuilder()
           .version(version)
           .connectTimeout(connectTimeout)
           .followRedirects(HttpClient.Redirect.NEVER)
-          .executor(executor)
-          .build();
+          .executor(executor);
+      SSLContext tls = sslContext;
+      if (tls != null) {
+        http.sslContext(tls);
+      }
+      client = http.build();
       return new EndpointSettings(this, client, executor);
+    }
+
+    /**
+     * Says once per JVM what the JDK client does where {@code CompletableFuture}'s default executor
+     * is a thread per task (a common pool of parallelism 1, on fewer than 3 processors): {@code
+     * sendAsync} completes each response's future through that executor, so every response
+     * starts a short-lived thread, whatever executor the client has.
+     */
+    private static void adviseOnCommonPool() {
+      if (ForkJoinPool.getCommonPoolParallelism() < 2 && ADVISED.compareAndSet(false, true)) {
+        LOG.info("The JDK HTTP client starts a short-lived thread for each response in this JVM (the common "
+            + "ForkJoinPool has parallelism {}); run with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 "
+            + "to keep those on the common pool. See docs/providers.md.", ForkJoinPool.getCommonPoolParallelism());
+      }
     }
 
     /**

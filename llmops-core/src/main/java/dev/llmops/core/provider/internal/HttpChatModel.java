@@ -37,6 +37,8 @@ public final class HttpChatModel implements AutoCloseable {
   private final EndpointSettings settings;
   private final ModelInfo info;
   private final WireFormat wire;
+  private final HttpRequest.Builder blockingRequest;
+  private final HttpRequest.Builder streamingRequest;
   private volatile boolean closed;
 
   /** A model for {@code provider} speaking {@code wire} to the endpoint {@code settings} describe. */
@@ -44,6 +46,8 @@ public final class HttpChatModel implements AutoCloseable {
     this.settings = settings;
     this.info = new ModelInfo(provider, settings.model(), settings.host(), settings.port());
     this.wire = wire;
+    this.blockingRequest = settings.template(wire.path(), false);
+    this.streamingRequest = settings.template(wire.path(), true);
   }
 
   /** Provider, model, host and port. */
@@ -64,7 +68,10 @@ public final class HttpChatModel implements AutoCloseable {
     } catch (LlmException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return new Attempt(request, exchange, streaming).start(settings.post(wire.path(), body, streaming));
+    // Copying reads the template only, which nothing modifies after the constructor.
+    HttpRequest http = (streaming ? streamingRequest : blockingRequest).copy()
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return new Attempt(request, exchange, streaming).start(http);
   }
 
   /** Stops the executor of the HTTP client the model made; calls after this fail. */

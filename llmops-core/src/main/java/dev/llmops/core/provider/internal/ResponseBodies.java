@@ -19,19 +19,20 @@ import org.jspecify.annotations.Nullable;
  * The body subscribers of {@link HttpChatModel}, each bounded in what it holds: a whole body up to
  * a cap, a stream of server-sent events with a cap on each event and on the whole, and one that
  * reads nothing. Cancelling one stops the reading and closes the connection (HTTP/1.1) or resets
- * the stream (HTTP/2). The JDK client calls a subscriber from one thread at a time.
+ * the stream (HTTP/2). The JDK client calls a subscriber from one thread at a time. Public for the
+ * parse benchmark only; the package is not exported.
  */
-final class ResponseBodies {
+public final class ResponseBodies {
   private ResponseBodies() {}
 
   /** A body subscriber that the attempt can stop. */
-  interface Reader extends BodySubscriber<Void> {
+  public interface Reader extends BodySubscriber<Void> {
     /** Stops reading; nothing more is delivered. */
     void cancel();
   }
 
   /** Where a stream's outcome goes. */
-  interface Outcome {
+  public interface Outcome {
     /** Completes the attempt with what {@code answer} gives (or the failure it throws). */
     void complete(Supplier<ChatResponse> answer);
 
@@ -109,7 +110,7 @@ final class ResponseBodies {
    * the body. Fails the stream when one event passes {@code maxEvent} bytes or the body passes
    * {@code maxTotal}, before holding more than that.
    */
-  static Reader events(StreamDecoder decoder, long maxTotal, int maxEvent, Outcome outcome) {
+  public static Reader events(StreamDecoder decoder, long maxTotal, int maxEvent, Outcome outcome) {
     return new Events(decoder, maxTotal, maxEvent, outcome);
   }
 

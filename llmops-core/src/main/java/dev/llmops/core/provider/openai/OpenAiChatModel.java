@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  *     .baseUrl("http://localhost:11434/v1")   // Ollama: no key needed
  *     .model("llama3.2")
  *     .build();
+ * ChatModel azure = OpenAiChatModel.builder()
+ *     .azure("https://my-resource.openai.azure.com", "gpt-4o-prod", "2024-10-21")
+ *     .apiKey(Secret.fromEnv("AZURE_OPENAI_API_KEY"))
+ *     .build();
  * }</pre>
  *
  * <p>Non-streaming calls parse the whole JSON answer; streaming calls ask for {@code
@@ -43,8 +48,13 @@ import org.jspecify.annotations.Nullable;
  * {@link LlmException}s with HTTP status, error code, {@code retry-after} and rate-limit headers;
  * rate-limit headers of successful answers are in the response metadata as {@code ratelimit.*}.
  *
- * <p>Immutable and thread-safe; no thread waits while a call is in flight. The API key is sent
- * only in a header and never appears in {@link #toString()}, exceptions or logs.
+ * <p>Answers are read within size caps ({@link Builder#maxResponseBytes}, {@link
+ * Builder#maxEventBytes}) and must carry the content type asked for; whatever a server sends, a
+ * call ends with an {@link LlmException}. Provider text that reaches an exception is redacted.
+ *
+ * <p>Immutable and thread-safe; no thread waits while a call is in flight, and the model's own HTTP
+ * client runs on a fixed pool of {@link Builder#ioThreads} threads that {@link #close()} stops. The
+ * API key is sent only in a header and never appears in {@link #toString()}, exceptions or logs.
  */
 public final class OpenAiChatModel implements ChatModel, AutoCloseable {
   static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -266,6 +276,15 @@ public final class OpenAiChatModel implements ChatModel, AutoCloseable {
      */
     public Builder httpVersion(HttpClient.Version version) {
       settings.httpVersion(version);
+      return this;
+    }
+
+    /**
+     * Sets the TLS context of the model's own HTTP client (default the JVM's), to trust a private
+     * certificate authority such as a self-hosted server's.
+     */
+    public Builder sslContext(SSLContext context) {
+      settings.sslContext(context);
       return this;
     }
 

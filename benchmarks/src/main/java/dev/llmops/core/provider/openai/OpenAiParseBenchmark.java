@@ -6,10 +6,14 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.spi.ModelExchange;
+import dev.llmops.core.provider.Secret;
+import dev.llmops.core.provider.internal.EndpointSettings;
 import dev.llmops.core.provider.internal.Json;
 import dev.llmops.core.provider.internal.ResponseBodies;
 import dev.llmops.core.provider.internal.SseEventReader;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,6 +69,20 @@ public class OpenAiParseBenchmark {
   private final byte[] response2k = completion(1800);
   private final String[] lines = streamLines();
   private final List<ByteBuffer> body = streamBody(lines);
+  private final EndpointSettings settings = settings();
+  private final HttpRequest.Builder template = settings.template("/chat/completions", false);
+
+  /** An OpenAI endpoint with a key, an organization and a project, as most deployments have. */
+  private static EndpointSettings settings() {
+    EndpointSettings.Builder b = new EndpointSettings.Builder(
+        "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini", "Authorization", "Bearer ");
+    b.model("gpt-4o-mini");
+    b.apiKey(Secret.of("sk-bench-0123456789abcdef0123456789abcdef"));
+    b.header("OpenAI-Organization", "org-bench");
+    b.header("OpenAI-Project", "proj_bench");
+    b.httpClient(HttpClient.newHttpClient());
+    return b.build("OpenAiParseBenchmark");
+  }
 
   private static byte[] completion(int contentChars) {
     String content = "lorem ipsum dolor sit amet, ".repeat(contentChars / 28 + 1).substring(0, contentChars);
@@ -179,6 +197,22 @@ public class OpenAiParseBenchmark {
       JsonNode node = Json.MAPPER.readTree(CHUNK);
       bh.consume(node);
     }
+  }
+
+  /**
+   * The HTTP request of a call built afresh (URL parsed, headers checked, key added), as the
+   * adapter did before it kept a template per model.
+   */
+  @Benchmark
+  public HttpRequest requestBuiltPerCall() {
+    return settings.template("/chat/completions", false)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(response2k)).build();
+  }
+
+  /** The same request copied from the model's template, as the adapter does. */
+  @Benchmark
+  public HttpRequest requestFromTemplate() {
+    return template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(response2k)).build();
   }
 
   /** The request body of a short streaming request, for scale. */

@@ -7,6 +7,7 @@ import dev.llmops.core.provider.anthropic.AnthropicChatModel;
 import dev.llmops.core.provider.openai.OpenAiChatModel;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ final class ModelSection extends Section {
       "organization", "project", "apiKeyHeader", "queryParameters", "providerName", "legacyMaxTokens",
       "includeUsageInStream");
   private static final Set<String> MODEL_ANTHROPIC = Set.of("anthropicVersion", "defaultMaxTokens", "beta");
+  private static final Set<String> MODEL_AZURE = Set.of("endpoint", "deployment", "apiVersion");
 
 
   ModelSection(Assembler a) {
@@ -43,6 +45,9 @@ final class ModelSection extends Section {
       ChatModel model = model(name, path, m);
       if (model != null) {
         r.apply(path, () -> client.model(name, model));
+        if (model instanceof AutoCloseable built && !bindings.models().containsKey(name)) {
+          client.closeOnClose(built); // the adapter's HTTP threads end with the client
+        }
       }
     }
     for (String bound : bindings.models().keySet()) {
@@ -57,7 +62,7 @@ final class ModelSection extends Section {
     String provider = r.string(m, "provider", path + ".provider");
     if (provider == null) {
       if (ConfigReader.present(m, "provider") == null) {
-        r.problem(path + ".provider", "required: openai, anthropic or supplied");
+        r.problem(path + ".provider", "required: openai, azure, anthropic or supplied");
       }
       return null;
     }
@@ -73,21 +78,38 @@ final class ModelSection extends Section {
       }
       case "openai" -> {
         r.keys(m, path, union(MODEL_COMMON, MODEL_OPENAI));
-        return openAi(path, m);
+        return openAi(path, m, OpenAiChatModel.builder());
+      }
+      case "azure" -> {
+        r.keys(m, path, union(union(MODEL_COMMON, MODEL_OPENAI), MODEL_AZURE));
+        OpenAiChatModel.Builder b = OpenAiChatModel.builder();
+        String endpoint = r.string(m, "endpoint", path + ".endpoint");
+        String deployment = r.string(m, "deployment", path + ".deployment");
+        String version = r.string(m, "apiVersion", path + ".apiVersion");
+        if (endpoint == null || deployment == null || version == null) {
+          for (String key : List.of("endpoint", "deployment", "apiVersion")) {
+            if (ConfigReader.present(m, key) == null) {
+              r.problem(path + "." + key, "required for provider azure");
+            }
+          }
+          return null;
+        }
+        r.apply(path + ".endpoint", () -> b.azure(endpoint, deployment, version));
+        return openAi(path, m, b);
       }
       case "anthropic" -> {
         r.keys(m, path, union(MODEL_COMMON, MODEL_ANTHROPIC));
         return anthropic(path, m);
       }
       default -> {
-        r.problem(path + ".provider", "unknown provider " + ConfigReader.quote(provider) + "; one of openai, anthropic, supplied");
+        r.problem(path + ".provider", "unknown provider " + ConfigReader.quote(provider) + "; one of openai, azure, anthropic, supplied");
         return null;
       }
     }
   }
 
-  private @Nullable ChatModel openAi(String path, JsonNode m) {
-    OpenAiChatModel.Builder b = OpenAiChatModel.builder().clock(clock);
+  private @Nullable ChatModel openAi(String path, JsonNode m, OpenAiChatModel.Builder b) {
+    b.clock(clock);
     boolean ok = endpoint(path, m, b::model, b::baseUrl, b::apiKey, b::timeout, b::connectTimeout, b::header);
     String s = r.string(m, "organization", path + ".organization");
     if (s != null) {

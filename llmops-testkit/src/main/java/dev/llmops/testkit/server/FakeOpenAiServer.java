@@ -54,14 +54,23 @@ import org.jspecify.annotations.Nullable;
  * can also script another provider's API); when the queue is empty,
  * the {@link FakeChatModel} behind the server answers (its faults become HTTP errors with the
  * fault's status, code and {@code retry-after}; a stream fault ends the SSE body without {@code
- * [DONE]}). Every request is recorded. Delayed responses wait on the injected {@link
+ * [DONE]}). Every request is recorded. Delayed and dripping responses wait on the injected {@link
  * TaskScheduler}, so a test with a {@link dev.llmops.testkit.ManualScheduler} advances its clock
- * instead of sleeping. The server binds to the loopback address only. Thread-safe; close it to
- * free the port and its threads.
+ * instead of sleeping. {@link ScriptedResponse} lists the faults of a broken or hostile server it
+ * can play (oversized bodies and events, wrong content types, slow drips, resets mid-body).
+ *
+ * <p>The server binds to the loopback address only and holds no thread for an answer it waits to
+ * give: four handler threads read requests, the scheduler's threads write delayed answers, so it
+ * serves thousands of calls in flight. Thread-safe; close it to free the port and its threads.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final String PATH = "/v1/chat/completions";
+  private static final String SSE = "text/event-stream; charset=utf-8";
+  /** Handler threads: requests are read and answers scheduled on them, never waited for. */
+  private static final int HANDLER_THREADS = 4;
+  /** Connections waiting to be accepted: enough for thousands of calls arriving at once. */
+  private static final int BACKLOG = 4096;
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -69,6 +78,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final @Nullable TaskScheduler scheduler;
   private final Clock clock;
   private final AtomicLong answers = new AtomicLong();
+  private final AtomicInteger disconnects = new AtomicInteger();
 
   // Guarded by this.
   private final Deque<ScriptedResponse> queue = new ArrayDeque<>();
@@ -80,12 +90,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     this.clock = b.clock;
     int instance = INSTANCES.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newCachedThreadPool(r -> {
+    this.executor = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
       Thread t = new Thread(r, "llmops-fake-openai-" + instance + "-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -124,12 +134,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
   public synchronized FakeOpenAiServer enqueue(ScriptedResponse... responses) {
     for (ScriptedResponse r : responses) {
       Objects.requireNonNull(r, "response");
-      if (!r.delay().isZero() && scheduler == null) {
-        throw new IllegalStateException("a delayed response needs FakeOpenAiServer.builder().scheduler(...)");
+      if ((!r.delay().isZero() || r.dripBytes() > 0) && scheduler == null) {
+        throw new IllegalStateException(
+            "a delayed or dripping response needs FakeOpenAiServer.builder().scheduler(...)");
       }
       queue.add(r);
     }
     return this;
+  }
+
+  /**
+   * How many answers could not be written to their end because the client had gone: a cancelled
+   * call, a client that stopped reading at a size cap or a deadline.
+   */
+  public int disconnects() {
+    return disconnects.get();
   }
 
   /** Every request received, in order. */
@@ -223,6 +242,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
   }
 
+  private static String sse(String data) {
+    return "data: " + data + "\n\n";
+  }
+
   private static String rawFinishReason(FinishReason reason) {
     return switch (reason) {
       case STOP, OTHER -> "stop";
@@ -240,7 +263,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final boolean includeUsage;
     private final OpenAiJson.Ids ids;
     private @Nullable OutputStream sse;
-    private int events;
 
     Call(HttpExchange ex, JsonNode json) {
       this.ex = ex;
@@ -255,42 +277,175 @@ public final class FakeOpenAiServer implements AutoCloseable {
       try {
         List<Map.Entry<String, String>> headers = new ArrayList<>(r.headers().entrySet());
         if (r.kind() == ScriptedResponse.Kind.RAW) {
-          send(ex, r.status(), r.contentType(), r.body(), headers);
+          if (r.framedFault()) {
+            writeFramed(r, r.status(), r.contentType(""), new PlannedBody().add(r.body()), headers);
+          } else {
+            send(ex, r.status(), r.contentType(""), r.body(), headers);
+          }
           return;
         }
         Usage usage = r.usage() != null ? r.usage() : estimate(r.body());
-        if (!stream) {
-          send(ex, 200, "application/json",
-              OpenAiJson.completion(ids, r.body(), r.finishReason(), usage, r.toolCalls()), headers);
+        long pad = Math.max(r.oversizedBody(), r.oversizedEvent());
+        if (!stream || r.ignoresStream()) {
+          String type = r.contentType("application/json");
+          String text = (pad > 0 ? PlannedBody.MARK : "") + r.body();
+          String json = OpenAiJson.completion(ids, text, r.finishReason(), usage, r.toolCalls());
+          if (r.framedFault()) {
+            writeFramed(r, 200, type, pad > 0 ? new PlannedBody().addFilled(json, pad) : new PlannedBody().add(json),
+                headers);
+          } else {
+            send(ex, 200, type, json, headers);
+          }
           return;
         }
-        List<String> planned = new ArrayList<>();
-        planned.add(OpenAiJson.chunk(ids, "assistant", "", List.of(), null, includeUsage));
-        for (String piece : FakeChatModel.chunksOf(r.body())) {
-          planned.add(OpenAiJson.chunk(ids, null, piece, List.of(), null, includeUsage));
-        }
-        if (!r.toolCalls().isEmpty()) {
-          planned.add(OpenAiJson.chunk(ids, null, null, r.toolCalls(), null, includeUsage));
-        }
-        planned.add(OpenAiJson.chunk(ids, null, null, List.of(), r.finishReason(), includeUsage));
-        if (includeUsage) {
-          planned.add(OpenAiJson.usageChunk(ids, usage));
-        }
-        planned.add("[DONE]");
-        startStream(headers);
-        for (String event : planned) {
-          if (events == r.malformedAfterEvents()) {
-            event("{\"id\":\"" + ids.id() + "\",\"choices\":[{\"delta\":{\"content\":");
-            break;
+        List<String> planned = plannedEvents(r, usage);
+        String type = r.contentType("text/event-stream; charset=utf-8");
+        if (!r.framedFault()) {
+          startStream(type, headers);
+          for (String event : planned) {
+            event(event);
           }
-          if (events == r.cutAfterEvents()) {
-            break;
-          }
-          event(event);
+          endStream();
+          return;
         }
-        endStream();
+        PlannedBody body = new PlannedBody();
+        for (int i = 0; i < planned.size(); i++) {
+          String sse = sse(planned.get(i));
+          if (i == 1 && r.oversizedEvent() > 0) {
+            body.addFilled(sse, r.oversizedEvent());
+          } else {
+            body.add(sse);
+          }
+          if (i == 1 && r.oversizedBody() > 0) {
+            byte[] filler = sse(OpenAiJson.chunk(ids, null, PlannedBody.filler(PlannedBody.FILLER_BLOCK), List.of(),
+                null, includeUsage)).getBytes(StandardCharsets.UTF_8);
+            body.repeat(filler, (r.oversizedBody() + filler.length - 1) / filler.length);
+          }
+        }
+        writeFramed(r, 200, type, body, headers);
       } catch (IOException | UncheckedIOException e) {
+        clientGone();
+      }
+    }
+
+    /**
+     * The SSE data of a scripted stream: the role chunk, one chunk per word (the first marked for
+     * filler when the reply has an oversized event), tool calls, the finish chunk, the usage chunk
+     * when asked for and {@code [DONE]}; cut short or broken as the reply's faults say.
+     */
+    private List<String> plannedEvents(ScriptedResponse r, Usage usage) {
+      List<String> pieces = new ArrayList<>(FakeChatModel.chunksOf(r.body()));
+      if (pieces.isEmpty() && (r.oversizedEvent() > 0 || r.oversizedBody() > 0)) {
+        pieces.add("");
+      }
+      List<String> planned = new ArrayList<>();
+      planned.add(OpenAiJson.chunk(ids, "assistant", "", List.of(), null, includeUsage));
+      for (String piece : pieces) {
+        String text = planned.size() == 1 && r.oversizedEvent() > 0 ? PlannedBody.MARK + piece : piece;
+        planned.add(OpenAiJson.chunk(ids, null, text, List.of(), null, includeUsage));
+      }
+      if (!r.toolCalls().isEmpty()) {
+        planned.add(OpenAiJson.chunk(ids, null, null, r.toolCalls(), null, includeUsage));
+      }
+      planned.add(OpenAiJson.chunk(ids, null, null, List.of(), r.finishReason(), includeUsage));
+      if (includeUsage) {
+        planned.add(OpenAiJson.usageChunk(ids, usage));
+      }
+      planned.add("[DONE]");
+      List<String> sent = new ArrayList<>();
+      for (String event : planned) {
+        if (sent.size() == r.malformedAfterEvents()) {
+          sent.add("{\"id\":\"" + ids.id() + "\",\"choices\":[{\"delta\":{\"content\":");
+          break;
+        }
+        if (sent.size() == r.cutAfterEvents()) {
+          break;
+        }
+        sent.add(event);
+      }
+      return sent;
+    }
+
+    /**
+     * Writes a body under the reply's faults: dripped on the scheduler, or cut off by closing the
+     * connection after {@code resetAfterBytes} of the length the headers announce.
+     */
+    private void writeFramed(ScriptedResponse r, int status, String type, PlannedBody body,
+        List<Map.Entry<String, String>> headers) throws IOException {
+      ex.getResponseHeaders().set("content-type", type);
+      headers.forEach(h -> ex.getResponseHeaders().add(h.getKey(), h.getValue()));
+      long length = body.length();
+      boolean reset = r.resetAfterBytes() >= 0;
+      // A stream goes chunked, as real servers send one; a reset needs the length announced, so
+      // that the body ends short of it.
+      boolean chunked = !reset && type.startsWith("text/event-stream");
+      ex.sendResponseHeaders(status, chunked ? 0 : length == 0 ? -1 : length);
+      OutputStream out = ex.getResponseBody();
+      long limit = reset ? Math.min(r.resetAfterBytes(), length) : length;
+      if (r.dripBytes() > 0) {
+        new Drip(out, body, limit, r.dripBytes(), r.dripEvery()).run();
+        return;
+      }
+      long written = 0;
+      while (written < limit) {
+        byte[] piece = body.next((int) Math.min(64 * 1024, limit - written));
+        out.write(piece);
+        written += piece.length;
+      }
+      end(out, limit < length);
+    }
+
+    /**
+     * Ends a framed body: normally, or (when it was cut short) by closing the exchange before the
+     * announced length was written, which makes the server close the connection.
+     */
+    private void end(OutputStream out, boolean cut) throws IOException {
+      if (cut) {
+        out.flush();
         ex.close();
+      } else {
+        out.close();
+        ex.close();
+      }
+    }
+
+    private void clientGone() {
+      disconnects.incrementAndGet();
+      ex.close();
+    }
+
+    /** Writes a body piece by piece on the scheduler. */
+    private final class Drip implements Runnable {
+      private final OutputStream out;
+      private final PlannedBody body;
+      private final long limit;
+      private final int bytes;
+      private final Duration every;
+      private long written;
+
+      Drip(OutputStream out, PlannedBody body, long limit, int bytes, Duration every) {
+        this.out = out;
+        this.body = body;
+        this.limit = limit;
+        this.bytes = bytes;
+        this.every = every;
+      }
+
+      @Override
+      public void run() {
+        try {
+          byte[] piece = body.next((int) Math.min(bytes, limit - written));
+          out.write(piece);
+          out.flush();
+          written += piece.length;
+          if (written >= limit) {
+            end(out, !body.done());
+          } else {
+            Objects.requireNonNull(scheduler, "scheduler").schedule(this, every);
+          }
+        } catch (IOException e) {
+          clientGone();
+        }
       }
     }
 
@@ -313,7 +468,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                   rawFinishReason(response.finishReason()), response.usage(), response.toolCalls()), List.of());
             }
           } catch (IOException e) {
-            ex.close();
+            clientGone();
           }
         });
         return;
@@ -329,7 +484,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             return;
           }
           if (sse == null) {
-            startStream(List.of());
+            startStream(SSE, List.of());
             event(OpenAiJson.chunk(ids, "assistant", "", List.of(), null, includeUsage));
           }
           if (!response.toolCalls().isEmpty()) {
@@ -343,7 +498,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
           event("[DONE]");
           endStream();
         } catch (IOException | UncheckedIOException e) {
-          ex.close();
+          clientGone();
         }
       });
     }
@@ -366,8 +521,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
       send(ex, status, "application/json", OpenAiJson.errorBody("fake model failed", code, code), headers);
     }
 
-    private void startStream(List<Map.Entry<String, String>> headers) throws IOException {
-      ex.getResponseHeaders().set("content-type", "text/event-stream; charset=utf-8");
+    private void startStream(String type, List<Map.Entry<String, String>> headers) throws IOException {
+      ex.getResponseHeaders().set("content-type", type);
       ex.getResponseHeaders().set("cache-control", "no-cache");
       headers.forEach(h -> ex.getResponseHeaders().add(h.getKey(), h.getValue()));
       ex.sendResponseHeaders(200, 0);
@@ -376,9 +531,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     private void event(String data) throws IOException {
       OutputStream out = Objects.requireNonNull(sse, "stream not started");
-      out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+      out.write(sse(data).getBytes(StandardCharsets.UTF_8));
       out.flush();
-      events++;
     }
 
     private void endStream() throws IOException {
@@ -409,7 +563,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       public void emit(ChatChunk chunk) {
         try {
           if (sse == null) {
-            startStream(List.of());
+            startStream(SSE, List.of());
             event(OpenAiJson.chunk(ids, "assistant", "", List.of(), null, includeUsage));
           }
           if (!chunk.textDelta().isEmpty()) {

@@ -269,7 +269,7 @@ class OpenAiChatModelTest {
     CompletableFuture<ChatResponse> pending = model.chatAsync(ChatRequest.of("x"));
     awaitRequests(1);
     // The server records the request before it schedules the delayed answer: wait for both.
-    awaitCondition(() -> scheduler.pending() == 1, "the delayed answer was not scheduled");
+    Conditions.await(() -> scheduler.pending() == 1, "the delayed answer was not scheduled");
     assertThat(pending).isNotDone();
     clock.advance(Duration.ofSeconds(30));
     assertThat(pending.get(10, TimeUnit.SECONDS).text()).isEqualTo("late");
@@ -362,17 +362,8 @@ class OpenAiChatModelTest {
   }
 
   private void awaitRequests(int n) {
-    awaitCondition(() -> server.requestCount() >= n, "the server did not receive " + n + " requests");
+    Conditions.await(() -> server.requestCount() >= n, "the server did not receive " + n + " requests");
   }
 
-  private static void awaitCondition(java.util.function.BooleanSupplier condition, String failure) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(failure);
-      }
-      Thread.onSpinWait();
-    }
-  }
 
 }

@@ -4,13 +4,24 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
+import dev.llmops.api.LlmException;
 import dev.llmops.api.spi.ModelExchange;
+import dev.llmops.core.provider.Secret;
+import dev.llmops.core.provider.internal.EndpointSettings;
 import dev.llmops.core.provider.internal.Json;
+import dev.llmops.core.provider.internal.ResponseBodies;
 import dev.llmops.core.provider.internal.SseEventReader;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.NullMarked;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,9 +65,24 @@ public class OpenAiParseBenchmark {
           + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}";
 
   private final ChatRequest request = ChatRequest.of("Write a long answer.");
-  private final OpenAiWire.BodyOptions options = new OpenAiWire.BodyOptions("gpt-4o-mini", true, false, "openai");
+  private final OpenAiWire wire = new OpenAiWire("openai", "gpt-4o-mini", true, false);
   private final byte[] response2k = completion(1800);
   private final String[] lines = streamLines();
+  private final List<ByteBuffer> body = streamBody(lines);
+  private final EndpointSettings settings = settings();
+  private final HttpRequest.Builder template = settings.template("/chat/completions", false);
+
+  /** An OpenAI endpoint with a key, an organization and a project, as most deployments have. */
+  private static EndpointSettings settings() {
+    EndpointSettings.Builder b = new EndpointSettings.Builder(
+        "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini", "Authorization", "Bearer ");
+    b.model("gpt-4o-mini");
+    b.apiKey(Secret.of("sk-bench-0123456789abcdef0123456789abcdef"));
+    b.header("OpenAI-Organization", "org-bench");
+    b.header("OpenAI-Project", "proj_bench");
+    b.httpClient(HttpClient.newHttpClient());
+    return b.build("OpenAiParseBenchmark");
+  }
 
   private static byte[] completion(int contentChars) {
     String content = "lorem ipsum dolor sit amet, ".repeat(contentChars / 28 + 1).substring(0, contentChars);
@@ -86,6 +112,16 @@ public class OpenAiParseBenchmark {
     return out;
   }
 
+  /** The stream's body as the HTTP client hands it over: 16 KB buffers. */
+  private static List<ByteBuffer> streamBody(String[] lines) {
+    byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    List<ByteBuffer> buffers = new ArrayList<>();
+    for (int at = 0; at < bytes.length; at += 16 * 1024) {
+      buffers.add(ByteBuffer.wrap(bytes, at, Math.min(16 * 1024, bytes.length - at)).asReadOnlyBuffer());
+    }
+    return buffers;
+  }
+
   /** The whole non-streaming path after the bytes arrive: parse, usage, response. */
   @Benchmark
   public ChatResponse nonStreaming2kResponse() throws IOException {
@@ -109,6 +145,50 @@ public class OpenAiParseBenchmark {
     return decoder.finish();
   }
 
+  /**
+   * One SSE chunk of the same stream from the bytes on: the adapter's body reader splitting lines
+   * (with its size caps), then the same path as {@link #streamPerChunk}.
+   */
+  @Benchmark
+  @OperationsPerInvocation(CHUNKS)
+  public ChatResponse streamPerChunkFromBytes(Blackhole bh) {
+    OpenAiStreamDecoder decoder = new OpenAiStreamDecoder(
+        "openai", "gpt-4o-mini", request, ModelExchange.streaming(bh::consume), Map.of());
+    ChatResponse[] answer = new ChatResponse[1];
+    ResponseBodies.Reader reader = ResponseBodies.events(decoder, 1L << 25, 1 << 20, new ResponseBodies.Outcome() {
+      @Override
+      public void complete(Supplier<ChatResponse> response) {
+        answer[0] = response.get();
+      }
+
+      @Override
+      public void fail(LlmException failure) {
+        throw failure;
+      }
+
+      @Override
+      public boolean done() {
+        return answer[0] != null;
+      }
+    });
+    reader.onSubscribe(NO_DEMAND);
+    List<ByteBuffer> buffers = new ArrayList<>(body.size());
+    for (ByteBuffer b : body) {
+      buffers.add(b.duplicate());
+    }
+    reader.onNext(buffers);
+    reader.onComplete();
+    return answer[0];
+  }
+
+  private static final Flow.Subscription NO_DEMAND = new Flow.Subscription() {
+    @Override
+    public void request(long n) {}
+
+    @Override
+    public void cancel() {}
+  };
+
   /** Baseline: Jackson's tree model reading the same chunk JSON, nothing else. */
   @Benchmark
   @OperationsPerInvocation(CHUNKS)
@@ -119,9 +199,25 @@ public class OpenAiParseBenchmark {
     }
   }
 
+  /**
+   * The HTTP request of a call built afresh (URL parsed, headers checked, key added), as the
+   * adapter did before it kept a template per model.
+   */
+  @Benchmark
+  public HttpRequest requestBuiltPerCall() {
+    return settings.template("/chat/completions", false)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(response2k)).build();
+  }
+
+  /** The same request copied from the model's template, as the adapter does. */
+  @Benchmark
+  public HttpRequest requestFromTemplate() {
+    return template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(response2k)).build();
+  }
+
   /** The request body of a short streaming request, for scale. */
   @Benchmark
   public byte[] requestBody() {
-    return OpenAiWire.requestBody(request, options, true);
+    return wire.requestBody(request, true);
   }
 }

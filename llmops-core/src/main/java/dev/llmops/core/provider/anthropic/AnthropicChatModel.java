@@ -1,31 +1,20 @@
 package dev.llmops.core.provider.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.LlmException;
-import dev.llmops.api.LlmException.ErrorDetails;
-import dev.llmops.api.MalformedResponseException;
+import dev.llmops.api.ModelInfo;
 import dev.llmops.api.spi.ChatModel;
 import dev.llmops.api.spi.ModelExchange;
-import dev.llmops.api.ModelInfo;
 import dev.llmops.core.provider.Secret;
 import dev.llmops.core.provider.internal.EndpointSettings;
-import dev.llmops.core.provider.internal.HttpTransport;
-import dev.llmops.core.provider.internal.Json;
-import dev.llmops.core.provider.internal.ProviderErrors;
-import dev.llmops.core.provider.internal.ProviderErrors.ErrorBody;
-import dev.llmops.core.provider.internal.ProviderHeaders;
-import java.io.IOException;
+import dev.llmops.core.provider.internal.HttpChatModel;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.jspecify.annotations.Nullable;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@link ChatModel} for the Anthropic Messages API over {@code java.net.http} and Jackson.
@@ -47,25 +36,23 @@ import org.jspecify.annotations.Nullable;
  * an {@link dev.llmops.api.OverloadedException}); {@code anthropic-ratelimit-*} headers are in the
  * response metadata as {@code ratelimit.*}.
  *
- * <p>Immutable and thread-safe; no thread waits while a call is in flight. The API key is sent
- * only in the {@code x-api-key} header.
+ * <p>Answers are read within size caps ({@link Builder#maxResponseBytes}, {@link
+ * Builder#maxEventBytes}) and must carry the content type asked for; whatever a server sends, a
+ * call ends with an {@link LlmException}. Provider text that reaches an exception is redacted.
+ *
+ * <p>Immutable and thread-safe; no thread waits while a call is in flight, and the model's own HTTP
+ * client runs on a fixed pool of {@link Builder#ioThreads} threads that {@link #close()} stops. The
+ * API key is sent only in the {@code x-api-key} header.
  */
-public final class AnthropicChatModel implements ChatModel {
+public final class AnthropicChatModel implements ChatModel, AutoCloseable {
   static final String DEFAULT_BASE_URL = "https://api.anthropic.com/v1";
 
-  private final EndpointSettings settings;
-  private final ModelInfo info;
-  private final AnthropicWire.BodyOptions options;
-  private final String version;
-  private final HttpTransport transport;
+  private final HttpChatModel http;
 
-  private AnthropicChatModel(Builder b, EndpointSettings settings) {
-    this.settings = settings;
-    String model = Objects.requireNonNull(b.model, "model");
-    this.info = new ModelInfo("anthropic", model, settings.host(), settings.port());
-    this.options = new AnthropicWire.BodyOptions(model, b.defaultMaxTokens, "anthropic");
-    this.version = b.version;
-    this.transport = new HttpTransport(settings.httpClient(), "anthropic", model, settings.clock());
+  private AnthropicChatModel(Builder b) {
+    b.settings.header("anthropic-version", b.version);
+    EndpointSettings settings = b.settings.build("AnthropicChatModel");
+    this.http = new HttpChatModel(settings, "anthropic", new AnthropicWire(settings.model(), b.defaultMaxTokens));
   }
 
   /** A new builder. */
@@ -75,70 +62,27 @@ public final class AnthropicChatModel implements ChatModel {
 
   @Override
   public ModelInfo info() {
-    return info;
+    return http.info();
   }
 
   @Override
   public CompletionStage<ChatResponse> execute(ChatRequest request, ModelExchange exchange) {
-    boolean streaming = exchange.streaming();
-    byte[] body;
-    try {
-      body = AnthropicWire.requestBody(request, options, streaming);
-    } catch (LlmException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    HttpRequest.Builder http = settings.post("/messages", body, streaming)
-        .header("anthropic-version", version);
-    Secret key = settings.apiKey();
-    if (key != null) {
-      http.header("x-api-key", key.reveal());
-    }
-    if (streaming) {
-      return transport.stream(http.build(), exchange, headers ->
-          new AnthropicStreamDecoder(info.provider(), info.modelId(), request, exchange,
-              ProviderHeaders.metadata(headers)));
-    }
-    return transport.send(http.build(), exchange, (bytes, headers) -> parse(request, bytes, headers));
+    return http.execute(request, exchange);
   }
 
-  private ChatResponse parse(ChatRequest request, byte[] body, HttpHeaders headers) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw malformed("the response body is not valid JSON", headers);
-    }
-    if (root == null || !root.isObject()) {
-      throw malformed("the response body is not a JSON object", headers);
-    }
-    if ("error".equals(Json.text(root.get("type")))) {
-      throw ProviderErrors.fromStreamError(info.provider(), info.modelId(), ErrorBody.of(root));
-    }
-    JsonNode content = root.get("content");
-    if (content == null || !content.isArray()) {
-      throw malformed("content is missing or not an array", headers);
-    }
-    AnthropicTurn turn = new AnthropicTurn(info.modelId());
-    turn.message(root);
-    for (int i = 0; i < content.size(); i++) {
-      turn.block(i, content.get(i));
-    }
-    if (turn.stopReason() == null) {
-      throw malformed("stop_reason is missing", headers);
-    }
-    return turn.response(request, ProviderHeaders.metadata(headers));
-  }
-
-  private MalformedResponseException malformed(String what, HttpHeaders headers) {
-    return new MalformedResponseException(
-        info.provider() + " model " + info.modelId() + ": " + what,
-        ErrorDetails.of(info.provider(), info.modelId()).withErrorCode("malformed_response")
-            .withHeaders(ProviderHeaders.selected(headers)));
+  /**
+   * Stops the threads of the HTTP client the model made (a client given to {@link
+   * Builder#httpClient} is left alone); calls after this fail with a {@link
+   * dev.llmops.api.ProviderUnavailableException}. Calls in flight are not waited for.
+   */
+  @Override
+  public void close() {
+    http.close();
   }
 
   @Override
   public String toString() {
-    return "AnthropicChatModel[" + info.modelId() + " at " + settings.baseUri() + "]";
+    return http.describe("AnthropicChatModel");
   }
 
   /**
@@ -146,8 +90,8 @@ public final class AnthropicChatModel implements ChatModel {
    * model is set and that the Anthropic endpoint has a key. Not thread-safe.
    */
   public static final class Builder {
-    private final EndpointSettings.Builder settings = new EndpointSettings.Builder(DEFAULT_BASE_URL);
-    private @Nullable String model;
+    private final EndpointSettings.Builder settings = new EndpointSettings.Builder(
+        DEFAULT_BASE_URL, "ANTHROPIC_API_KEY", "claude-haiku-4-5", "x-api-key", "");
     private String version = "2023-06-01";
     private int defaultMaxTokens = 4096;
 
@@ -171,17 +115,21 @@ public final class AnthropicChatModel implements ChatModel {
       return this;
     }
 
-    /** Sets the model id sent with every request, such as {@code claude-haiku-4-5}. Required. */
+    /**
+     * Sets the model id sent with every request, such as {@code claude-haiku-4-5}. Required.
+     *
+     * @throws IllegalArgumentException if blank
+     */
     public Builder model(String model) {
-      Objects.requireNonNull(model, "model");
-      if (model.isBlank()) {
-        throw new IllegalArgumentException("model must not be blank");
-      }
-      this.model = model;
+      settings.model(model);
       return this;
     }
 
-    /** Sets the {@code anthropic-version} header (default {@code 2023-06-01}). */
+    /**
+     * Sets the {@code anthropic-version} header (default {@code 2023-06-01}).
+     *
+     * @throws IllegalArgumentException if blank
+     */
     public Builder anthropicVersion(String version) {
       Objects.requireNonNull(version, "version");
       if (version.isBlank()) {
@@ -210,7 +158,11 @@ public final class AnthropicChatModel implements ChatModel {
       return this;
     }
 
-    /** Adds a header sent with every request. */
+    /**
+     * Adds a header sent with every request.
+     *
+     * @throws IllegalArgumentException if the name is blank or one the HTTP client manages
+     */
     public Builder header(String name, String value) {
       settings.header(name, value);
       return this;
@@ -223,8 +175,8 @@ public final class AnthropicChatModel implements ChatModel {
     }
 
     /**
-     * Sets how long to wait for the response headers (default 60 s); a stream's body is bounded by
-     * the call's deadline instead.
+     * Sets how long to wait for the response headers (default 60 s); the body, a stream's above
+     * all, is bounded by the call's deadline instead.
      */
     public Builder timeout(Duration timeout) {
       settings.timeout(timeout);
@@ -237,9 +189,66 @@ public final class AnthropicChatModel implements ChatModel {
       return this;
     }
 
-    /** Sets the HTTP client (default: a new one per model, HTTP/2 over TLS). */
+    /**
+     * Sets the HTTP client, to share a connection pool or set a proxy (default: a new one per
+     * model, see {@link #httpVersion} and {@link #ioThreads}). A supplied client keeps its own
+     * version and executor, and {@link AnthropicChatModel#close()} leaves it alone.
+     */
     public Builder httpClient(HttpClient httpClient) {
       settings.httpClient(httpClient);
+      return this;
+    }
+
+    /**
+     * Sets the HTTP version of the model's own client (default: HTTP/2 for https, negotiated by
+     * ALPN with a fall-back to HTTP/1.1; HTTP/1.1 for plain http).
+     */
+    public Builder httpVersion(HttpClient.Version version) {
+      settings.httpVersion(version);
+      return this;
+    }
+
+    /**
+     * Sets the TLS context of the model's own HTTP client (default the JVM's), to trust a private
+     * certificate authority such as a self-hosted server's.
+     */
+    public Builder sslContext(SSLContext context) {
+      settings.sslContext(context);
+      return this;
+    }
+
+    /**
+     * Sets the threads of the model's own HTTP client (default the number of processors, at least
+     * 2): they run the client's work and complete the calls, whatever the number in flight, and
+     * end after a minute idle.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder ioThreads(int threads) {
+      settings.ioThreads(threads);
+      return this;
+    }
+
+    /**
+     * Sets the cap on a response body and on the whole body of a stream (default 32 MiB); past it
+     * the call fails with a {@link dev.llmops.api.MalformedResponseException} (a stream: a {@link
+     * dev.llmops.api.StreamInterruptedException} caused by one).
+     *
+     * @throws IllegalArgumentException if less than 1 KiB
+     */
+    public Builder maxResponseBytes(long bytes) {
+      settings.maxResponseBytes(bytes);
+      return this;
+    }
+
+    /**
+     * Sets the cap on one server-sent event of a stream (default 1 MiB); past it the stream fails
+     * as {@link #maxResponseBytes} describes, before more is held.
+     *
+     * @throws IllegalArgumentException if less than 1 KiB
+     */
+    public Builder maxEventBytes(int bytes) {
+      settings.maxEventBytes(bytes);
       return this;
     }
 
@@ -249,14 +258,7 @@ public final class AnthropicChatModel implements ChatModel {
      * @throws IllegalStateException if no model is set, or the Anthropic endpoint has no API key
      */
     public AnthropicChatModel build() {
-      if (model == null) {
-        throw new IllegalStateException("model is required: AnthropicChatModel.builder().model(\"claude-haiku-4-5\")");
-      }
-      if (settings.apiKey() == null && settings.baseUri().toString().equals(DEFAULT_BASE_URL)) {
-        throw new IllegalStateException(
-            "apiKey is required for " + DEFAULT_BASE_URL + ": apiKey(Secret.fromEnv(\"ANTHROPIC_API_KEY\"))");
-      }
-      return new AnthropicChatModel(this, settings.build());
+      return new AnthropicChatModel(this);
     }
   }
 }

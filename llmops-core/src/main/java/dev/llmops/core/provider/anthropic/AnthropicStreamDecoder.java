@@ -1,18 +1,15 @@
 package dev.llmops.core.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
-import dev.llmops.api.LlmException;
 import dev.llmops.api.StreamInterruptedException;
+import dev.llmops.api.Usage;
 import dev.llmops.api.spi.ModelExchange;
 import dev.llmops.core.provider.internal.Json;
-import dev.llmops.core.provider.internal.ProviderErrors;
 import dev.llmops.core.provider.internal.ProviderErrors.ErrorBody;
 import dev.llmops.core.provider.internal.StreamDecoder;
-import dev.llmops.core.provider.internal.StreamFailures;
+import java.io.IOException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -23,40 +20,23 @@ import org.jspecify.annotations.Nullable;
  * JSON, or an end without {@code message_stop} or a stop reason is a {@link
  * StreamInterruptedException} with the partial text and usage so far. Not thread-safe.
  */
-final class AnthropicStreamDecoder implements StreamDecoder {
-  private final String provider;
-  private final String model;
-  private final ChatRequest request;
-  private final ModelExchange exchange;
-  private final Map<String, String> headerMetadata;
+final class AnthropicStreamDecoder extends StreamDecoder {
   private final AnthropicTurn turn;
-  private int emitted;
-  private int events;
-  private boolean done;
 
   AnthropicStreamDecoder(
       String provider, String model, ChatRequest request, ModelExchange exchange,
       Map<String, String> headerMetadata) {
-    this.provider = provider;
-    this.model = model;
-    this.request = request;
-    this.exchange = exchange;
-    this.headerMetadata = headerMetadata;
+    super(provider, model, request, exchange, headerMetadata, "message_stop");
     this.turn = new AnthropicTurn(model);
   }
 
   @Override
-  public void onEvent(@Nullable String event, String data) {
-    if (done) {
-      return;
-    }
-    events++;
+  protected void decode(@Nullable String event, String data) {
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(data);
-    } catch (JsonProcessingException e) {
-      throw interrupted("malformed JSON in stream event " + events + " at column "
-          + e.getLocation().getColumnNr(), "malformed_json", null);
+    } catch (IOException e) {
+      throw malformedJson(e);
     }
     String type = Json.text(node.get("type"));
     if (type == null) {
@@ -83,16 +63,13 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         String reason = d == null ? null : Json.text(d.get("stop_reason"));
         turn.stopReason(reason);
         turn.mergeUsage(node.get("usage"));
-        exchange.emit(new ChatChunk(emitted++, "",
-            reason == null ? null : AnthropicWire.mapStopReason(reason), turn.usageSoFar()));
+        emit("", reason == null ? null : AnthropicWire.mapStopReason(reason), turn.usageSoFar());
       }
       case "message_stop" -> {
-        done = true;
+        end();
       }
       case "error" -> {
-        ErrorBody error = ErrorBody.of(node);
-        LlmException cause = ProviderErrors.fromStreamError(provider, model, error);
-        throw interrupted("error event in stream: " + error.mostSpecific(), error.mostSpecific(), cause);
+        throw errorInStream(ErrorBody.of(node));
       }
       default -> {
         // ping, content_block_stop, and event types added later carry nothing to keep
@@ -109,7 +86,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
       String t = Json.text(delta.get("text"));
       if (t != null && !t.isEmpty()) {
         turn.appendText(t);
-        exchange.emit(ChatChunk.text(emitted++, t));
+        emit(t, null, null);
       }
     } else if ("input_json_delta".equals(type)) {
       String partial = Json.text(delta.get("partial_json"));
@@ -120,15 +97,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   @Override
-  public boolean complete() {
-    return done;
-  }
-
-  @Override
-  public ChatResponse finish() {
-    if (!done) {
-      throw interrupted("the stream ended without message_stop", "stream_incomplete", null);
-    }
+  protected ChatResponse response() {
     if (turn.stopReason() == null) {
       throw interrupted("the stream ended without a stop_reason", "stream_incomplete", null);
     }
@@ -136,9 +105,12 @@ final class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   @Override
-  public StreamInterruptedException interrupted(String reason, String errorCode, @Nullable Throwable cause) {
-    return StreamFailures.interrupted(
-        provider, model, reason, errorCode, turn.text(), turn.usageSoFar(), emitted, cause);
+  protected String partialText() {
+    return turn.text();
   }
 
+  @Override
+  protected @Nullable Usage usageSoFar() {
+    return turn.usageSoFar();
+  }
 }

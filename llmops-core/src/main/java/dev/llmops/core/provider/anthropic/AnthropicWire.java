@@ -3,6 +3,7 @@ package dev.llmops.core.provider.anthropic;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
 import dev.llmops.api.FinishReason;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.InvalidRequestException;
@@ -10,18 +11,35 @@ import dev.llmops.api.Message;
 import dev.llmops.api.Role;
 import dev.llmops.api.ToolCall;
 import dev.llmops.api.Usage;
+import dev.llmops.api.spi.ModelExchange;
 import dev.llmops.core.provider.internal.Json;
-import java.io.ByteArrayOutputStream;
+import dev.llmops.core.provider.internal.ProviderErrors;
+import dev.llmops.core.provider.internal.ProviderErrors.ErrorBody;
+import dev.llmops.core.provider.internal.StreamDecoder;
+import dev.llmops.core.provider.internal.WireFormat;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The Messages API wire format: request bodies, stop reasons and usage. Stateless. */
-final class AnthropicWire {
-  private AnthropicWire() {}
+/**
+ * The Messages API wire format: request bodies, whole answers, stop reasons and usage. Immutable
+ * and thread-safe.
+ */
+final class AnthropicWire implements WireFormat {
+  private static final String PROVIDER = "anthropic";
 
-  /** Options of the request body that come from the adapter, not from the request. */
-  record BodyOptions(String model, int defaultMaxTokens, String provider) {}
+  private final String model;
+  private final int defaultMaxTokens;
+
+  AnthropicWire(String model, int defaultMaxTokens) {
+    this.model = model;
+    this.defaultMaxTokens = defaultMaxTokens;
+  }
+
+  @Override
+  public String path() {
+    return "/messages";
+  }
 
   /**
    * The JSON body of a {@code POST /messages}: system messages joined into {@code system}, tool
@@ -30,14 +48,13 @@ final class AnthropicWire {
    *
    * @throws InvalidRequestException if a JSON pass-through field is not JSON
    */
-  static byte[] requestBody(ChatRequest request, BodyOptions options, boolean stream) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
+  @Override
+  public byte[] requestBody(ChatRequest request, boolean stream) {
     GenerationParameters p = request.parameters();
-    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+    return Json.write(256 + request.messages().size() * 64, g -> {
       g.writeStartObject();
-      g.writeStringField("model", options.model());
-      g.writeNumberField("max_tokens",
-          p.maxOutputTokens() != null ? p.maxOutputTokens() : options.defaultMaxTokens());
+      g.writeStringField("model", model);
+      g.writeNumberField("max_tokens", p.maxOutputTokens() != null ? p.maxOutputTokens() : defaultMaxTokens);
       StringBuilder system = new StringBuilder();
       for (Message m : request.messages()) {
         if (m.role() == Role.SYSTEM) {
@@ -49,7 +66,7 @@ final class AnthropicWire {
       }
       g.writeArrayFieldStart("messages");
       for (Message m : request.messages()) {
-        writeMessage(g, m, options);
+        writeMessage(g, m);
       }
       g.writeEndArray();
       if (p.temperature() != null) {
@@ -67,30 +84,60 @@ final class AnthropicWire {
       }
       if (request.toolsJson() != null) {
         g.writeFieldName("tools");
-        g.writeTree(parse(request.toolsJson(), "toolsJson", options));
+        g.writeTree(passThrough(request.toolsJson(), "toolsJson"));
       }
       if (request.responseFormatJson() != null) {
         g.writeObjectFieldStart("output_config");
         g.writeFieldName("format");
-        g.writeTree(parse(request.responseFormatJson(), "responseFormatJson", options));
+        g.writeTree(passThrough(request.responseFormatJson(), "responseFormatJson"));
         g.writeEndObject();
       }
       if (stream) {
         g.writeBooleanField("stream", true);
       }
       g.writeEndObject();
+    });
+  }
+
+  private JsonNode passThrough(String json, String field) {
+    return Json.passThrough(json, field, PROVIDER, model);
+  }
+
+  @Override
+  public ChatResponse parse(ChatRequest request, byte[] body, Map<String, String> headerMetadata) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new MalformedBody("the response body " + Json.problem(e));
     }
-    return out.toByteArray();
+    if (root == null || !root.isObject()) {
+      throw new MalformedBody("the response body is not a JSON object");
+    }
+    if ("error".equals(Json.text(root.get("type")))) {
+      throw ProviderErrors.fromStreamError(PROVIDER, model, ErrorBody.of(root));
+    }
+    JsonNode content = root.get("content");
+    if (content == null || !content.isArray()) {
+      throw new MalformedBody("content is missing or not an array");
+    }
+    AnthropicTurn turn = new AnthropicTurn(model);
+    turn.message(root);
+    for (int i = 0; i < content.size(); i++) {
+      turn.block(i, content.get(i));
+    }
+    if (turn.stopReason() == null) {
+      throw new MalformedBody("stop_reason is missing");
+    }
+    return turn.response(request, headerMetadata);
   }
 
-  private static JsonNode parse(String json, String field, BodyOptions options) {
-    return Json.passThrough(json, field, options.provider(), options.model());
+  @Override
+  public StreamDecoder decoder(ChatRequest request, ModelExchange exchange, Map<String, String> headerMetadata) {
+    return new AnthropicStreamDecoder(PROVIDER, model, request, exchange, headerMetadata);
   }
 
-
-  private static void writeMessage(JsonGenerator g, Message m, BodyOptions options) throws IOException {
+  private void writeMessage(JsonGenerator g, Message m) throws IOException {
     switch (m.role()) {
       case SYSTEM -> {
         return;
@@ -121,8 +168,8 @@ final class AnthropicWire {
             g.writeStringField("id", call.id());
             g.writeStringField("name", call.name());
             g.writeFieldName("input");
-            g.writeTree(parse(call.argumentsJson().isBlank() ? "{}" : call.argumentsJson(),
-                "messages[].toolCalls[].argumentsJson", options));
+            g.writeTree(passThrough(call.argumentsJson().isBlank() ? "{}" : call.argumentsJson(),
+                "messages[].toolCalls[].argumentsJson"));
             g.writeEndObject();
           }
           g.writeEndArray();

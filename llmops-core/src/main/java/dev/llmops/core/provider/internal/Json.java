@@ -1,13 +1,19 @@
 package dev.llmops.core.provider.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmops.api.InvalidRequestException;
 import dev.llmops.api.LlmException.ErrorDetails;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.jspecify.annotations.Nullable;
 
 /** The one Jackson setup of the adapters, and small helpers for reading JSON. Thread-safe. */
@@ -19,6 +25,45 @@ public final class Json {
   public static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private Json() {}
+
+  /** Writes one JSON document with a generator. */
+  @FunctionalInterface
+  public interface Document {
+    /** Writes the document. */
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /**
+   * The bytes of the document {@code body} writes.
+   *
+   * @param sizeHint the expected size, to size the buffer
+   */
+  public static byte[] write(int sizeHint, Document body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array never fails to take bytes
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * What a read failure says about the JSON, to follow "the response body" or "stream event 3":
+   * {@code "is not valid JSON at line L, column C"} (the position only when the parser has one),
+   * {@code "exceeds a size limit of the JSON parser"} for Jackson's stream limits (which carry no
+   * position), or {@code "is not a JSON object"}. Never any of the JSON's text.
+   */
+  public static String problem(IOException failure) {
+    if (failure instanceof StreamConstraintsException) {
+      return "exceeds a size limit of the JSON parser";
+    }
+    if (failure instanceof JsonProcessingException p) {
+      JsonLocation at = p.getLocation();
+      return "is not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+    }
+    return "is not a JSON object";
+  }
 
   /** The text of the current value token, or null when it is JSON null; skips other values. */
   public static @Nullable String textOrNull(JsonParser p, @Nullable JsonToken token) throws IOException {

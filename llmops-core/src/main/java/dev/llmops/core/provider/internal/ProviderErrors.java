@@ -11,6 +11,7 @@ import dev.llmops.api.OverloadedException;
 import dev.llmops.api.ProviderUnavailableException;
 import dev.llmops.api.QuotaExhaustedException;
 import dev.llmops.api.RateLimitedException;
+import dev.llmops.core.redaction.Redactor;
 import java.io.IOException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -26,8 +27,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Maps what a provider answered (an HTTP status with an error body, or a transport failure) onto
  * the typed {@link LlmException}s, with structured {@link ErrorDetails}. Exception messages name
- * the provider, model, status and error code, never the provider's error text (which can echo the
- * prompt) and never credentials. Stateless and thread-safe.
+ * the provider, model, status and error code, never the provider's error message (which can echo
+ * the prompt) and never credentials. What does come from the provider (the error code and type,
+ * the kept header values, a content type) passes {@link #safeText} first: redacted by {@link
+ * Redactor#defaults()} and cut short, because a compatible server may put anything there.
+ * Stateless and thread-safe.
  */
 public final class ProviderErrors {
   private static final Set<String> QUOTA_CODES =
@@ -35,17 +39,45 @@ public final class ProviderErrors {
   private static final Set<String> CONTENT_FILTER_CODES =
       Set.of("content_filter", "content_policy_violation");
 
+  /** The longest piece of provider text an exception carries. */
+  private static final int MAX_TEXT = 100;
+
   private ProviderErrors() {}
+
+  /**
+   * Provider text made fit for an exception: control characters replaced, personal data and
+   * secrets redacted, cut to 100 characters. An error code such as {@code rate_limit_exceeded}
+   * comes back unchanged.
+   */
+  public static String safeText(String text) {
+    StringBuilder printable = null;
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isISOControl(text.charAt(i))) {
+        if (printable == null) {
+          printable = new StringBuilder(text);
+        }
+        printable.setCharAt(i, ' ');
+      }
+    }
+    String redacted = Redactor.defaults().redact(printable == null ? text : printable.toString());
+    return redacted.length() <= MAX_TEXT ? redacted : redacted.substring(0, MAX_TEXT) + "...";
+  }
 
   /**
    * The provider's error {@code code} and {@code type}, read from either body shape: OpenAI's
    * {@code {"error":{"type","code",...}}} and Anthropic's {@code
-   * {"type":"error","error":{"type",...}}}.
+   * {"type":"error","error":{"type",...}}}; each passed through {@link #safeText} when read.
    *
    * @param code the error code, or empty
    * @param type the error type, or empty
    */
   public record ErrorBody(String code, String type) {
+    /** Passes both through {@link #safeText}. */
+    public ErrorBody {
+      code = safeText(code);
+      type = safeText(type);
+    }
+
     /** The most specific of the two: the code, else the type, else empty. */
     public String mostSpecific() {
       return code.isEmpty() ? type : code;

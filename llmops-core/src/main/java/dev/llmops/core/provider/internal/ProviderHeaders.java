@@ -81,7 +81,8 @@ public final class ProviderHeaders {
 
   /**
    * The headers worth keeping with an error: retry hints, request ids and every rate-limit header,
-   * under their lower-case names. Never credentials.
+   * under their lower-case names, each value through {@link ProviderErrors#safeText}. Never
+   * credentials.
    */
   public static Map<String, String> selected(HttpHeaders headers) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ public final class ProviderHeaders {
       String n = name.toLowerCase(Locale.ROOT);
       if (!values.isEmpty()
           && (KEPT.contains(n) || n.startsWith("x-ratelimit-") || n.startsWith("anthropic-ratelimit-"))) {
-        out.put(n, values.get(0));
+        out.put(n, ProviderErrors.safeText(values.get(0)));
       }
     });
     return out;

@@ -1,31 +1,23 @@
 package dev.llmops.core.provider.openai;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.LlmException;
-import dev.llmops.api.LlmException.ErrorDetails;
-import dev.llmops.api.MalformedResponseException;
+import dev.llmops.api.ModelInfo;
 import dev.llmops.api.spi.ChatModel;
 import dev.llmops.api.spi.ModelExchange;
-import dev.llmops.api.ModelInfo;
 import dev.llmops.core.provider.Secret;
 import dev.llmops.core.provider.internal.EndpointSettings;
-import dev.llmops.core.provider.internal.HttpTransport;
-import dev.llmops.core.provider.internal.Json;
-import dev.llmops.core.provider.internal.ProviderErrors;
-import dev.llmops.core.provider.internal.ProviderErrors.ErrorBody;
-import dev.llmops.core.provider.internal.ProviderHeaders;
-import java.io.IOException;
+import dev.llmops.core.provider.internal.HttpChatModel;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  *     .baseUrl("http://localhost:11434/v1")   // Ollama: no key needed
  *     .model("llama3.2")
  *     .build();
+ * ChatModel azure = OpenAiChatModel.builder()
+ *     .azure("https://my-resource.openai.azure.com", "gpt-4o-prod", "2024-10-21")
+ *     .apiKey(Secret.fromEnv("AZURE_OPENAI_API_KEY"))
+ *     .build();
  * }</pre>
  *
  * <p>Non-streaming calls parse the whole JSON answer; streaming calls ask for {@code
@@ -52,25 +48,23 @@ import org.jspecify.annotations.Nullable;
  * {@link LlmException}s with HTTP status, error code, {@code retry-after} and rate-limit headers;
  * rate-limit headers of successful answers are in the response metadata as {@code ratelimit.*}.
  *
- * <p>Immutable and thread-safe; no thread waits while a call is in flight. The API key is sent
- * only in a header and never appears in {@link #toString()}, exceptions or logs.
+ * <p>Answers are read within size caps ({@link Builder#maxResponseBytes}, {@link
+ * Builder#maxEventBytes}) and must carry the content type asked for; whatever a server sends, a
+ * call ends with an {@link LlmException}. Provider text that reaches an exception is redacted.
+ *
+ * <p>Immutable and thread-safe; no thread waits while a call is in flight, and the model's own HTTP
+ * client runs on a fixed pool of {@link Builder#ioThreads} threads that {@link #close()} stops. The
+ * API key is sent only in a header and never appears in {@link #toString()}, exceptions or logs.
  */
-public final class OpenAiChatModel implements ChatModel {
+public final class OpenAiChatModel implements ChatModel, AutoCloseable {
   static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
-  private final EndpointSettings settings;
-  private final ModelInfo info;
-  private final OpenAiWire.BodyOptions options;
-  private final @Nullable String apiKeyHeader;
-  private final HttpTransport transport;
+  private final HttpChatModel http;
 
-  private OpenAiChatModel(Builder b, EndpointSettings settings) {
-    this.settings = settings;
-    String model = Objects.requireNonNull(b.model, "model");
-    this.info = new ModelInfo(b.provider, model, settings.host(), settings.port());
-    this.options = new OpenAiWire.BodyOptions(model, b.includeUsage, b.legacyMaxTokens, b.provider);
-    this.apiKeyHeader = b.apiKeyHeader;
-    this.transport = new HttpTransport(settings.httpClient(), b.provider, model, settings.clock());
+  private OpenAiChatModel(Builder b) {
+    EndpointSettings settings = b.settings.build("OpenAiChatModel");
+    this.http = new HttpChatModel(settings, b.provider,
+        new OpenAiWire(b.provider, settings.model(), b.includeUsage, b.legacyMaxTokens));
   }
 
   /** A new builder. */
@@ -80,69 +74,27 @@ public final class OpenAiChatModel implements ChatModel {
 
   @Override
   public ModelInfo info() {
-    return info;
+    return http.info();
   }
 
   @Override
   public CompletionStage<ChatResponse> execute(ChatRequest request, ModelExchange exchange) {
-    boolean streaming = exchange.streaming();
-    byte[] body;
-    try {
-      body = OpenAiWire.requestBody(request, options, streaming);
-    } catch (LlmException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    HttpRequest.Builder http = settings.post("/chat/completions", body, streaming);
-    Secret key = settings.apiKey();
-    if (key != null) {
-      if (apiKeyHeader == null) {
-        http.header("Authorization", "Bearer " + key.reveal());
-      } else {
-        http.header(apiKeyHeader, key.reveal());
-      }
-    }
-    if (streaming) {
-      return transport.stream(http.build(), exchange, headers ->
-          new OpenAiStreamDecoder(info.provider(), info.modelId(), request, exchange,
-              ProviderHeaders.metadata(headers)));
-    }
-    return transport.send(http.build(), exchange, (bytes, headers) -> parse(request, bytes, headers));
+    return http.execute(request, exchange);
   }
 
-  private ChatResponse parse(ChatRequest request, byte[] body, HttpHeaders headers) {
-    OpenAiTurn turn = new OpenAiTurn(info.modelId());
-    try (JsonParser p = Json.FACTORY.createParser(body)) {
-      OpenAiWire.read(p, turn);
-    } catch (JsonProcessingException e) {
-      throw malformed("the response body is not valid JSON (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ")", headers);
-    } catch (IOException e) {
-      throw malformed("the response body is not a JSON object", headers);
-    }
-    String errorType = turn.errorType();
-    if (errorType != null) {
-      throw ProviderErrors.fromStreamError(info.provider(), info.modelId(), new ErrorBody(turn.errorCode(), errorType));
-    }
-    String problem = turn.problem();
-    if (problem != null) {
-      throw malformed(problem, headers);
-    }
-    if (turn.finishRaw() == null) {
-      throw malformed("choices[0].finish_reason is missing", headers);
-    }
-    return turn.response(request, ProviderHeaders.metadata(headers));
-  }
-
-  private MalformedResponseException malformed(String what, HttpHeaders headers) {
-    return new MalformedResponseException(
-        info.provider() + " model " + info.modelId() + ": " + what,
-        ErrorDetails.of(info.provider(), info.modelId()).withErrorCode("malformed_response")
-            .withHeaders(ProviderHeaders.selected(headers)));
+  /**
+   * Stops the threads of the HTTP client the model made (a client given to {@link
+   * Builder#httpClient} is left alone); calls after this fail with a {@link
+   * dev.llmops.api.ProviderUnavailableException}. Calls in flight are not waited for.
+   */
+  @Override
+  public void close() {
+    http.close();
   }
 
   @Override
   public String toString() {
-    return "OpenAiChatModel[" + info.provider() + " " + info.modelId() + " at " + settings.baseUri() + "]";
+    return http.describe("OpenAiChatModel");
   }
 
   /**
@@ -150,10 +102,10 @@ public final class OpenAiChatModel implements ChatModel {
    * model is set and that the OpenAI endpoint has a key. Not thread-safe.
    */
   public static final class Builder {
-    private final EndpointSettings.Builder settings = new EndpointSettings.Builder(DEFAULT_BASE_URL);
-    private @Nullable String model;
+    private final EndpointSettings.Builder settings = new EndpointSettings.Builder(
+        DEFAULT_BASE_URL, "OPENAI_API_KEY", "gpt-4o-mini", "Authorization", "Bearer ");
     private String provider = "openai";
-    private @Nullable String apiKeyHeader;
+    private @Nullable String azureDeployment;
     private boolean includeUsage = true;
     private boolean legacyMaxTokens;
 
@@ -171,6 +123,53 @@ public final class OpenAiChatModel implements ChatModel {
       return this;
     }
 
+    /**
+     * Configures Azure OpenAI: requests go to {@code
+     * <endpoint>/openai/deployments/<deployment>/chat/completions?api-version=<apiVersion>}, the
+     * key in the {@code api-key} header (not {@code Authorization: Bearer}), and the provider name
+     * is {@code azure.ai.openai}. The model id, which prices and labels the calls, defaults to the
+     * deployment name: set {@link #model} when the deployment serves a model of another name.
+     * Later calls to {@link #baseUrl}, {@link #apiKeyHeader} or {@link #provider} override what
+     * this sets.
+     *
+     * <pre>{@code
+     * OpenAiChatModel.builder()
+     *     .azure("https://my-resource.openai.azure.com", "gpt-4o-prod", "2024-10-21")
+     *     .apiKey(Secret.fromEnv("AZURE_OPENAI_API_KEY"))
+     *     .model("gpt-4o")
+     *     .build();
+     * }</pre>
+     *
+     * @param endpoint the resource's endpoint, such as {@code https://my-resource.openai.azure.com}
+     * @param deployment the deployment name chosen when the model was deployed
+     * @param apiVersion the API version, such as {@code 2024-10-21}
+     * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL without a
+     *     path, query or user info, or the deployment or version is blank
+     */
+    public Builder azure(String endpoint, String deployment, String apiVersion) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      String dep = nonBlank(deployment, "deployment");
+      String version = nonBlank(apiVersion, "apiVersion");
+      String origin = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+      URI uri;
+      try {
+        uri = URI.create(origin);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("endpoint is not a valid URL: " + e.getMessage(), e);
+      }
+      if (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+        throw new IllegalArgumentException(
+            "endpoint must be the resource's URL without a path, such as https://my-resource.openai.azure.com");
+      }
+      settings.baseUrl(origin + "/openai/deployments/"
+          + URLEncoder.encode(dep, StandardCharsets.UTF_8).replace("+", "%20"));
+      settings.queryParameter("api-version", version);
+      settings.keyHeader("api-key", "");
+      this.provider = "azure.ai.openai";
+      this.azureDeployment = dep;
+      return this;
+    }
+
     /** Sets the API key, sent as {@code Authorization: Bearer} (or the {@link #apiKeyHeader}). */
     public Builder apiKey(Secret apiKey) {
       settings.apiKey(apiKey);
@@ -179,37 +178,35 @@ public final class OpenAiChatModel implements ChatModel {
 
     /**
      * Sends the key as the raw value of header {@code name} instead of {@code Authorization:
-     * Bearer} (Azure OpenAI uses {@code api-key}).
+     * Bearer} (Azure OpenAI uses {@code api-key}; {@link #azure} sets it).
+     *
+     * @throws IllegalArgumentException if the name is blank or one the HTTP client manages
      */
     public Builder apiKeyHeader(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("apiKeyHeader must not be blank");
-      }
-      this.apiKeyHeader = name;
+      settings.keyHeader(name, "");
       return this;
     }
 
-    /** Sets the provider model id sent with every request, such as {@code gpt-4o-mini}. Required. */
+    /**
+     * Sets the provider model id sent with every request, such as {@code gpt-4o-mini}. Required,
+     * except with {@link #azure}, where it defaults to the deployment name.
+     *
+     * @throws IllegalArgumentException if blank
+     */
     public Builder model(String model) {
-      Objects.requireNonNull(model, "model");
-      if (model.isBlank()) {
-        throw new IllegalArgumentException("model must not be blank");
-      }
-      this.model = model;
+      settings.model(model);
       return this;
     }
 
     /**
      * Sets the provider name reported in {@link ModelInfo}, errors and telemetry (default {@code
-     * openai}; for example {@code azure.ai.openai}, {@code ollama}, {@code vllm}).
+     * openai}, {@code azure.ai.openai} after {@link #azure}; for example {@code ollama}, {@code
+     * vllm}).
+     *
+     * @throws IllegalArgumentException if blank
      */
     public Builder provider(String provider) {
-      Objects.requireNonNull(provider, "provider");
-      if (provider.isBlank()) {
-        throw new IllegalArgumentException("provider must not be blank");
-      }
-      this.provider = provider;
+      this.provider = nonBlank(provider, "provider");
       return this;
     }
 
@@ -225,7 +222,11 @@ public final class OpenAiChatModel implements ChatModel {
       return this;
     }
 
-    /** Adds a header sent with every request. */
+    /**
+     * Adds a header sent with every request.
+     *
+     * @throws IllegalArgumentException if the name is blank or one the HTTP client manages
+     */
     public Builder header(String name, String value) {
       settings.header(name, value);
       return this;
@@ -244,8 +245,8 @@ public final class OpenAiChatModel implements ChatModel {
     }
 
     /**
-     * Sets how long to wait for the response headers (default 60 s); a stream's body is bounded by
-     * the call's deadline instead.
+     * Sets how long to wait for the response headers (default 60 s); the body, a stream's above
+     * all, is bounded by the call's deadline instead.
      */
     public Builder timeout(Duration timeout) {
       settings.timeout(timeout);
@@ -258,9 +259,68 @@ public final class OpenAiChatModel implements ChatModel {
       return this;
     }
 
-    /** Sets the HTTP client (default: a new one per model, HTTP/2 over TLS). */
+    /**
+     * Sets the HTTP client, to share a connection pool or set a proxy (default: a new one per
+     * model, see {@link #httpVersion} and {@link #ioThreads}). A supplied client keeps its own
+     * version and executor, and {@link OpenAiChatModel#close()} leaves it alone.
+     */
     public Builder httpClient(HttpClient httpClient) {
       settings.httpClient(httpClient);
+      return this;
+    }
+
+    /**
+     * Sets the HTTP version of the model's own client (default: HTTP/2 for https, negotiated by
+     * ALPN with a fall-back to HTTP/1.1; HTTP/1.1 for plain http). {@code HTTP_2} on a plain-http
+     * URL sends an {@code h2c} upgrade with each request until a server accepts one.
+     */
+    public Builder httpVersion(HttpClient.Version version) {
+      settings.httpVersion(version);
+      return this;
+    }
+
+    /**
+     * Sets the TLS context of the model's own HTTP client (default the JVM's), to trust a private
+     * certificate authority such as a self-hosted server's.
+     */
+    public Builder sslContext(SSLContext context) {
+      settings.sslContext(context);
+      return this;
+    }
+
+    /**
+     * Sets the threads of the model's own HTTP client (default the number of processors, at least
+     * 2): they run the client's work and complete the calls, whatever the number in flight, and
+     * end after a minute idle.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder ioThreads(int threads) {
+      settings.ioThreads(threads);
+      return this;
+    }
+
+    /**
+     * Sets the cap on a response body and on the whole body of a stream (default 32 MiB, about
+     * 150,000 streamed tokens); past it the call fails with a {@link
+     * dev.llmops.api.MalformedResponseException} (a stream: a {@link
+     * dev.llmops.api.StreamInterruptedException} caused by one).
+     *
+     * @throws IllegalArgumentException if less than 1 KiB
+     */
+    public Builder maxResponseBytes(long bytes) {
+      settings.maxResponseBytes(bytes);
+      return this;
+    }
+
+    /**
+     * Sets the cap on one server-sent event of a stream (default 1 MiB); past it the stream fails
+     * as {@link #maxResponseBytes} describes, before more is held.
+     *
+     * @throws IllegalArgumentException if less than 1 KiB
+     */
+    public Builder maxEventBytes(int bytes) {
+      settings.maxEventBytes(bytes);
       return this;
     }
 
@@ -285,17 +345,23 @@ public final class OpenAiChatModel implements ChatModel {
     /**
      * Builds the model.
      *
-     * @throws IllegalStateException if no model is set, or the OpenAI endpoint has no API key
+     * @throws IllegalStateException if no model is set (and no {@link #azure} deployment names
+     *     one), or the OpenAI endpoint has no API key
      */
     public OpenAiChatModel build() {
-      if (model == null) {
-        throw new IllegalStateException("model is required: OpenAiChatModel.builder().model(\"gpt-4o-mini\")");
+      String deployment = azureDeployment;
+      if (deployment != null && !settings.hasModel()) {
+        settings.model(deployment);
       }
-      if (settings.apiKey() == null && settings.baseUri().toString().equals(DEFAULT_BASE_URL)) {
-        throw new IllegalStateException(
-            "apiKey is required for " + DEFAULT_BASE_URL + ": apiKey(Secret.fromEnv(\"OPENAI_API_KEY\"))");
+      return new OpenAiChatModel(this);
+    }
+
+    private static String nonBlank(String value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(name + " must not be blank");
       }
-      return new OpenAiChatModel(this, settings.build());
+      return value;
     }
   }
 }

@@ -3,71 +3,107 @@ package dev.llmops.core.provider.openai;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmops.api.ChatRequest;
+import dev.llmops.api.ChatResponse;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.InvalidRequestException;
 import dev.llmops.api.Message;
 import dev.llmops.api.ToolCall;
+import dev.llmops.api.spi.ModelExchange;
 import dev.llmops.core.provider.internal.Json;
-import java.io.ByteArrayOutputStream;
+import dev.llmops.core.provider.internal.ProviderErrors;
+import dev.llmops.core.provider.internal.ProviderErrors.ErrorBody;
+import dev.llmops.core.provider.internal.StreamDecoder;
+import dev.llmops.core.provider.internal.WireFormat;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The Chat Completions wire format: writes request bodies, reads completion and chunk objects into
- * an {@link OpenAiTurn} with a streaming parser (no tree, unknown fields skipped). Stateless.
+ * an {@link OpenAiTurn} with a streaming parser (no tree, unknown fields skipped). Immutable and
+ * thread-safe.
  */
-final class OpenAiWire {
-  private OpenAiWire() {}
+final class OpenAiWire implements WireFormat {
+  private final String provider;
+  private final String model;
+  private final boolean includeUsage;
+  private final boolean legacyMaxTokens;
 
-  /** Options of the request body that come from the adapter, not from the request. */
-  record BodyOptions(String model, boolean includeUsage, boolean legacyMaxTokens, String provider) {}
+  OpenAiWire(String provider, String model, boolean includeUsage, boolean legacyMaxTokens) {
+    this.provider = provider;
+    this.model = model;
+    this.includeUsage = includeUsage;
+    this.legacyMaxTokens = legacyMaxTokens;
+  }
+
+  @Override
+  public String path() {
+    return "/chat/completions";
+  }
 
   /**
    * The JSON body of a {@code POST /chat/completions} for {@code request}.
    *
    * @throws InvalidRequestException if {@code toolsJson} or {@code responseFormatJson} is not JSON
    */
-  static byte[] requestBody(ChatRequest request, BodyOptions options, boolean stream) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
-    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+  @Override
+  public byte[] requestBody(ChatRequest request, boolean stream) {
+    return Json.write(256 + request.messages().size() * 64, g -> {
       g.writeStartObject();
-      g.writeStringField("model", options.model());
+      g.writeStringField("model", model);
       g.writeArrayFieldStart("messages");
       for (Message m : request.messages()) {
         writeMessage(g, m);
       }
       g.writeEndArray();
-      writeParameters(g, request.parameters(), options.legacyMaxTokens());
+      writeParameters(g, request.parameters(), legacyMaxTokens);
       if (request.toolsJson() != null) {
         g.writeFieldName("tools");
-        g.writeTree(parse(request.toolsJson(), "toolsJson", options));
+        g.writeTree(Json.passThrough(request.toolsJson(), "toolsJson", provider, model));
       }
       if (request.responseFormatJson() != null) {
         g.writeFieldName("response_format");
-        g.writeTree(parse(request.responseFormatJson(), "responseFormatJson", options));
+        g.writeTree(Json.passThrough(request.responseFormatJson(), "responseFormatJson", provider, model));
       }
       if (stream) {
         g.writeBooleanField("stream", true);
-        if (options.includeUsage()) {
+        if (includeUsage) {
           g.writeObjectFieldStart("stream_options");
           g.writeBooleanField("include_usage", true);
           g.writeEndObject();
         }
       }
       g.writeEndObject();
+    });
+  }
+
+  @Override
+  public ChatResponse parse(ChatRequest request, byte[] body, Map<String, String> headerMetadata) {
+    OpenAiTurn turn = new OpenAiTurn(model);
+    try (JsonParser p = Json.FACTORY.createParser(body)) {
+      read(p, turn);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new MalformedBody("the response body " + Json.problem(e));
     }
-    return out.toByteArray();
+    String errorType = turn.errorType();
+    if (errorType != null) {
+      throw ProviderErrors.fromStreamError(provider, model, new ErrorBody(turn.errorCode(), errorType));
+    }
+    String problem = turn.problem();
+    if (problem != null) {
+      throw new MalformedBody(problem);
+    }
+    if (turn.finishRaw() == null) {
+      throw new MalformedBody("choices[0].finish_reason is missing");
+    }
+    return turn.response(request, headerMetadata);
   }
 
-  private static JsonNode parse(String json, String field, BodyOptions options) {
-    return Json.passThrough(json, field, options.provider(), options.model());
+  @Override
+  public StreamDecoder decoder(ChatRequest request, ModelExchange exchange, Map<String, String> headerMetadata) {
+    return new OpenAiStreamDecoder(provider, model, request, exchange, headerMetadata);
   }
-
 
   private static void writeMessage(JsonGenerator g, Message m) throws IOException {
     g.writeStartObject();

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -63,6 +64,7 @@ final class RunExecution {
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final AtomicInteger finished = new AtomicInteger();
   private final AtomicLong spentNanos = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
   // Guarded by the work-in-progress counter: only the thread that took it from 0 touches these.
   private @Nullable EvalCase current;
   private int currentIndex = -1;
@@ -116,7 +118,7 @@ final class RunExecution {
         peakInFlight.accumulateAndGet(now, Math::max);
         launch(w);
       }
-      if (inFlight.get() == 0 && (stopped || exhausted) && !future.isDone()) {
+      if (inFlight.get() == 0 && (stopped || exhausted) && closed.compareAndSet(false, true)) {
         finish();
       }
     } while (wip.decrementAndGet() != 0);
@@ -165,12 +167,16 @@ final class RunExecution {
     if (seed != null) {
       parameters = parameters.toBuilder().seed(seed + w.repeat()).build();
     }
+    String prompt = candidate.promptName();
+    if (prompt == null && c.messages().isEmpty()) {
+      throw new IllegalArgumentException(
+          "case '" + c.id() + "' has no messages to send to the plain model candidate " + candidate.name());
+    }
     ChatRequest request = new ChatRequest(candidate.model(), c.messages(), parameters, null, null, Map.of());
     // Recorded before the call starts; the prompt and experiment steps keep its dataset.
     Fingerprint fingerprint = new Fingerprint(null, 0, null, candidate.model(),
         Fingerprint.hashParameters(parameters), null, null, dataset.id());
     CallBuilder call = runner.client().request(request).context(context).attribute(Fingerprint.KEY, fingerprint);
-    String prompt = candidate.promptName();
     if (prompt != null) {
       call.attribute(PromptRef.KEY, new PromptRef(prompt, candidate.label(), candidate.version(), c.variables()));
     }
@@ -272,12 +278,16 @@ final class RunExecution {
     stopped = true;
   }
 
+  /** Closes the dataset stream and the results file, then completes the run (if not cancelled). */
   private void finish() {
     try {
       stream.close();
       results.close();
     } catch (IOException | RuntimeException e) {
       fail(e);
+    }
+    if (future.isDone()) {
+      return; // cancelled: the cases in flight were still written, so a later run resumes them
     }
     Throwable f = fatal;
     if (f != null) {

@@ -118,7 +118,7 @@ public final class EvalCommand {
       if (!suite.candidates().contains(name)) {
         throw new IllegalArgumentException("suite " + suiteClass + " has no candidate '" + name + "'; it has " + suite.candidates());
       }
-      RunResult result = suite.runner().run(suite.dataset(), suite.candidate(name));
+      RunResult result = suite.run(suite.candidate(name));
       QualityGate.Builder gate = QualityGate.builder(baseline)
           .policy(suite.policy())
           .reports(Path.of(o.getOrDefault("--reports", "target/llmops-eval")), o.getOrDefault("--name", "report-" + name))

@@ -5,6 +5,7 @@ import dev.llmops.eval.dataset.Dataset;
 import dev.llmops.eval.judge.JudgeCalibration;
 import dev.llmops.eval.run.Candidate;
 import dev.llmops.eval.run.EvalRunner;
+import dev.llmops.eval.run.RunResult;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +31,14 @@ public interface EvalSuite extends AutoCloseable {
    * @throws IllegalArgumentException if there is none of that name
    */
   Candidate candidate(String name);
+
+  /**
+   * Runs {@code candidate} over the dataset (default: the runner, waiting for it). A suite on
+   * simulated time overrides it to drive its clock.
+   */
+  default RunResult run(Candidate candidate) {
+    return runner().run(dataset(), candidate);
+  }
 
   /** The gate's thresholds (default {@link GatePolicy#defaults()}). */
   default GatePolicy policy() {

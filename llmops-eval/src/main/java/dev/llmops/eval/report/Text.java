@@ -55,8 +55,9 @@ final class Text {
     return sb.toString();
   }
 
-  /** Escapes text for a Markdown table cell: pipes, newlines, HTML. */
+  /** Escapes text for a Markdown table cell: HTML's &amp;, &lt; and &gt;, pipes, newlines. */
   static String cell(String s) {
-    return html(s).replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+        .replace("\r", " ").replace("\n", " ");
   }
 }

@@ -3,6 +3,7 @@ package dev.llmops.eval.run;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.core.experiment.Variant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -19,27 +20,29 @@ public final class Candidate {
   private final @Nullable Integer version;
   private final @Nullable String model;
   private final GenerationParameters parameters;
+  private final Map<String, Object> variables;
 
   private Candidate(
       String name, @Nullable String promptName, @Nullable String label, @Nullable Integer version,
-      @Nullable String model, GenerationParameters parameters) {
+      @Nullable String model, GenerationParameters parameters, Map<String, Object> variables) {
     this.name = name;
     this.promptName = promptName;
     this.label = label;
     this.version = version;
     this.model = model;
     this.parameters = parameters;
+    this.variables = variables;
   }
 
   /** A registered prompt at the registry's default label; each case's variables fill it. */
   public static Candidate prompt(String promptName) {
     Objects.requireNonNull(promptName, "promptName");
-    return new Candidate(promptName, promptName, null, null, null, GenerationParameters.DEFAULTS);
+    return new Candidate(promptName, promptName, null, null, null, GenerationParameters.DEFAULTS, Map.of());
   }
 
   /** A plain model endpoint (null: the client's default); each case's messages are sent as they are. */
   public static Candidate model(@Nullable String model) {
-    return new Candidate(model == null ? "default-model" : model, null, null, null, model, GenerationParameters.DEFAULTS);
+    return new Candidate(model == null ? "default-model" : model, null, null, null, model, GenerationParameters.DEFAULTS, Map.of());
   }
 
   /**
@@ -62,7 +65,7 @@ public final class Candidate {
   public Candidate withLabel(String label) {
     requirePrompt("a label");
     return new Candidate(
-        renamedFor("@" + label), promptName, Objects.requireNonNull(label, "label"), null, model, parameters);
+        renamedFor("@" + label), promptName, Objects.requireNonNull(label, "label"), null, model, parameters, variables);
   }
 
   /**
@@ -75,17 +78,17 @@ public final class Candidate {
     if (version < 1) {
       throw new IllegalArgumentException("version must be >= 1 but was " + version);
     }
-    return new Candidate(renamedFor("@v" + version), promptName, null, version, model, parameters);
+    return new Candidate(renamedFor("@v" + version), promptName, null, version, model, parameters, variables);
   }
 
   /** This candidate aimed at another model endpoint. */
   public Candidate withModel(String model) {
-    return new Candidate(name, promptName, label, version, Objects.requireNonNull(model, "model"), parameters);
+    return new Candidate(name, promptName, label, version, Objects.requireNonNull(model, "model"), parameters, variables);
   }
 
   /** This candidate with generation parameters that override the prompt version's. */
   public Candidate withParameters(GenerationParameters parameters) {
-    return new Candidate(name, promptName, label, version, model, Objects.requireNonNull(parameters, "parameters"));
+    return new Candidate(name, promptName, label, version, model, Objects.requireNonNull(parameters, "parameters"), variables);
   }
 
   /** This candidate under another display name. */
@@ -94,7 +97,16 @@ public final class Candidate {
     if (name.isBlank()) {
       throw new IllegalArgumentException("candidate name must not be blank");
     }
-    return new Candidate(name, promptName, label, version, model, parameters);
+    return new Candidate(name, promptName, label, version, model, parameters, variables);
+  }
+
+  /**
+   * This candidate with template variables every case gets (the application's constants, such as
+   * a company name); a case's own variable of the same name wins.
+   */
+  public Candidate withVariables(Map<String, ?> variables) {
+    requirePrompt("variables");
+    return new Candidate(name, promptName, label, version, model, parameters, Map.copyOf(variables));
   }
 
   private String renamedFor(String suffix) {
@@ -133,6 +145,11 @@ public final class Candidate {
     return model;
   }
 
+  /** The variables every case gets. */
+  public Map<String, Object> variables() {
+    return variables;
+  }
+
   /** The overriding generation parameters. */
   public GenerationParameters parameters() {
     return parameters;
@@ -156,6 +173,9 @@ public final class Candidate {
     }
     if (model != null) {
       sb.append(" model=").append(model);
+    }
+    if (!variables.isEmpty()) {
+      sb.append(" variables=").append(new java.util.TreeMap<>(variables));
     }
     if (!parameters.equals(GenerationParameters.DEFAULTS)) {
       sb.append(" parameters=").append(dev.llmops.api.Fingerprint.hashParameters(parameters), 0, 12);

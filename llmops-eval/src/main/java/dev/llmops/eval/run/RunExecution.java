@@ -178,7 +178,12 @@ final class RunExecution {
         Fingerprint.hashParameters(parameters), null, null, dataset.id());
     CallBuilder call = runner.client().request(request).context(context).attribute(Fingerprint.KEY, fingerprint);
     if (prompt != null) {
-      call.attribute(PromptRef.KEY, new PromptRef(prompt, candidate.label(), candidate.version(), c.variables()));
+      Map<String, Object> variables = c.variables();
+      if (!candidate.variables().isEmpty()) {
+        variables = new LinkedHashMap<>(candidate.variables());
+        variables.putAll(c.variables());
+      }
+      call.attribute(PromptRef.KEY, new PromptRef(prompt, candidate.label(), candidate.version(), variables));
     }
     return call;
   }

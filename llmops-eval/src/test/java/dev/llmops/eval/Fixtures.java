@@ -48,7 +48,7 @@ public final class Fixtures {
   }
 
   /** A client over {@code model} with the prompts and a listener recording fingerprints. */
-  public LlmClient.Builder client(FakeChatModel model) {
+  public LlmClient.Builder client(dev.llmops.api.spi.ChatModel model) {
     return LlmClient.builder()
         .clock(clock)
         .scheduler(scheduler)

@@ -66,6 +66,10 @@ public final class PairwiseJudge {
     return first.thenCombine(second, (a, b) -> {
       JudgeReplies.Choice one = parse(a);
       JudgeReplies.Choice two = parse(b);
+      if (one == null || two == null) {
+        throw new CompletionException(new IllegalStateException("pairwise judge reply malformed ("
+            + (one == null ? "baseline" : "candidate") + " shown first): not {\"winner\": \"A\"|\"B\"|\"tie\", \"reason\": ...}"));
+      }
       // In the first order A is the baseline; in the second, A is the candidate.
       Preference.Winner w1 = one.winner().equals("A") ? Preference.Winner.BASELINE
           : one.winner().equals("B") ? Preference.Winner.CANDIDATE : Preference.Winner.TIE;
@@ -84,12 +88,13 @@ public final class PairwiseJudge {
     return v;
   }
 
-  private JudgeReplies.Choice parse(Completion c) {
+  /** The reply, or null (counted) when it is malformed. */
+  private JudgeReplies.@Nullable Choice parse(Completion c) {
     try {
       return JudgeReplies.choice(c.text());
     } catch (JudgeReplies.MalformedReply e) {
       malformed.incrementAndGet();
-      throw new CompletionException(new IllegalStateException("pairwise judge reply malformed: " + e.getMessage()));
+      return null;
     }
   }
 

@@ -88,6 +88,20 @@ class EvalRunnerTest {
   }
 
   @Test
+  void baselineAndCandidateRunSideBySide() {
+    try (LlmClient client = f.client(f.capitals(Duration.ZERO)).build()) {
+      EvalRunner runner = EvalRunner.builder(client).evaluators(Evaluators.contains("Paris")).build();
+      dev.llmops.eval.compare.Comparison c = dev.llmops.eval.compare.Comparison.sideBySide(runner, Fixtures.questions(20),
+          Candidate.prompt("qa"), Candidate.prompt("qa").withLabel("candidate"), dev.llmops.eval.compare.GatePolicy.defaults());
+      assertThat(c.baseline().candidateName()).isEqualTo("qa");
+      assertThat(c.candidate().candidateName()).isEqualTo("qa@candidate");
+      assertThat(c.pairs()).isEqualTo(20);
+      assertThat(c.regressed()).hasSize(20);
+      assertThat(c.verdict()).isEqualTo(dev.llmops.eval.compare.Verdict.REGRESSION);
+    }
+  }
+
+  @Test
   void aProviderFailureFailsItsCaseWithTheErrorAndTheRunGoesOn() {
     FakeChatModel fake = f.capitals(Duration.ZERO);
     fake.failNext(1, Fault.invalidRequest());

@@ -1,6 +1,7 @@
 /**
  * The llmops testkit: fake chat models with fault injection, a test clock with a manual scheduler,
- * a recording listener, a JUnit 5 extension and a fake OpenAI-compatible HTTP server.
+ * a recording listener, a JUnit 5 extension, a fake OpenAI-compatible HTTP server, and record and
+ * replay of model exchanges.
  */
 module dev.llmops.testkit {
   requires transitive dev.llmops.api;
@@ -12,5 +13,6 @@ module dev.llmops.testkit {
 
   exports dev.llmops.testkit;
   exports dev.llmops.testkit.junit5;
+  exports dev.llmops.testkit.replay;
   exports dev.llmops.testkit.server;
 }

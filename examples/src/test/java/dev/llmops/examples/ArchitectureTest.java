@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   /** The modules' root packages; each may have an {@code internal} package no other module uses. */
   static final List<String> MODULE_ROOTS =
-      List.of("dev.llmops.api", "dev.llmops.core", "dev.llmops.otel", "dev.llmops.testkit", "dev.llmops.openfeature");
+      List.of("dev.llmops.api", "dev.llmops.core", "dev.llmops.otel", "dev.llmops.testkit", "dev.llmops.openfeature",
+          "dev.llmops.eval");
 
   static JavaClasses classes;
 
@@ -36,6 +37,7 @@ class ArchitectureTest {
     assertThat(classes.contain(dev.llmops.api.ChatRequest.class)).isTrue();
     assertThat(classes.contain(dev.llmops.core.LlmClient.class)).isTrue();
     assertThat(classes.contain(dev.llmops.testkit.FakeChatModel.class)).isTrue();
+    assertThat(classes.contain(dev.llmops.eval.run.EvalRunner.class)).isTrue();
     assertThat(classes.that(com.tngtech.archunit.base.DescribedPredicate.describe(
         "in dev.llmops.api", c -> c.getPackageName().startsWith("dev.llmops.api")))).hasSizeGreaterThan(20);
   }
@@ -54,7 +56,8 @@ class ArchitectureTest {
   void onlyTheOtelLibraryModuleSeesOpenTelemetry() {
     noClasses()
         .that().resideInAnyPackage(
-            "dev.llmops.api..", "dev.llmops.core..", "dev.llmops.testkit..", "dev.llmops.openfeature..")
+            "dev.llmops.api..", "dev.llmops.core..", "dev.llmops.testkit..", "dev.llmops.openfeature..",
+            "dev.llmops.eval..")
         .should().dependOnClassesThat().resideInAPackage("io.opentelemetry..")
         .because("only llmops-otel may use OpenTelemetry (applications, like the examples, may)")
         .allowEmptyShould(true)

@@ -5,9 +5,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything needed to reproduce a call: the pinned prompt version and its content hash, the model
- * endpoint, a hash of the generation parameters, and the experiment variant. Recorded as the
- * call's {@link #KEY} attribute by the prompt and experiment steps, exposed on the {@link
- * Completion} and to listeners. Immutable.
+ * endpoint, a hash of the generation parameters, the experiment variant, and the evaluation
+ * dataset the call was made for. Recorded as the call's {@link #KEY} attribute by the prompt and
+ * experiment steps (an evaluation runner records one with the dataset before the call starts, and
+ * the steps keep its dataset), exposed on the {@link Completion} and to listeners. Immutable.
  *
  * @param promptName the prompt's name, or null for a plain chat request
  * @param promptVersion the pinned version, or 0 for a plain chat request
@@ -16,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param parametersHash a hash (hex) of the generation parameters as sent
  * @param experimentKey the experiment the call took part in, or null
  * @param variant the variant assigned, or null
+ * @param dataset the evaluation dataset as {@code name@version} (its content hash) when the call
+ *     was made while evaluating it, or null
  */
 public record Fingerprint(
     @Nullable String promptName,
@@ -24,10 +27,23 @@ public record Fingerprint(
     @Nullable String model,
     String parametersHash,
     @Nullable String experimentKey,
-    @Nullable String variant) {
+    @Nullable String variant,
+    @Nullable String dataset) {
 
   /** The call attribute that carries the fingerprint. */
   public static final AttributeKey<Fingerprint> KEY = AttributeKey.of("llmops.fingerprint", Fingerprint.class);
+
+  /** A fingerprint of a call made outside any evaluation ({@code dataset} null). */
+  public Fingerprint(
+      @Nullable String promptName,
+      int promptVersion,
+      @Nullable String contentHash,
+      @Nullable String model,
+      String parametersHash,
+      @Nullable String experimentKey,
+      @Nullable String variant) {
+    this(promptName, promptVersion, contentHash, model, parametersHash, experimentKey, variant, null);
+  }
 
   /** Checks the components. */
   public Fingerprint {
@@ -56,6 +72,13 @@ public record Fingerprint(
   public Fingerprint withVariant(String experimentKey, String variant) {
     return new Fingerprint(
         promptName, promptVersion, contentHash, model, parametersHash,
-        Objects.requireNonNull(experimentKey, "experimentKey"), Objects.requireNonNull(variant, "variant"));
+        Objects.requireNonNull(experimentKey, "experimentKey"), Objects.requireNonNull(variant, "variant"), dataset);
+  }
+
+  /** This fingerprint with the evaluation dataset set ({@code name@version}). */
+  public Fingerprint withDataset(String dataset) {
+    return new Fingerprint(
+        promptName, promptVersion, contentHash, model, parametersHash, experimentKey, variant,
+        Objects.requireNonNull(dataset, "dataset"));
   }
 }

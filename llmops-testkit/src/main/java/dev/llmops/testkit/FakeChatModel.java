@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -215,7 +216,7 @@ public final class FakeChatModel implements ChatModel {
     }
     for (Rule rule : rules) {
       if (rule.condition.test(request)) {
-        return rule.reply;
+        return Objects.requireNonNull(rule.reply.apply(request), "a rule's answer");
       }
     }
     return generate(request);
@@ -467,8 +468,17 @@ public final class FakeChatModel implements ChatModel {
 
     /** Matching requests get {@code reply}. */
     public FakeChatModel reply(FakeReply reply) {
+      Objects.requireNonNull(reply, "reply");
+      return answer(r -> reply);
+    }
+
+    /**
+     * Matching requests get the reply {@code answer} computes from the request: a fake that
+     * follows its prompt (it runs under the fake's lock, so it must be quick and not call back).
+     */
+    public FakeChatModel answer(Function<ChatRequest, FakeReply> answer) {
       synchronized (model) {
-        model.rules.add(new Rule(condition, Objects.requireNonNull(reply, "reply")));
+        model.rules.add(new Rule(condition, Objects.requireNonNull(answer, "answer")));
       }
       return model;
     }
@@ -479,7 +489,7 @@ public final class FakeChatModel implements ChatModel {
     }
   }
 
-  private record Rule(Predicate<ChatRequest> condition, FakeReply reply) {}
+  private record Rule(Predicate<ChatRequest> condition, Function<ChatRequest, FakeReply> reply) {}
 
   /** Builds a {@link FakeChatModel}. */
   public static final class Builder {

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>the version's model applies when the request names none, and its parameters apply where
  *       the request sets none;
  *   <li>the call's {@link Fingerprint} records prompt name, version, content hash, model and the
- *       hash of the parameters as sent, keeping an experiment key and variant an earlier step set;
+ *       hash of the parameters as sent, keeping an experiment key, variant and evaluation dataset
+ *       an earlier step (or the caller) set;
  *   <li>{@link PromptResolved} (and {@link StalePromptServed} when served stale) is published.
  * </ul>
  *
@@ -74,8 +75,10 @@ final class PromptInterceptor implements Interceptor {
         model, messages, parameters, request.toolsJson(), request.responseFormatJson(), request.metadata());
 
     Fingerprint prior = attributes.getOrNull(Fingerprint.KEY);
-    attributes.put(Fingerprint.KEY, version.fingerprint(
-        model, parametersHash, experimentKey(prior), prior == null ? null : prior.variant()));
+    Fingerprint fingerprint = version.fingerprint(
+        model, parametersHash, experimentKey(prior), prior == null ? null : prior.variant());
+    String dataset = prior == null ? null : prior.dataset();
+    attributes.put(Fingerprint.KEY, dataset == null ? fingerprint : fingerprint.withDataset(dataset));
     attributes.put(PromptRegistry.VERSION_KEY, version);
     attributes.put(PromptRegistry.RENDERED_KEY, out);
 

@@ -15,6 +15,7 @@ import dev.llmops.core.config.TelemetrySettings;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.core.resilience.Resilience;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -40,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  *     .listener(OtelInstrumentation.create(openTelemetry))
  *     .build();
  * }</pre>
+ *
+ * <p>Without an {@link OpenTelemetry} ({@link #create()}, {@link #builder()}, {@link #factory()})
+ * the instrumentation uses {@link GlobalOpenTelemetry#get()}: what the OpenTelemetry Java agent,
+ * the SDK's autoconfigure or the application registered there.
  *
  * <h2>What is emitted</h2>
  *
@@ -109,11 +114,28 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   /**
+   * Instrumentation over {@link GlobalOpenTelemetry#get()} (what the OpenTelemetry Java agent or
+   * the SDK's autoconfigure registered), with the defaults of {@link #builder()}.
+   */
+  public static OtelInstrumentation create() {
+    return builder().build();
+  }
+
+  /**
    * Instrumentation with the defaults: conventions from {@code OTEL_SEMCONV_STABILITY_OPT_IN}, no
    * content capture, {@link Redactor#defaults()}, the system clock.
    */
   public static OtelInstrumentation create(OpenTelemetry openTelemetry) {
     return builder(openTelemetry).build();
+  }
+
+  /**
+   * A builder over {@link GlobalOpenTelemetry#get()}, read when {@link Builder#build()} runs. If
+   * nothing was registered by then, that is the no-op instance, and {@code GlobalOpenTelemetry}
+   * keeps it: register the SDK first, or pass it to {@link #builder(OpenTelemetry)}.
+   */
+  public static Builder builder() {
+    return new Builder(null);
   }
 
   /** A builder over {@code openTelemetry}. */
@@ -146,6 +168,16 @@ public final class OtelInstrumentation implements CallListener {
       case ENVIRONMENT -> { }
     }
     return b.build();
+  }
+
+  /**
+   * The factory to bind for configuration files over {@link GlobalOpenTelemetry#get()}: {@code
+   * ConfigBindings.builder().telemetry(OtelInstrumentation.factory())}. The global instance is
+   * read each time a configuration with telemetry on is assembled (see {@link #builder()}).
+   */
+  public static TelemetryFactory factory() {
+    return (TelemetrySettings settings, Redactor redactor, Clock clock, Function<String, @Nullable String> environment) ->
+        fromSettings(builder(), settings, redactor, clock, environment);
   }
 
   /**
@@ -328,14 +360,15 @@ public final class OtelInstrumentation implements CallListener {
 
   /** Builds an {@link OtelInstrumentation}. Not thread-safe. */
   public static final class Builder {
-    private final OpenTelemetry openTelemetry;
+    /** Null: {@link GlobalOpenTelemetry#get()}, read by {@link #build()}. */
+    private final @Nullable OpenTelemetry openTelemetry;
     private @Nullable GenAiConventions conventions;
     private GenAiConventions.Environment environment = System::getenv;
     private boolean captureContent;
     private Redactor redactor = Redactor.defaults();
     private Clock clock = Clock.systemUTC();
 
-    private Builder(OpenTelemetry openTelemetry) {
+    private Builder(@Nullable OpenTelemetry openTelemetry) {
       this.openTelemetry = openTelemetry;
     }
 
@@ -378,9 +411,12 @@ public final class OtelInstrumentation implements CallListener {
       return this;
     }
 
-    /** Builds the instrumentation; its tracer and meter are created now. */
+    /**
+     * Builds the instrumentation; its tracer and meter are created now, from the {@code
+     * OpenTelemetry} given to the builder or else from {@link GlobalOpenTelemetry#get()}.
+     */
     public OtelInstrumentation build() {
-      return new OtelInstrumentation(this, openTelemetry);
+      return new OtelInstrumentation(this, openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get());
     }
   }
 }

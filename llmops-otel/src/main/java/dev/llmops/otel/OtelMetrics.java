@@ -53,8 +53,9 @@ final class OtelMetrics {
   private final DoubleCounter cost;
   private final LongCounter budgetRejections;
   /**
-   * The attribute sets of each combination seen, built once (docs/architecture.md, "kept speed
-   * tricks"): at most {@link #MAX_ATTRIBUTE_SETS}; further combinations are built per call.
+   * The attribute sets of each combination seen, built once, at most {@link #MAX_ATTRIBUTE_SETS};
+   * further combinations are built per call. A kept speed trick: docs/architecture.md says what it
+   * saves and what it relies on.
    */
   private final Map<MetricKey, AttributeSets> attributeSets = new ConcurrentHashMap<>();
 

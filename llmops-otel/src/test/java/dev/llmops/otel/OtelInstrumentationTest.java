@@ -80,7 +80,7 @@ class OtelInstrumentationTest {
     assertThat(metrics).containsOnlyKeys("gen_ai.client.operation.duration", "gen_ai.client.token.usage");
     MetricData duration = f.metric("gen_ai.client.operation.duration");
     assertThat(duration).hasUnit("s").hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p
-        .hasSum(0.25).hasCount(1).hasBucketBoundaries(Metrics.DURATION_BUCKETS.stream().mapToDouble(Double::doubleValue).toArray())
+        .hasSum(0.25).hasCount(1).hasBucketBoundaries(OtelMetrics.DURATION_BUCKETS.stream().mapToDouble(Double::doubleValue).toArray())
         .hasAttributes(Attributes.builder().put(Keys.OPERATION_NAME, "chat").put(Keys.PROVIDER_NAME, "openai")
             .put(Keys.REQUEST_MODEL, "gpt-4o").put(Keys.RESPONSE_MODEL, "gpt-4o").build())));
     MetricData tokens = f.metric("gen_ai.client.token.usage");
@@ -89,7 +89,7 @@ class OtelInstrumentationTest {
         .extracting(p -> String.valueOf(p.getAttributes().get(Keys.TOKEN_TYPE)), HistogramPointData::getSum)
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("input", 120.0), org.assertj.core.groups.Tuple.tuple("output", 30.0));
     assertThat(tokens.getHistogramData().getPoints().iterator().next().getBoundaries())
-        .containsExactlyElementsOf(Metrics.TOKEN_BUCKETS.stream().map(Long::doubleValue).toList());
+        .containsExactlyElementsOf(OtelMetrics.TOKEN_BUCKETS.stream().map(Long::doubleValue).toList());
   }
 
   private static @org.jspecify.annotations.Nullable String optedIn(String name) {

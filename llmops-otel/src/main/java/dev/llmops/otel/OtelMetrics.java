@@ -1,5 +1,11 @@
 package dev.llmops.otel;
 
+import dev.llmops.api.BudgetExceededException;
+import dev.llmops.api.CallInfo;
+import dev.llmops.api.ChatResponse;
+import dev.llmops.api.ModelInfo;
+import dev.llmops.api.QuotaExhaustedException;
+import dev.llmops.api.Usage;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleCounter;
@@ -8,14 +14,18 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** The GenAI client metrics of one convention generation, plus llmops' own. Thread-safe. */
-final class Metrics {
+/**
+ * The metrics of calls: the GenAI client metrics of one convention generation, with the bucket
+ * boundaries the conventions advise, plus llmops' cost and budget-rejection counters. Thread-safe.
+ */
+final class OtelMetrics {
   /** Duration buckets the conventions advise (seconds). */
   static final List<Double> DURATION_BUCKETS =
       List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
@@ -25,7 +35,8 @@ final class Metrics {
       List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L,
           16777216L, 67108864L);
 
-  private static final int MAX_CACHED_ATTRIBUTE_SETS = 1024;
+  /** How many attribute sets an instance keeps: far more than the models and errors a client sees. */
+  static final int MAX_ATTRIBUTE_SETS = 1024;
 
   private final GenAiConventions conventions;
   private final DoubleHistogram duration;
@@ -41,10 +52,14 @@ final class Metrics {
   private final @Nullable LongCounter usageReasoning;
   private final DoubleCounter cost;
   private final LongCounter budgetRejections;
-  private final Map<MetricKey, AttributeSets> cache = new ConcurrentHashMap<>();
-  private volatile @Nullable AttributeSets last;
+  /**
+   * The attribute sets of each combination seen, built once, at most {@link #MAX_ATTRIBUTE_SETS};
+   * further combinations are built per call. A kept speed trick: docs/architecture.md says what it
+   * saves and what it relies on.
+   */
+  private final Map<MetricKey, AttributeSets> attributeSets = new ConcurrentHashMap<>();
 
-  Metrics(Meter meter, GenAiConventions conventions) {
+  OtelMetrics(Meter meter, GenAiConventions conventions) {
     this.conventions = conventions;
     boolean latest = conventions == GenAiConventions.LATEST;
     this.duration = meter.histogramBuilder(latest ? "gen_ai.client.inference.duration" : "gen_ai.client.operation.duration")
@@ -99,90 +114,103 @@ final class Metrics {
     return meter.counterBuilder(name).setUnit("{token}").setDescription(description).build();
   }
 
+
   /**
-   * The attributes of one call's metrics, built once per distinct combination. The last set is
-   * checked first, so a run of alike calls looks nothing up and allocates no key.
+   * Records a call that ended: its duration, time to first chunk and token usage under the GenAI
+   * attributes, its cost by model and tenant, and a budget or quota rejection. Every recording
+   * takes the context the call started in (its exemplars then belong to the call's trace), not
+   * whichever is current on the thread that ends the call.
    */
-  AttributeSets attributes(
-      String provider, @Nullable String requestModel, @Nullable String responseModel,
-      @Nullable String serverAddress, int serverPort, @Nullable String errorType) {
-    AttributeSets last = this.last;
-    if (last != null && last.key.matches(provider, requestModel, responseModel, serverAddress, serverPort, errorType)) {
-      return last;
+  void recordCall(
+      CallInfo call, CallState st, @Nullable ChatResponse response, @Nullable Throwable error,
+      @Nullable String errorType, @Nullable BigDecimal usd, double seconds) {
+    Context context = st.parent;
+    String requestModel = st.requestModel(call.originalRequest());
+    ModelInfo model = st.model;
+    AttributeSets sets = attributeSets(new MetricKey(st.provider(), requestModel,
+        response == null || response.model().isEmpty() ? null : response.model(),
+        model != null ? model.serverAddress() : null, model != null ? model.serverPort() : 0, errorType));
+    duration.record(seconds, sets.base, context);
+    if (st.timeToFirstChunk >= 0) {
+      timeToFirstChunk.record(st.timeToFirstChunk, sets.base, context);
     }
-    MetricKey key = new MetricKey(provider, requestModel, responseModel, serverAddress, serverPort, errorType);
-    AttributeSets sets = cache.get(key);
+    tokens(sets, response, context);
+    if (usd != null) {
+      // The counter takes a double: for dashboards; the ledger keeps the exact amount.
+      cost.add(usd.doubleValue(), modelAndTenant(requestModel, st.tenant), context);
+    }
+    if (error instanceof BudgetExceededException || error instanceof QuotaExhaustedException) {
+      AttributesBuilder b = Attributes.builder().put(Keys.REJECTION, error.getClass().getSimpleName());
+      if (st.tenant != null) {
+        b.put(Keys.TENANT, st.tenant);
+      }
+      budgetRejections.add(1, b.build(), context);
+    }
+  }
+
+  /** The attribute sets of {@code key}: the kept ones, else built now (and kept while there is room). */
+  AttributeSets attributeSets(MetricKey key) {
+    AttributeSets sets = attributeSets.get(key);
     if (sets == null) {
       sets = new AttributeSets(key, conventions);
-      if (cache.size() < MAX_CACHED_ATTRIBUTE_SETS) {
-        cache.putIfAbsent(key, sets);
+      if (attributeSets.size() < MAX_ATTRIBUTE_SETS) {
+        attributeSets.putIfAbsent(key, sets);
       }
     }
-    this.last = sets;
     return sets;
   }
 
   /**
-   * Records one call's duration and token usage. Every recording here takes {@code context}
-   * explicitly (the context exemplars are drawn from) rather than looking up the current one.
+   * The token metrics. v1.41: one histogram with {@code gen_ai.token.type}, only when the call had
+   * a response. Latest: input and output histograms, and usage counters with {@code
+   * gen_ai.token.modality} ({@code unknown} when no response told the usage).
    */
-  void recordCall(AttributeSets sets, Context context, double seconds, long input, long output, long cacheRead,
-      long cacheWrite, long reasoning, boolean hasUsage) {
-    duration.record(seconds, sets.base, context);
+  private void tokens(AttributeSets sets, @Nullable ChatResponse response, Context context) {
+    Usage u = response != null ? response.usage() : Usage.ZERO;
     if (conventions == GenAiConventions.LATEST) {
-      Objects.requireNonNull(outputTokens).record(output, sets.base, context);
-      inputTokens.record(input, sets.base, context);
-      Attributes counters = hasUsage ? sets.text : sets.unknown;
-      Objects.requireNonNull(usageInput).add(input, counters, context);
-      Objects.requireNonNull(usageOutput).add(output, counters, context);
-      if (cacheRead > 0) {
-        Objects.requireNonNull(usageCacheRead).add(cacheRead, counters, context);
+      Objects.requireNonNull(outputTokens).record(u.outputTokens(), sets.base, context);
+      inputTokens.record(u.inputTokens(), sets.base, context);
+      Attributes counters = response != null ? sets.text : sets.unknown;
+      Objects.requireNonNull(usageInput).add(u.inputTokens(), counters, context);
+      Objects.requireNonNull(usageOutput).add(u.outputTokens(), counters, context);
+      if (u.cachedInputTokens() > 0) {
+        Objects.requireNonNull(usageCacheRead).add(u.cachedInputTokens(), counters, context);
       }
-      if (cacheWrite > 0) {
-        Objects.requireNonNull(usageCacheWrite).add(cacheWrite, counters, context);
+      if (u.cacheWriteTokens() > 0) {
+        Objects.requireNonNull(usageCacheWrite).add(u.cacheWriteTokens(), counters, context);
       }
-      if (reasoning > 0) {
-        Objects.requireNonNull(usageReasoning).add(reasoning, counters, context);
+      if (u.reasoningTokens() > 0) {
+        Objects.requireNonNull(usageReasoning).add(u.reasoningTokens(), counters, context);
       }
-    } else if (hasUsage) {
-      inputTokens.record(input, sets.input, context);
-      inputTokens.record(output, sets.output, context);
+    } else if (response != null) {
+      inputTokens.record(u.inputTokens(), sets.input, context);
+      inputTokens.record(u.outputTokens(), sets.output, context);
     }
   }
 
-  void recordTimeToFirstChunk(AttributeSets sets, Context context, double seconds) {
-    timeToFirstChunk.record(seconds, sets.base, context);
-  }
-
-  /** Adds an exact cost to the cost counter; the OpenTelemetry counter itself takes a double. */
-  void recordCost(java.math.BigDecimal exactUsd, Attributes attributes, Context context) {
-    cost.add(exactUsd.doubleValue(), attributes, context);
-  }
-
-  void recordBudgetRejection(Attributes attributes, Context context) {
-    budgetRejections.add(1, attributes, context);
+  private static Attributes modelAndTenant(@Nullable String model, @Nullable String tenant) {
+    AttributesBuilder b = Attributes.builder();
+    if (model != null) {
+      b.put(Keys.REQUEST_MODEL, model);
+    }
+    if (tenant != null) {
+      b.put(Keys.TENANT, tenant);
+    }
+    return b.build();
   }
 
   /** What distinguishes one call's metric attributes from another's. */
+  /** What tells one call's metric attributes from another's. */
   record MetricKey(
       String provider, @Nullable String requestModel, @Nullable String responseModel,
-      @Nullable String serverAddress, int serverPort, @Nullable String errorType) {
+      @Nullable String serverAddress, int serverPort, @Nullable String errorType) {}
 
-    boolean matches(
-        String provider, @Nullable String requestModel, @Nullable String responseModel,
-        @Nullable String serverAddress, int serverPort, @Nullable String errorType) {
-      return this.serverPort == serverPort
-          && this.provider.equals(provider)
-          && Objects.equals(this.requestModel, requestModel)
-          && Objects.equals(this.responseModel, responseModel)
-          && Objects.equals(this.serverAddress, serverAddress)
-          && Objects.equals(this.errorType, errorType);
-    }
-  }
-
-  /** The attribute sets of one {@link MetricKey}. */
+  /**
+   * The attributes of one {@link MetricKey}: {@code base} for durations (and, latest conventions,
+   * the token histograms), with {@code gen_ai.token.type} for the v1.41 token histogram, with
+   * {@code gen_ai.token.modality} for the latest usage counters.
+   */
   static final class AttributeSets {
-    final MetricKey key;
     final Attributes base;
     final Attributes input;
     final Attributes output;
@@ -190,7 +218,6 @@ final class Metrics {
     final Attributes unknown;
 
     AttributeSets(MetricKey key, GenAiConventions conventions) {
-      this.key = key;
       AttributesBuilder b = Attributes.builder()
           .put(Keys.OPERATION_NAME, "chat")
           .put(Keys.PROVIDER_NAME, key.provider());
@@ -213,12 +240,14 @@ final class Metrics {
       if (conventions == GenAiConventions.LATEST) {
         this.input = base;
         this.output = base;
+        this.text = base.toBuilder().put(Keys.TOKEN_MODALITY, "text").build();
+        this.unknown = base.toBuilder().put(Keys.TOKEN_MODALITY, "unknown").build();
       } else {
         this.input = base.toBuilder().put(Keys.TOKEN_TYPE, "input").build();
         this.output = base.toBuilder().put(Keys.TOKEN_TYPE, "output").build();
+        this.text = base;
+        this.unknown = base;
       }
-      this.text = base.toBuilder().put(Keys.TOKEN_MODALITY, "text").build();
-      this.unknown = base.toBuilder().put(Keys.TOKEN_MODALITY, "unknown").build();
     }
   }
 }

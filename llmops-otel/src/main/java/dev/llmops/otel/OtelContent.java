@@ -4,17 +4,58 @@ import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Message;
 import dev.llmops.api.ToolCall;
 import dev.llmops.core.redaction.Redactor;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code gen_ai.input.messages} / {@code gen_ai.output.messages} JSON of the conventions'
- * message schemas, every text passed through the redactor first.
+ * Everything of a call's content that telemetry may emit, each text through the redactor first:
+ * tenant and feature values, exception messages and stack traces always; the messages and the
+ * answer ({@code gen_ai.input.messages} / {@code gen_ai.output.messages}, JSON in the conventions'
+ * message schemas) only when content capture is on. Immutable and thread-safe.
  */
-final class ContentJson {
-  private ContentJson() {}
+final class OtelContent {
+  private final boolean capture;
+  private final Redactor redactor;
+  /** The v1.41 output schema carries the finish reason; the latest one does not. */
+  private final boolean finishReasonInOutput;
 
-  static String input(List<Message> messages, Redactor redactor) {
+  OtelContent(boolean capture, Redactor redactor, GenAiConventions conventions) {
+    this.capture = capture;
+    this.redactor = redactor;
+    this.finishReasonInOutput = conventions == GenAiConventions.V1_41;
+  }
+
+  /** Whether the messages and the answer are emitted. */
+  boolean captured() {
+    return capture;
+  }
+
+  /** A tenant or feature value, redacted; null stays null. */
+  @Nullable String redacted(@Nullable String value) {
+    return value == null ? null : redactor.redact(value);
+  }
+
+  /** The attributes of an {@code exception} event: the type, and the redacted message and stack trace. */
+  Attributes exception(Throwable error) {
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    AttributesBuilder b = Attributes.builder()
+        .put(Keys.EXCEPTION_TYPE, error.getClass().getName())
+        .put(Keys.EXCEPTION_STACKTRACE, redactor.redact(trace.toString()));
+    String message = error.getMessage();
+    if (message != null) {
+      b.put(Keys.EXCEPTION_MESSAGE, redactor.redact(message));
+    }
+    return b.build();
+  }
+
+  /** {@code gen_ai.input.messages}: the request's messages as JSON, every text redacted. */
+  String input(List<Message> messages) {
     StringBuilder b = new StringBuilder(64).append('[');
     for (int k = 0; k < messages.size(); k++) {
       Message m = messages.get(k);
@@ -36,22 +77,23 @@ final class ContentJson {
         text(b, redactor.redact(m.content()));
         first = false;
       }
-      first = toolCalls(b, m.toolCalls(), redactor, first);
+      toolCalls(b, m.toolCalls(), first);
       b.append("]}");
     }
     return b.append(']').toString();
   }
 
-  static String output(ChatResponse response, String finishReason, boolean withFinishReason, Redactor redactor) {
+  /** {@code gen_ai.output.messages}: the answer as JSON, every text redacted. */
+  String output(ChatResponse response, String finishReason) {
     StringBuilder b = new StringBuilder(64).append("[{\"role\":\"assistant\",\"parts\":[");
     boolean first = true;
     if (!response.text().isEmpty()) {
       text(b, redactor.redact(response.text()));
       first = false;
     }
-    toolCalls(b, response.toolCalls(), redactor, first);
+    toolCalls(b, response.toolCalls(), first);
     b.append(']');
-    if (withFinishReason) {
+    if (finishReasonInOutput) {
       b.append(",\"finish_reason\":");
       string(b, finishReason);
     }
@@ -64,7 +106,7 @@ final class ContentJson {
     b.append('}');
   }
 
-  private static boolean toolCalls(StringBuilder b, List<ToolCall> calls, Redactor redactor, boolean first) {
+  private void toolCalls(StringBuilder b, List<ToolCall> calls, boolean first) {
     boolean f = first;
     for (ToolCall call : calls) {
       if (!f) {
@@ -80,10 +122,9 @@ final class ContentJson {
       b.append('}');
       f = false;
     }
-    return f;
   }
 
-  static void string(StringBuilder b, String s) {
+  private static void string(StringBuilder b, String s) {
     b.append('"');
     for (int k = 0; k < s.length(); k++) {
       char c = s.charAt(k);

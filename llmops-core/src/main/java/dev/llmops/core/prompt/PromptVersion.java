@@ -7,8 +7,6 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.Role;
 import dev.llmops.api.TemplateVariableMissingException;
-import dev.llmops.api.internal.IdentityMemo;
-import dev.llmops.api.internal.VariablesWith;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,11 +55,6 @@ public final class PromptVersion {
   private final @Nullable Message[] constant;
   private final Set<String> variables;
   private final String[] variableNames;
-  /**
-   * The supplied variables no template refers to, of the immutable base maps of recent layered
-   * variables, by the base's identity.
-   */
-  private final IdentityMemo<Set<String>> unusedOfBase = IdentityMemo.of(2);
   /**
    * The last few fingerprints handed out, most recent first (an experiment's variants alternate
    * between a few), and the last resolution event: calls mostly repeat them. Replaced whole.
@@ -220,34 +213,6 @@ public final class PromptVersion {
   }
 
   private Set<String> unused(Map<String, ?> supplied) {
-    return supplied instanceof VariablesWith layered ? unused(layered) : unusedOf(supplied);
-  }
-
-  /**
-   * The unused variables of a shared immutable base (remembered by its identity) and those of the
-   * layers over it.
-   */
-  private Set<String> unused(VariablesWith layered) {
-    Map<String, Object> root = layered.root();
-    Set<String> ofRoot = unusedOfBase.get(root);
-    if (ofRoot == null) {
-      ofRoot = Set.copyOf(unusedOf(root));
-      unusedOfBase.put(root, ofRoot);
-    }
-    Set<String> unused = ofRoot;
-    for (Map<String, Object> m = layered; m instanceof VariablesWith w; m = w.base()) {
-      String key = w.key();
-      if (!variables.contains(key) && !unused.contains(key)) {
-        if (unused == ofRoot) {
-          unused = new HashSet<>(ofRoot);
-        }
-        unused.add(key);
-      }
-    }
-    return unused;
-  }
-
-  private Set<String> unusedOf(Map<String, ?> supplied) {
     int used = 0;
     for (String v : variableNames) {
       if (supplied.containsKey(v)) {

@@ -7,7 +7,9 @@ import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
+import dev.llmops.api.PromptRef;
 import dev.llmops.api.TemplateVariableMissingException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,36 @@ class PromptVersionTest {
 
     assertThat(r.unusedVariables()).containsExactlyInAnyOrder("qestion", "extra");
     assertThat(version("Hi {{who}}").variables()).containsExactly("who");
+  }
+
+  @Test
+  void aMapChangedBetweenRendersIsRenderedWithItsNewValues() {
+    PromptVersion v = PromptVersion.builder("support", 1).system("You help {{company}} in a {{tone}} tone.").build();
+    Map<String, Object> vars = new HashMap<>(Map.of("company", "Acme", "tone", "warm"));
+    for (int i = 0; i < 5; i++) {
+      assertThat(v.render(vars).messages().get(0).content()).isEqualTo("You help Acme in a warm tone.");
+    }
+    vars.put("company", "Globex");
+    vars.put("extra", 2);
+
+    RenderedPrompt changed = v.render(vars);
+
+    assertThat(changed.messages().get(0).content()).isEqualTo("You help Globex in a warm tone.");
+    assertThat(changed.unusedVariables()).containsExactly("extra");
+  }
+
+  @Test
+  void variablesAddedToAReferenceRenderWithTheAddedValues() {
+    PromptVersion v = PromptVersion.builder("support", 1).system("You help {{company}}.").user("Ticket {{ticket}}").build();
+    PromptRef shared = new PromptRef("support", null, null, Map.of("company", "Acme", "ticket", 0L, "typo", 1));
+
+    RenderedPrompt ticket = v.render(shared.withVariable("ticket", 7L).variables());
+    RenderedPrompt other = v.render(shared.withVariable("company", "Globex").withVariable("other", true).variables());
+
+    assertThat(ticket.messages()).containsExactly(Message.system("You help Acme."), Message.user("Ticket 7"));
+    assertThat(ticket.unusedVariables()).containsExactly("typo");
+    assertThat(other.messages()).containsExactly(Message.system("You help Globex."), Message.user("Ticket 0"));
+    assertThat(other.unusedVariables()).containsExactlyInAnyOrder("typo", "other");
   }
 
   @Test

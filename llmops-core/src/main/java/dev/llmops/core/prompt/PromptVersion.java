@@ -56,10 +56,11 @@ public final class PromptVersion {
   private final Set<String> variables;
   private final String[] variableNames;
   /**
-   * The last few fingerprints handed out, most recent first (an experiment's variants alternate
-   * between a few), and the last resolution event: calls mostly repeat them. Replaced whole.
+   * The last few fingerprints handed out with the parameters they were made for, most recent first
+   * (an experiment's variants alternate between a few), and the last resolution event: calls mostly
+   * repeat them. Replaced whole.
    */
-  private volatile Fingerprint[] recentFingerprints = new Fingerprint[0];
+  private volatile Recent[] recentFingerprints = new Recent[0];
   private volatile @Nullable PromptResolved lastResolved;
 
   private PromptVersion(Builder b, Mustache[] compiled, Set<String> variables) {
@@ -234,21 +235,28 @@ public final class PromptVersion {
     return unused == null ? Set.of() : unused;
   }
 
-  /** The fingerprint of a call rendering this version; a recent one is reused when equal. */
+  /**
+   * The fingerprint of a call rendering this version with {@code parameters} as sent. A recent one
+   * made for equal inputs is reused, so the parameters are hashed only for a new combination (and
+   * never when they are this version's own, whose hash is computed once, when it is built).
+   */
   Fingerprint fingerprint(
-      @Nullable String model, String parametersHash, @Nullable String experimentKey, @Nullable String variant) {
-    Fingerprint[] recent = recentFingerprints;
-    for (Fingerprint f : recent) {
+      @Nullable String model, GenerationParameters parameters, @Nullable String experimentKey,
+      @Nullable String variant) {
+    Recent[] recent = recentFingerprints;
+    for (Recent r : recent) {
+      Fingerprint f = r.fingerprint;
       if (Objects.equals(f.model(), model)
-          && f.parametersHash().equals(parametersHash)
+          && r.parameters.equals(parameters)
           && Objects.equals(f.experimentKey(), experimentKey)
           && Objects.equals(f.variant(), variant)) {
         return f;
       }
     }
-    Fingerprint f = new Fingerprint(name, version, contentHash, model, parametersHash, experimentKey, variant);
-    Fingerprint[] next = new Fingerprint[Math.min(recent.length + 1, RECENT_FINGERPRINTS)];
-    next[0] = f;
+    String hash = parameters.equals(this.parameters) ? parametersHash : Fingerprint.hashParameters(parameters);
+    Fingerprint f = new Fingerprint(name, version, contentHash, model, hash, experimentKey, variant);
+    Recent[] next = new Recent[Math.min(recent.length + 1, RECENT_FINGERPRINTS)];
+    next[0] = new Recent(parameters, f);
     System.arraycopy(recent, 0, next, 1, next.length - 1);
     recentFingerprints = next;
     return f;
@@ -285,6 +293,9 @@ public final class PromptVersion {
   public String toString() {
     return "PromptVersion[" + name + " v" + version + ", contentHash=" + contentHash.substring(0, 12) + "]";
   }
+
+  /** A fingerprint handed out, and the parameters (as sent) it was made for. */
+  private record Recent(GenerationParameters parameters, Fingerprint fingerprint) {}
 
   /** A {@link Writer} over an unsynchronised {@link StringBuilder}. */
   private static final class TextWriter extends Writer {

@@ -168,18 +168,34 @@ class PromptVersionTest {
   @Test
   void fingerprintsOfAlternatingVariantsAreReusedAndTheOldestMakesRoom() {
     PromptVersion v = PromptVersion.builder("p", 1).user("Hi").build();
-    Fingerprint a = v.fingerprint("a", "h", "exp", "control");
-    Fingerprint b = v.fingerprint("b", "h", "exp", "candidate");
+    GenerationParameters sent = GenerationParameters.builder().temperature(0.0).build();
+    String h = Fingerprint.hashParameters(sent);
+    Fingerprint a = v.fingerprint("a", sent, "exp", "control");
+    Fingerprint b = v.fingerprint("b", sent, "exp", "candidate");
 
     for (int i = 0; i < 3; i++) {
-      assertThat(v.fingerprint("a", "h", "exp", "control")).isSameAs(a);
-      assertThat(v.fingerprint("b", "h", "exp", "candidate")).isSameAs(b);
+      assertThat(v.fingerprint("a", sent, "exp", "control")).isSameAs(a);
+      assertThat(v.fingerprint("b", sent, "exp", "candidate")).isSameAs(b);
     }
-    assertThat(a).isEqualTo(new Fingerprint("p", 1, v.contentHash(), "a", "h", "exp", "control"));
-    assertThat(v.fingerprint(null, "h", null, null)).isEqualTo(new Fingerprint("p", 1, v.contentHash(), null, "h", null, null));
-    assertThat(v.fingerprint("a", "other", "exp", "control")).isNotSameAs(a).isNotEqualTo(a);
-    v.fingerprint("c", "h", null, null); // the fifth distinct one
-    assertThat(v.fingerprint("b", "h", "exp", "candidate")).isSameAs(b);
-    assertThat(v.fingerprint("a", "h", "exp", "control")).isNotSameAs(a).isEqualTo(a);
+    assertThat(a).isEqualTo(new Fingerprint("p", 1, v.contentHash(), "a", h, "exp", "control"));
+    assertThat(v.fingerprint(null, GenerationParameters.DEFAULTS, null, null))
+        .isEqualTo(new Fingerprint("p", 1, v.contentHash(), null, v.parametersHash(), null, null));
+    GenerationParameters other = GenerationParameters.builder().temperature(0.5).build();
+    assertThat(v.fingerprint("a", other, "exp", "control")).isNotSameAs(a)
+        .isEqualTo(new Fingerprint("p", 1, v.contentHash(), "a", Fingerprint.hashParameters(other), "exp", "control"));
+    // Equal parameters built anew are the same inputs.
+    assertThat(v.fingerprint("a", GenerationParameters.builder().temperature(0.0).build(), "exp", "control")).isSameAs(a);
+    v.fingerprint("c", sent, null, null); // the fifth distinct one
+    assertThat(v.fingerprint("b", sent, "exp", "candidate")).isSameAs(b);
+    assertThat(v.fingerprint("a", sent, "exp", "control")).isNotSameAs(a).isEqualTo(a);
+  }
+
+  @Test
+  void theParametersHashIsThatOfTheVersionsParameters() {
+    GenerationParameters p = GenerationParameters.builder().temperature(0.3).maxOutputTokens(64).build();
+    PromptVersion v = PromptVersion.builder("p", 1).user("Hi").parameters(p).build();
+
+    assertThat(v.parametersHash()).isEqualTo(Fingerprint.hashParameters(p));
+    assertThat(v.fingerprint(null, p, null, null).parametersHash()).isEqualTo(v.parametersHash());
   }
 }

@@ -100,6 +100,24 @@ class ExperimentPipelineTest {
   }
 
   @Test
+  void theFingerprintFollowsTheParametersEachCallSends() {
+    client(supportModel().force("ana", "control").build());
+    CallContext ana = CallContext.ofSubject("ana").withFeature("support");
+    List<String> hashes = new ArrayList<>();
+    for (double temperature : new double[] {0.9, 0.9, 0.3, 0.9}) {
+      Completion c = client.request(ChatRequest.builder().user("hello").temperature(temperature).build())
+          .context(ana)
+          .call();
+      Fingerprint f = c.attribute(Fingerprint.KEY).orElseThrow();
+      assertThat(f.variant()).isEqualTo("control");
+      assertThat(f.parametersHash()).isEqualTo(Fingerprint.hashParameters(smart.lastRequest().parameters()));
+      hashes.add(f.parametersHash());
+    }
+    assertThat(hashes.get(1)).isEqualTo(hashes.get(0)).isEqualTo(hashes.get(3));
+    assertThat(hashes.get(2)).isNotEqualTo(hashes.get(0));
+  }
+
+  @Test
   void hashedSubjectsLandWhereTheGrowthBookAssignmentSays() {
     Experiment e = supportModel().build();
     client(e);

@@ -9,6 +9,7 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.PromptRef;
 import dev.llmops.api.TemplateVariableMissingException;
+import dev.llmops.core.InThreads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +189,27 @@ class PromptVersionTest {
     v.fingerprint("c", sent, null, null); // the fifth distinct one
     assertThat(v.fingerprint("b", sent, "exp", "candidate")).isSameAs(b);
     assertThat(v.fingerprint("a", sent, "exp", "control")).isNotSameAs(a).isEqualTo(a);
+  }
+
+  @Test
+  void concurrentFingerprintsAreThoseOfTheirOwnInputs() throws Exception {
+    PromptVersion v = PromptVersion.builder("p", 1).user("Hi").build();
+    List<GenerationParameters> sent = List.of(GenerationParameters.DEFAULTS,
+        GenerationParameters.builder().temperature(0.0).build(), GenerationParameters.builder().temperature(0.5).build(),
+        GenerationParameters.builder().maxOutputTokens(10).build());
+    Map<GenerationParameters, String> hashes = new HashMap<>();
+    sent.forEach(p -> hashes.put(p, Fingerprint.hashParameters(p)));
+    List<String> models = List.of("a", "b", "c");
+
+    InThreads.run(4, thread -> {
+      for (int i = 0; i < 2000; i++) {
+        GenerationParameters p = sent.get((i + thread) % sent.size());
+        String model = models.get((i / 3 + thread) % models.size());
+        String variant = i % 2 == 0 ? "control" : "candidate";
+        assertThat(v.fingerprint(model, p, "exp", variant))
+            .isEqualTo(new Fingerprint("p", 1, v.contentHash(), model, hashes.get(p), "exp", variant));
+      }
+    });
   }
 
   @Test

@@ -1,5 +1,9 @@
 package dev.llmops.api;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -54,18 +58,53 @@ public record Fingerprint(
   }
 
   /**
-   * The {@code parametersHash} of {@code parameters}: SHA-256 (hex) of a canonical text of every
-   * component, the same in every JVM and for every step that records a fingerprint. The last
-   * result is memoised, since calls mostly reuse one parameter set. Thread-safe.
+   * The {@code parametersHash} of {@code parameters}: SHA-256 (lower-case hex) of a canonical text
+   * of every component (keys in alphabetical order, absent values written as {@code null}, strings
+   * quoted and escaped), the same in every JVM and for every step that records a fingerprint.
+   * Computed on each call. Thread-safe.
    */
   public static String hashParameters(GenerationParameters parameters) {
-    ParametersMemo memo = ParametersMemo.last;
-    if (memo.parameters().equals(parameters)) {
-      return memo.hash();
+    GenerationParameters p = Objects.requireNonNull(parameters, "parameters");
+    StringBuilder sb = new StringBuilder(160).append('{');
+    field(sb, "frequencyPenalty", p.frequencyPenalty());
+    field(sb, "maxOutputTokens", p.maxOutputTokens());
+    field(sb, "presencePenalty", p.presencePenalty());
+    field(sb, "seed", p.seed());
+    sb.append("\"stopSequences\":[");
+    for (int i = 0; i < p.stopSequences().size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      quote(sb, p.stopSequences().get(i));
     }
-    String hash = ParametersMemo.compute(parameters);
-    ParametersMemo.last = new ParametersMemo(parameters, hash);
-    return hash;
+    sb.append("],");
+    field(sb, "temperature", p.temperature());
+    sb.append("\"topP\":").append(p.topP()).append('}');
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  private static void field(StringBuilder sb, String name, @Nullable Object value) {
+    sb.append('"').append(name).append("\":").append(value).append(',');
+  }
+
+  private static void quote(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    sb.append('"');
   }
 
   /** This fingerprint with the experiment and variant set. */

@@ -1,6 +1,6 @@
 package dev.llmops.api;
 
-import dev.llmops.api.internal.VariablesWith;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -22,12 +22,16 @@ public record PromptRef(String name, @Nullable String label, @Nullable Integer v
   public static final AttributeKey<PromptRef> KEY = AttributeKey.of("llmops.prompt.ref", PromptRef.class);
 
   /**
-   * Checks the components and copies the variables (unless they are already the immutable
-   * variables of a reference).
+   * Checks the components and copies the variables ({@link Map#copyOf}, which keeps a map that is
+   * already such a copy, like another reference's variables).
+   *
+   * @throws NullPointerException if {@code name}, {@code variables} or any variable name or value
+   *     is null
+   * @throws IllegalArgumentException if {@code version} is below 1
    */
   public PromptRef {
     Objects.requireNonNull(name, "name");
-    variables = variables instanceof VariablesWith ? variables : Map.copyOf(variables);
+    variables = Map.copyOf(variables);
     if (version != null && version < 1) {
       throw new IllegalArgumentException("version must be >= 1 but was " + version);
     }
@@ -45,12 +49,13 @@ public record PromptRef(String name, @Nullable String label, @Nullable Integer v
 
   /**
    * This reference with the variable {@code variable} set to {@code value}, replacing one of that
-   * name. The variables are not copied: the new reference shares them and adds one entry, so
-   * adding a per-call variable (a ticket number, say) to a shared map stays cheap.
+   * name: a new reference with an immutable copy of the variables; this one is unchanged.
    *
    * @throws NullPointerException if {@code variable} or {@code value} is null
    */
   public PromptRef withVariable(String variable, Object value) {
-    return new PromptRef(name, label, version, VariablesWith.of(variables, variable, value));
+    Map<String, Object> copy = new HashMap<>(variables);
+    copy.put(Objects.requireNonNull(variable, "variable"), Objects.requireNonNull(value, "value"));
+    return new PromptRef(name, label, version, copy);
   }
 }

@@ -3,7 +3,6 @@ package dev.llmops.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llmops.api.internal.VariablesWith;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,7 +34,7 @@ class PromptRefVariablesTest {
             Arbitraries.of("a", "b", "c", "e", "f"),
             Arbitraries.oneOf(Arbitraries.integers().between(0, 3).map(i -> (Object) i), Arbitraries.of("x", 2L)))
         .as(Put::new);
-    return put.list().ofMaxSize(2 * VariablesWith.MAX_DEPTH + 3);
+    return put.list().ofMaxSize(20);
   }
 
   @Property(tries = 500)
@@ -93,6 +92,16 @@ class PromptRefVariablesTest {
     assertThat(it.hasNext()).isFalse();
     assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
     assertThat(vars).isEqualTo(Map.of("a", 1, "b", 2));
+  }
+
+  @Test
+  void withVariableLeavesTheOriginalUnchanged() {
+    PromptRef ref = new PromptRef("p", "staging", 2, Map.of("a", 1));
+
+    PromptRef with = ref.withVariable("a", 5).withVariable("b", 2);
+
+    assertThat(ref.variables()).isEqualTo(Map.of("a", 1));
+    assertThat(with).isEqualTo(new PromptRef("p", "staging", 2, Map.of("a", 5, "b", 2)));
   }
 
   @Test

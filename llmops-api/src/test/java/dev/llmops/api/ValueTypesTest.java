@@ -3,7 +3,10 @@ package dev.llmops.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,5 +104,18 @@ class ValueTypesTest {
     assertThat(Fingerprint.hashParameters(a)).isEqualTo(Fingerprint.hashParameters(same)).hasSize(64);
     assertThat(Fingerprint.hashParameters(a)).isNotEqualTo(Fingerprint.hashParameters(split));
     assertThat(Fingerprint.hashParameters(GenerationParameters.DEFAULTS)).isNotEqualTo(Fingerprint.hashParameters(a));
+  }
+
+  @Test
+  void parametersHashIsTheSha256OfTheDocumentedCanonicalText() throws Exception {
+    GenerationParameters p = GenerationParameters.builder()
+        .temperature(0.5).maxOutputTokens(256).seed(7L).stopSequences(List.of("say \"end\"", "a\\b\n"))
+        .build();
+    String canonical = "{\"frequencyPenalty\":null,\"maxOutputTokens\":256,\"presencePenalty\":null,\"seed\":7,"
+        + "\"stopSequences\":[\"say \\\"end\\\"\",\"a\\\\b\\u000a\"],\"temperature\":0.5,\"topP\":null}";
+    String expected = HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(Fingerprint.hashParameters(p)).isEqualTo(expected);
   }
 }

@@ -32,9 +32,10 @@ public final class PromptCallBuilder {
   private final String name;
   private @Nullable String label;
   private @Nullable Integer version;
-  // The variables so far, carried by a reference with no label or version; null until the first.
-  // Its variables are immutable, and one more variable is a small layer over them, not a copy.
-  private @Nullable PromptRef soFar;
+  // Immutable (Map.of / Map.copyOf, which PromptRef keeps as it is) until a second source of
+  // variables arrives; then a HashMap this builder owns. PromptRef copies it once at the end.
+  private Map<String, Object> variables = Map.of();
+  private boolean owned;
   private CallContext context = CallContext.empty();
   private ChatRequest request = NO_REQUEST;
 
@@ -66,24 +67,20 @@ public final class PromptCallBuilder {
   /** Adds template variables (values are rendered with {@code toString()}; maps and lists drive sections). */
   public PromptCallBuilder variables(Map<String, ?> variables) {
     Objects.requireNonNull(variables, "variables");
-    PromptRef so = soFar;
-    if (so == null || so.variables().isEmpty()) {
+    if (this.variables.isEmpty()) {
       // The first (usually only) source: one immutable copy (none if it is one already), which
       // rejects null names and values itself; walking the map to check first would allocate an
       // entry per variable of a Map.of on every call.
-      Map<String, Object> copy;
       try {
-        copy = Map.copyOf(variables);
+        this.variables = Map.copyOf(variables);
       } catch (NullPointerException e) {
         variables.forEach(PromptCallBuilder::check); // says whether a name or a value was null
         throw e;
       }
-      soFar = new PromptRef(name, null, null, copy);
-    } else if (!variables.isEmpty()) {
+      owned = false;
+    } else {
       variables.forEach(PromptCallBuilder::check);
-      Map<String, Object> merged = new HashMap<>(so.variables());
-      merged.putAll(variables);
-      soFar = new PromptRef(name, null, null, merged);
+      mutable().putAll(variables);
     }
     return this;
   }
@@ -91,9 +88,16 @@ public final class PromptCallBuilder {
   /** Adds one template variable. */
   public PromptCallBuilder variable(String name, Object value) {
     check(name, value);
-    PromptRef so = soFar;
-    soFar = (so == null ? new PromptRef(this.name, null, null, Map.of()) : so).withVariable(name, value);
+    mutable().put(name, value);
     return this;
+  }
+
+  private Map<String, Object> mutable() {
+    if (!owned) {
+      variables = new HashMap<>(variables);
+      owned = true;
+    }
+    return variables;
   }
 
   private static void check(String name, Object value) {
@@ -143,12 +147,8 @@ public final class PromptCallBuilder {
       throw new IllegalStateException(
           "client.prompt(\"" + name + "\") needs a prompt registry: LlmClient.builder().prompts(registry)");
     }
-    PromptRef ref = soFar;
-    if (ref == null) {
-      ref = new PromptRef(name, label, version, Map.of());
-    } else if (label != null || version != null) {
-      ref = new PromptRef(name, label, version, ref.variables());
-    }
-    return client.request(request).context(context).attribute(PromptRef.KEY, ref);
+    return client.request(request)
+        .context(context)
+        .attribute(PromptRef.KEY, new PromptRef(name, label, version, variables));
   }
 }

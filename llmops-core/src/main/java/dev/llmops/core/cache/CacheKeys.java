@@ -5,19 +5,20 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.PromptRef;
 import dev.llmops.api.ToolCall;
-import dev.llmops.api.internal.BaseFacts;
-import dev.llmops.api.internal.VariablesWith;
 import dev.llmops.core.prompt.PromptVersion;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.DigestException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,14 @@ final class CacheKeys {
 
   /** Tag byte that starts a prompt key (a full-request key starts with a string's tag, 1). */
   private static final int PROMPT_TAG = 2;
+
+  /**
+   * The variable value types a prompt key may hold: immutable, with a type-strict {@code equals}
+   * that holds exactly when their {@code toString()} texts are equal.
+   */
+  private static final Set<Class<?>> SCALARS = Set.of(
+      String.class, Boolean.class, Character.class, Byte.class, Short.class, Integer.class, Long.class,
+      Float.class, Double.class, BigInteger.class, BigDecimal.class);
 
   private CacheKeys() {}
 
@@ -81,7 +90,7 @@ final class CacheKeys {
       }
     }
     Map<String, Object> variables = ref.variables();
-    long chars = variables instanceof VariablesWith layered ? chars(layered) : chars(variables);
+    long chars = chars(variables);
     if (chars < 0) {
       return full(endpoint, request);
     }
@@ -107,60 +116,26 @@ final class CacheKeys {
   }
 
   /**
-   * The characters of the variables' names and values, or -1 if a value is not a plain scalar
-   * ({@link BaseFacts#isScalar}).
+   * The characters of the variables' names and values (small fixed-size boxes count as nothing), or
+   * -1 if a value is not one of the {@link #SCALARS}.
    */
-  static long chars(Map<String, Object> variables) {
+  private static long chars(Map<String, Object> variables) {
     long chars = 0;
     for (Map.Entry<String, Object> e : variables.entrySet()) {
       Object value = e.getValue();
-      if (!BaseFacts.isScalar(value)) {
+      if (!SCALARS.contains(value.getClass())) {
         return -1;
       }
-      chars += e.getKey().length() + BaseFacts.chars(value);
-    }
-    return chars;
-  }
-
-  /**
-   * What {@link #chars(Map)} returns for layered variables, from the remembered facts of their
-   * shared base and a look at each layer: the base's characters, plus each name's topmost layer,
-   * less the base's entry that layer replaces.
-   */
-  static long chars(VariablesWith layered) {
-    Map<String, Object> root = layered.root();
-    BaseFacts facts = BaseFacts.of(root);
-    if (!facts.scalars()) {
-      // A layer may replace the value that is not a scalar: decide on the entries themselves.
-      return chars((Map<String, Object>) layered);
-    }
-    long chars = facts.chars();
-    for (Map<String, Object> m = layered; m instanceof VariablesWith w; m = w.base()) {
-      String key = w.key();
-      if (replacedAbove(layered, w, key)) {
-        continue;
-      }
-      Object value = w.value();
-      if (!BaseFacts.isScalar(value)) {
-        return -1;
-      }
-      chars += key.length() + BaseFacts.chars(value);
-      Object replaced = w.base() == root && !w.replaces() ? null : root.get(key);
-      if (replaced != null) {
-        chars -= key.length() + BaseFacts.chars(replaced);
+      chars += e.getKey().length();
+      if (value instanceof String s) {
+        chars += s.length();
+      } else if (value instanceof BigInteger b) {
+        chars += b.bitLength() / 3;
+      } else if (value instanceof BigDecimal d) {
+        chars += d.precision();
       }
     }
     return chars;
-  }
-
-  /** Whether a layer of {@code top} above {@code layer} sets {@code key} too. */
-  private static boolean replacedAbove(VariablesWith top, VariablesWith layer, String key) {
-    for (VariablesWith w = top; w.depth() > layer.depth(); w = (VariablesWith) w.base()) {
-      if (w.key().equals(key)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static long chars(List<Message> messages) {

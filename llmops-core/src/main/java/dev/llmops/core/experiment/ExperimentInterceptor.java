@@ -11,6 +11,7 @@ import dev.llmops.api.CallInfo;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Fingerprint;
+import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.PromptRef;
 import dev.llmops.core.pipeline.Failures;
@@ -32,7 +33,7 @@ final class ExperimentInterceptor implements Interceptor {
   private static final int MEMO_SLOTS = 16;
 
   private final Experiments experiments;
-  private final AtomicReferenceArray<@Nullable Fingerprint> lastFingerprints = new AtomicReferenceArray<>(MEMO_SLOTS);
+  private final AtomicReferenceArray<@Nullable Made> lastFingerprints = new AtomicReferenceArray<>(MEMO_SLOTS);
 
   ExperimentInterceptor(Experiments experiments) {
     this.experiments = experiments;
@@ -106,25 +107,31 @@ final class ExperimentInterceptor implements Interceptor {
 
   /**
    * The fingerprint of a call no earlier step fingerprinted; the last one made for the variant's
-   * position is reused when equal, as most calls repeat it.
+   * position is reused when its inputs are equal, as most calls repeat them, so the parameters are
+   * hashed only when they change.
    */
   private Fingerprint fingerprint(Assignment assignment, @Nullable String promptName, ChatRequest request) {
-    String parametersHash = Fingerprint.hashParameters(request.parameters());
+    GenerationParameters parameters = request.parameters();
     int slot = assignment.variantIndex() & (MEMO_SLOTS - 1);
-    Fingerprint last = lastFingerprints.get(slot);
-    if (last != null
-        && last.experimentKey() != null && last.experimentKey().equals(assignment.experimentKey())
-        && assignment.variant().equals(last.variant())
-        && Objects.equals(last.promptName(), promptName)
-        && Objects.equals(last.model(), request.model())
-        && last.parametersHash().equals(parametersHash)) {
-      return last;
+    Made made = lastFingerprints.get(slot);
+    if (made != null) {
+      Fingerprint last = made.fingerprint;
+      if (last.experimentKey() != null && last.experimentKey().equals(assignment.experimentKey())
+          && assignment.variant().equals(last.variant())
+          && Objects.equals(last.promptName(), promptName)
+          && Objects.equals(last.model(), request.model())
+          && made.parameters.equals(parameters)) {
+        return last;
+      }
     }
-    Fingerprint f = new Fingerprint(
-        promptName, 0, null, request.model(), parametersHash, assignment.experimentKey(), assignment.variant());
-    lastFingerprints.set(slot, f);
+    Fingerprint f = new Fingerprint(promptName, 0, null, request.model(), Fingerprint.hashParameters(parameters),
+        assignment.experimentKey(), assignment.variant());
+    lastFingerprints.set(slot, new Made(parameters, f));
     return f;
   }
+
+  /** A fingerprint this step made, and the parameters (as sent) it was made for. */
+  private record Made(GenerationParameters parameters, Fingerprint fingerprint) {}
 
   private CompletionStage<ChatResponse> withShadow(
       Chain chain,

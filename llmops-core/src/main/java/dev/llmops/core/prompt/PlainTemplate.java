@@ -6,8 +6,6 @@ import com.github.mustachejava.codes.ValueCode;
 import com.github.mustachejava.codes.WriteCode;
 import dev.llmops.api.Message;
 import dev.llmops.api.Role;
-import dev.llmops.api.internal.IdentityMemo;
-import dev.llmops.api.internal.VariablesWith;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -35,13 +33,6 @@ import org.jspecify.annotations.Nullable;
  * Short}, {@code Byte}), booleans and characters are compared with it, and a message with any other
  * value (a {@code Double}, a {@code BigDecimal}) is rendered anew each time.
  *
- * <p>Layered variables (a {@link VariablesWith}: a shared immutable map plus a per-call variable)
- * take a shortcut: the layers whose variable the template does not use are set aside (they cannot
- * change what it writes), and when what remains is a shared base map, the message last rendered
- * from that very instance is returned without looking up a single value ({@link #byBase}). Only
- * maps known to be immutable are remembered by identity; a map passed in directly (perhaps a
- * {@code HashMap} changed between calls) is always looked up.
- *
  * <p>Thread-safe: the memo is an immutable snapshot replaced whole through a volatile field, and
  * entries are never changed once published; concurrent misses may lose one another's entries,
  * never corrupt them. The miss bookkeeping is racy on purpose: it only decides what to remember.
@@ -49,8 +40,6 @@ import org.jspecify.annotations.Nullable;
 final class PlainTemplate {
   /** How many value sets a template remembers. */
   static final int MEMO_SIZE = 4;
-  /** How many base maps of layered variables a template remembers its message for. */
-  static final int BASES = 2;
   /** How many recent misses it keeps to notice a value set that misses twice (a power of two). */
   private static final int MISSES = 16;
   private static final int COLD = 64;
@@ -68,12 +57,6 @@ final class PlainTemplate {
   private final int[] keyOf;
   /** Per key: where in the parts (see {@link #render}) its value is first written. */
   private final int[] firstPart;
-  /** {@code keys[i].hashCode()}, to tell a layer's name from the keys cheaply. */
-  private final int[] keyHashes;
-  /**
-   * Messages rendered from the immutable base maps of layered variables, by the base's identity.
-   */
-  private final IdentityMemo<Message> byBase = IdentityMemo.of(BASES);
   /** Remembered renders, most recent first; replaced whole, never changed in place. */
   private volatile Entry[] memo = NONE;
   /**
@@ -106,10 +89,6 @@ final class PlainTemplate {
     }
     this.keys = distinct.toArray(new String[0]);
     this.firstPart = new int[keys.length];
-    this.keyHashes = new int[keys.length];
-    for (int k = 0; k < keys.length; k++) {
-      keyHashes[k] = keys[k].hashCode();
-    }
     for (int i = names.length - 1; i >= 0; i--) {
       firstPart[keyOf[i]] = 2 * i + 1;
     }
@@ -204,46 +183,9 @@ final class PlainTemplate {
    * Renders with {@code variables}, or returns null when mustache.java must do it: a name is
    * missing (it reports which), or a value is not a string, number, boolean or character (it
    * unwraps optionals, calls lambdas, ...). Returns a remembered message when the values print
-   * like a remembered set's, or the message last rendered from the same immutable base map.
+   * like a remembered set's.
    */
   @Nullable Message render(Map<String, ?> variables) {
-    if (!(variables instanceof VariablesWith layered)) {
-      return renderValues(variables);
-    }
-    Map<String, Object> scope = layered;
-    while (scope instanceof VariablesWith w && !uses(w.key())) {
-      // The template does not write this layer's variable: it renders as with the base alone.
-      scope = w.base();
-    }
-    if (scope instanceof VariablesWith) {
-      // A variable of a layer is used: the values must be looked at.
-      return renderValues(scope);
-    }
-    // The base of layered variables: immutable, so a message rendered from it before is valid.
-    Message known = byBase.get(scope);
-    if (known != null) {
-      return known;
-    }
-    Message message = renderValues(scope);
-    if (message != null) {
-      byBase.put(scope, message);
-    }
-    return message;
-  }
-
-  /** Whether the template writes the variable {@code name}. */
-  private boolean uses(String name) {
-    int h = name.hashCode();
-    for (int k = 0; k < keys.length; k++) {
-      if (keyHashes[k] == h && keys[k].equals(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Renders with {@code variables}, comparing their values with the remembered sets'. */
-  private @Nullable Message renderValues(Map<String, ?> variables) {
     int streak = missStreak;
     if (streak >= COLD && (streak & (SAMPLE - 1)) != 0) {
       missStreak = streak < (1 << 30) ? streak + 1 : COLD;

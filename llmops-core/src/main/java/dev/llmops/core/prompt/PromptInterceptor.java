@@ -56,27 +56,20 @@ final class PromptInterceptor implements Interceptor {
     }
     String model = request.model() != null ? request.model() : version.model();
     GenerationParameters parameters;
-    String parametersHash;
     if (request.parameters().equals(GenerationParameters.DEFAULTS)) {
-      // The request sets nothing: the version's parameters as they are, their hash precomputed.
       parameters = version.parameters();
-      parametersHash = version.parametersHash();
     } else if (!version.setsParameters()) {
       // The version sets nothing: the request's parameters as they are (merging would copy them).
       parameters = request.parameters();
-      parametersHash = Fingerprint.hashParameters(parameters);
     } else {
       parameters = version.parameters().overriddenBy(request.parameters());
-      parametersHash = parameters.equals(version.parameters())
-          ? version.parametersHash()
-          : Fingerprint.hashParameters(parameters);
     }
     ChatRequest out = new ChatRequest(
         model, messages, parameters, request.toolsJson(), request.responseFormatJson(), request.metadata());
 
     Fingerprint prior = attributes.getOrNull(Fingerprint.KEY);
     Fingerprint fingerprint = version.fingerprint(
-        model, parametersHash, experimentKey(prior), prior == null ? null : prior.variant());
+        model, parameters, experimentKey(prior), prior == null ? null : prior.variant());
     String dataset = prior == null ? null : prior.dataset();
     attributes.put(Fingerprint.KEY, dataset == null ? fingerprint : fingerprint.withDataset(dataset));
     attributes.put(PromptRegistry.VERSION_KEY, version);

@@ -7,8 +7,6 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.Role;
 import dev.llmops.api.TemplateVariableMissingException;
-import dev.llmops.api.internal.IdentityMemo;
-import dev.llmops.api.internal.VariablesWith;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,15 +56,11 @@ public final class PromptVersion {
   private final Set<String> variables;
   private final String[] variableNames;
   /**
-   * The supplied variables no template refers to, of the immutable base maps of recent layered
-   * variables, by the base's identity.
+   * The last few fingerprints handed out with the parameters they were made for, most recent first
+   * (an experiment's variants alternate between a few), and the last resolution event: calls mostly
+   * repeat them. Replaced whole.
    */
-  private final IdentityMemo<Set<String>> unusedOfBase = IdentityMemo.of(2);
-  /**
-   * The last few fingerprints handed out, most recent first (an experiment's variants alternate
-   * between a few), and the last resolution event: calls mostly repeat them. Replaced whole.
-   */
-  private volatile Fingerprint[] recentFingerprints = new Fingerprint[0];
+  private volatile Recent[] recentFingerprints = new Recent[0];
   private volatile @Nullable PromptResolved lastResolved;
 
   private PromptVersion(Builder b, Mustache[] compiled, Set<String> variables) {
@@ -220,34 +214,6 @@ public final class PromptVersion {
   }
 
   private Set<String> unused(Map<String, ?> supplied) {
-    return supplied instanceof VariablesWith layered ? unused(layered) : unusedOf(supplied);
-  }
-
-  /**
-   * The unused variables of a shared immutable base (remembered by its identity) and those of the
-   * layers over it.
-   */
-  private Set<String> unused(VariablesWith layered) {
-    Map<String, Object> root = layered.root();
-    Set<String> ofRoot = unusedOfBase.get(root);
-    if (ofRoot == null) {
-      ofRoot = Set.copyOf(unusedOf(root));
-      unusedOfBase.put(root, ofRoot);
-    }
-    Set<String> unused = ofRoot;
-    for (Map<String, Object> m = layered; m instanceof VariablesWith w; m = w.base()) {
-      String key = w.key();
-      if (!variables.contains(key) && !unused.contains(key)) {
-        if (unused == ofRoot) {
-          unused = new HashSet<>(ofRoot);
-        }
-        unused.add(key);
-      }
-    }
-    return unused;
-  }
-
-  private Set<String> unusedOf(Map<String, ?> supplied) {
     int used = 0;
     for (String v : variableNames) {
       if (supplied.containsKey(v)) {
@@ -269,21 +235,28 @@ public final class PromptVersion {
     return unused == null ? Set.of() : unused;
   }
 
-  /** The fingerprint of a call rendering this version; a recent one is reused when equal. */
+  /**
+   * The fingerprint of a call rendering this version with {@code parameters} as sent. A recent one
+   * made for equal inputs is reused, so the parameters are hashed only for a new combination (and
+   * never when they are this version's own, whose hash is computed once, when it is built).
+   */
   Fingerprint fingerprint(
-      @Nullable String model, String parametersHash, @Nullable String experimentKey, @Nullable String variant) {
-    Fingerprint[] recent = recentFingerprints;
-    for (Fingerprint f : recent) {
+      @Nullable String model, GenerationParameters parameters, @Nullable String experimentKey,
+      @Nullable String variant) {
+    Recent[] recent = recentFingerprints;
+    for (Recent r : recent) {
+      Fingerprint f = r.fingerprint;
       if (Objects.equals(f.model(), model)
-          && f.parametersHash().equals(parametersHash)
+          && r.parameters.equals(parameters)
           && Objects.equals(f.experimentKey(), experimentKey)
           && Objects.equals(f.variant(), variant)) {
         return f;
       }
     }
-    Fingerprint f = new Fingerprint(name, version, contentHash, model, parametersHash, experimentKey, variant);
-    Fingerprint[] next = new Fingerprint[Math.min(recent.length + 1, RECENT_FINGERPRINTS)];
-    next[0] = f;
+    String hash = parameters.equals(this.parameters) ? parametersHash : Fingerprint.hashParameters(parameters);
+    Fingerprint f = new Fingerprint(name, version, contentHash, model, hash, experimentKey, variant);
+    Recent[] next = new Recent[Math.min(recent.length + 1, RECENT_FINGERPRINTS)];
+    next[0] = new Recent(parameters, f);
     System.arraycopy(recent, 0, next, 1, next.length - 1);
     recentFingerprints = next;
     return f;
@@ -320,6 +293,9 @@ public final class PromptVersion {
   public String toString() {
     return "PromptVersion[" + name + " v" + version + ", contentHash=" + contentHash.substring(0, 12) + "]";
   }
+
+  /** A fingerprint handed out, and the parameters (as sent) it was made for. */
+  private record Recent(GenerationParameters parameters, Fingerprint fingerprint) {}
 
   /** A {@link Writer} over an unsynchronised {@link StringBuilder}. */
   private static final class TextWriter extends Writer {

@@ -141,4 +141,42 @@ class PromptCacheKeysTest {
     assertThat(CacheKeys.key("gpt", request, V1, null, request)).isEqualTo(full);
     assertThat(CacheKeys.key("gpt", request, null, new PromptRef("support", null, null, vars), request)).isEqualTo(full);
   }
+
+  @Test
+  void variablesAddedOneByOneKeyLikeTheSameVariablesInOneMap() {
+    Map<String, Object> shared = Map.of("product", "llmops");
+    CacheKey added = key("gpt", V1, new PromptRef("support", null, null, shared).withVariable("question", "q").variables(),
+        List.of(), 100);
+    CacheKey whole = key("gpt", V1, new HashMap<>(Map.of("product", "llmops", "question", "q")), List.of(), 100);
+
+    assertThat(added).isInstanceOf(CacheKey.Prompt.class).isEqualTo(whole).hasSameHashCodeAs(whole);
+  }
+
+  /** A template value that is no plain scalar, whose hash code must never be asked for. */
+  static final class Unhashable {
+    @Override
+    public int hashCode() {
+      throw new AssertionError("hashed");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this;
+    }
+
+    @Override
+    public String toString() {
+      return "unhashable";
+    }
+  }
+
+  @Test
+  void aValueThatIsNoPlainScalarIsKeyedOnTheWholeRequestWithoutHashingIt() {
+    PromptVersion v = PromptVersion.builder("p", 1).user("{{thing}} {{n}}").build();
+    Map<String, Object> vars = Map.of("thing", new Unhashable(), "n", 1L);
+    ChatRequest request = rendered(v, vars, List.of(), 10);
+
+    assertThat(CacheKeys.key("gpt", request, v, new PromptRef("p", null, null, vars), request))
+        .isInstanceOf(CacheKey.Request.class);
+  }
 }

@@ -7,7 +7,10 @@ import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
+import dev.llmops.api.PromptRef;
 import dev.llmops.api.TemplateVariableMissingException;
+import dev.llmops.core.InThreads;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,36 @@ class PromptVersionTest {
   }
 
   @Test
+  void aMapChangedBetweenRendersIsRenderedWithItsNewValues() {
+    PromptVersion v = PromptVersion.builder("support", 1).system("You help {{company}} in a {{tone}} tone.").build();
+    Map<String, Object> vars = new HashMap<>(Map.of("company", "Acme", "tone", "warm"));
+    for (int i = 0; i < 5; i++) {
+      assertThat(v.render(vars).messages().get(0).content()).isEqualTo("You help Acme in a warm tone.");
+    }
+    vars.put("company", "Globex");
+    vars.put("extra", 2);
+
+    RenderedPrompt changed = v.render(vars);
+
+    assertThat(changed.messages().get(0).content()).isEqualTo("You help Globex in a warm tone.");
+    assertThat(changed.unusedVariables()).containsExactly("extra");
+  }
+
+  @Test
+  void variablesAddedToAReferenceRenderWithTheAddedValues() {
+    PromptVersion v = PromptVersion.builder("support", 1).system("You help {{company}}.").user("Ticket {{ticket}}").build();
+    PromptRef shared = new PromptRef("support", null, null, Map.of("company", "Acme", "ticket", 0L, "typo", 1));
+
+    RenderedPrompt ticket = v.render(shared.withVariable("ticket", 7L).variables());
+    RenderedPrompt other = v.render(shared.withVariable("company", "Globex").withVariable("other", true).variables());
+
+    assertThat(ticket.messages()).containsExactly(Message.system("You help Acme."), Message.user("Ticket 7"));
+    assertThat(ticket.unusedVariables()).containsExactly("typo");
+    assertThat(other.messages()).containsExactly(Message.system("You help Globex."), Message.user("Ticket 0"));
+    assertThat(other.unusedVariables()).containsExactlyInAnyOrder("typo", "other");
+  }
+
+  @Test
   void syntaxErrorNamesPromptVersionMessageAndLine() {
     assertThatThrownBy(() -> PromptVersion.builder("support", 2).system("fine").user("line one\n{{#open}} never closed").build())
         .isInstanceOfSatisfying(ConfigurationException.class, e -> {
@@ -136,18 +169,55 @@ class PromptVersionTest {
   @Test
   void fingerprintsOfAlternatingVariantsAreReusedAndTheOldestMakesRoom() {
     PromptVersion v = PromptVersion.builder("p", 1).user("Hi").build();
-    Fingerprint a = v.fingerprint("a", "h", "exp", "control");
-    Fingerprint b = v.fingerprint("b", "h", "exp", "candidate");
+    GenerationParameters sent = GenerationParameters.builder().temperature(0.0).build();
+    String h = Fingerprint.hashParameters(sent);
+    Fingerprint a = v.fingerprint("a", sent, "exp", "control");
+    Fingerprint b = v.fingerprint("b", sent, "exp", "candidate");
 
     for (int i = 0; i < 3; i++) {
-      assertThat(v.fingerprint("a", "h", "exp", "control")).isSameAs(a);
-      assertThat(v.fingerprint("b", "h", "exp", "candidate")).isSameAs(b);
+      assertThat(v.fingerprint("a", sent, "exp", "control")).isSameAs(a);
+      assertThat(v.fingerprint("b", sent, "exp", "candidate")).isSameAs(b);
     }
-    assertThat(a).isEqualTo(new Fingerprint("p", 1, v.contentHash(), "a", "h", "exp", "control"));
-    assertThat(v.fingerprint(null, "h", null, null)).isEqualTo(new Fingerprint("p", 1, v.contentHash(), null, "h", null, null));
-    assertThat(v.fingerprint("a", "other", "exp", "control")).isNotSameAs(a).isNotEqualTo(a);
-    v.fingerprint("c", "h", null, null); // the fifth distinct one
-    assertThat(v.fingerprint("b", "h", "exp", "candidate")).isSameAs(b);
-    assertThat(v.fingerprint("a", "h", "exp", "control")).isNotSameAs(a).isEqualTo(a);
+    assertThat(a).isEqualTo(new Fingerprint("p", 1, v.contentHash(), "a", h, "exp", "control"));
+    assertThat(v.fingerprint(null, GenerationParameters.DEFAULTS, null, null))
+        .isEqualTo(new Fingerprint("p", 1, v.contentHash(), null, v.parametersHash(), null, null));
+    GenerationParameters other = GenerationParameters.builder().temperature(0.5).build();
+    assertThat(v.fingerprint("a", other, "exp", "control")).isNotSameAs(a)
+        .isEqualTo(new Fingerprint("p", 1, v.contentHash(), "a", Fingerprint.hashParameters(other), "exp", "control"));
+    // Equal parameters built anew are the same inputs.
+    assertThat(v.fingerprint("a", GenerationParameters.builder().temperature(0.0).build(), "exp", "control")).isSameAs(a);
+    v.fingerprint("c", sent, null, null); // the fifth distinct one
+    assertThat(v.fingerprint("b", sent, "exp", "candidate")).isSameAs(b);
+    assertThat(v.fingerprint("a", sent, "exp", "control")).isNotSameAs(a).isEqualTo(a);
+  }
+
+  @Test
+  void concurrentFingerprintsAreThoseOfTheirOwnInputs() throws Exception {
+    PromptVersion v = PromptVersion.builder("p", 1).user("Hi").build();
+    List<GenerationParameters> sent = List.of(GenerationParameters.DEFAULTS,
+        GenerationParameters.builder().temperature(0.0).build(), GenerationParameters.builder().temperature(0.5).build(),
+        GenerationParameters.builder().maxOutputTokens(10).build());
+    Map<GenerationParameters, String> hashes = new HashMap<>();
+    sent.forEach(p -> hashes.put(p, Fingerprint.hashParameters(p)));
+    List<String> models = List.of("a", "b", "c");
+
+    InThreads.run(4, thread -> {
+      for (int i = 0; i < 2000; i++) {
+        GenerationParameters p = sent.get((i + thread) % sent.size());
+        String model = models.get((i / 3 + thread) % models.size());
+        String variant = i % 2 == 0 ? "control" : "candidate";
+        assertThat(v.fingerprint(model, p, "exp", variant))
+            .isEqualTo(new Fingerprint("p", 1, v.contentHash(), model, hashes.get(p), "exp", variant));
+      }
+    });
+  }
+
+  @Test
+  void theParametersHashIsThatOfTheVersionsParameters() {
+    GenerationParameters p = GenerationParameters.builder().temperature(0.3).maxOutputTokens(64).build();
+    PromptVersion v = PromptVersion.builder("p", 1).user("Hi").parameters(p).build();
+
+    assertThat(v.parametersHash()).isEqualTo(Fingerprint.hashParameters(p));
+    assertThat(v.fingerprint(null, p, null, null).parametersHash()).isEqualTo(v.parametersHash());
   }
 }

@@ -25,6 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +101,53 @@ class ExperimentPipelineTest {
     assertThat(f.model()).isEqualTo("cheap");
     assertThat(f.parametersHash()).isEqualTo(Fingerprint.hashParameters(cheap.lastRequest().parameters())).hasSize(64);
     assertThat(listener.events(ExposureEvent.class)).containsExactly(new ExposureEvent(a));
+  }
+
+  @Test
+  void theFingerprintFollowsTheParametersEachCallSends() {
+    client(supportModel().force("ana", "control").build());
+    CallContext ana = CallContext.ofSubject("ana").withFeature("support");
+    List<String> hashes = new ArrayList<>();
+    for (double temperature : new double[] {0.9, 0.9, 0.3, 0.9}) {
+      Completion c = client.request(ChatRequest.builder().user("hello").temperature(temperature).build())
+          .context(ana)
+          .call();
+      Fingerprint f = c.attribute(Fingerprint.KEY).orElseThrow();
+      assertThat(f.variant()).isEqualTo("control");
+      assertThat(f.parametersHash()).isEqualTo(Fingerprint.hashParameters(smart.lastRequest().parameters()));
+      hashes.add(f.parametersHash());
+    }
+    assertThat(hashes.get(1)).isEqualTo(hashes.get(0)).isEqualTo(hashes.get(3));
+    assertThat(hashes.get(2)).isNotEqualTo(hashes.get(0));
+  }
+
+  @Test
+  void concurrentCallsEachGetTheFingerprintOfTheParametersTheySent() throws Exception {
+    client(supportModel().force("ana", "control").build());
+    CallContext ana = CallContext.ofSubject("ana").withFeature("support");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 100; i++) {
+            GenerationParameters sent = GenerationParameters.builder().temperature(((i + thread) % 3) / 10.0).build();
+            Completion c = client.request(ChatRequest.builder().user("hello").parameters(sent).build())
+                .context(ana)
+                .call();
+            assertThat(c.attribute(Fingerprint.KEY).orElseThrow().parametersHash())
+                .isEqualTo(Fingerprint.hashParameters(sent));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -158,7 +158,8 @@ class Issue15HostileResponsesTest {
     try (LlmClient client = LlmClient.builder().model("gpt", model).clock(clock).scheduler(scheduler)
         .resilience(Resilience.builder().maxAttempts(1).deadline(Duration.ofSeconds(5)).build())
         .listener(attempts).build()) {
-      server.enqueue(ScriptedResponse.reply("a long answer that trickles in").dripping(50, Duration.ofSeconds(1)));
+      // Long enough that the server is still dripping when the client's close reaches it.
+      server.enqueue(ScriptedResponse.reply("a long answer that trickles in ".repeat(4_000)).dripping(8, Duration.ofSeconds(1)));
       StreamingCall call = client.stream(ChatRequest.of("hi"), chunk -> {});
       var unused = call.completion().whenComplete((done, error) -> failedAt.set(clock.instant()));
       Conditions.await(() -> scheduler.pending() == 2, "the drip's next piece and the deadline should be scheduled");
@@ -171,9 +172,12 @@ class Issue15HostileResponsesTest {
       assertThat(failedAt.get()).isEqualTo(start.plusSeconds(5));
       assertThat(rootCauses(e)).anySatisfy(t -> assertThat(t).isInstanceOf(LlmTimeoutException.class)
           .hasMessageContaining("deadline"));
-      for (int second = 6; second < 60 && server.disconnects() == 0; second++) {
-        clock.advance(Duration.ofSeconds(1)); // the server's next pieces meet a closed connection
-      }
+      // The server's next pieces meet the closed connection once the client's close has reached it,
+      // which happens on the HTTP client's own threads: keep the server dripping until it notices.
+      Conditions.await(() -> {
+        clock.advance(Duration.ofSeconds(1));
+        return server.disconnects() > 0;
+      }, "the server should see the client stop reading");
       assertThat(server.disconnects()).as("the client stopped reading").isEqualTo(1);
       assertThat(attempts.started).hasSize(1);
       assertThat(attempts.failed).singleElement().isInstanceOf(LlmException.class);

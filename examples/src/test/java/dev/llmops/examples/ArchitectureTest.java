@@ -8,7 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +90,75 @@ class ArchitectureTest {
           .allowEmptyShould(true)
           .because(root + ".internal is not exported from its module")
           .check(classes);
+    }
+  }
+
+  /** The capabilities' packages: each is one step of the pipeline, and none knows another. */
+  static final List<String> STEP_PACKAGES =
+      List.of("accounting", "budget", "cache", "experiment", "prompt", "resilience");
+
+  @Test
+  void noStepPackageDependsOnAnother() {
+    for (String step : STEP_PACKAGES) {
+      String[] others = STEP_PACKAGES.stream()
+          .filter(other -> !other.equals(step))
+          .map(other -> "dev.llmops.core." + other + "..")
+          .toArray(String[]::new);
+      noClasses()
+          .that().resideInAPackage("dev.llmops.core." + step + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(others)
+          .because("steps meet only through dev.llmops.core.pipeline (Capability, Wiring, Endpoints, CostGate,"
+              + " Rendering) and the API's attributes and events")
+          .check(classes);
+    }
+  }
+
+  @Test
+  void theStepsThemselvesAreNotPublic() {
+    classes()
+        .that().resideInAnyPackage(STEP_PACKAGES.stream().map(p -> "dev.llmops.core." + p + "..").toArray(String[]::new))
+        .and().implement(dev.llmops.api.Interceptor.class)
+        .should().notBePublic()
+        .because("a capability installs its own step; applications only configure it")
+        .check(classes);
+  }
+
+  @Test
+  void wiringTypesAreNotExported() throws IOException {
+    ModuleDescriptor core = descriptorOf(dev.llmops.core.LlmClient.class);
+    Set<String> exported = new TreeSet<>();
+    for (ModuleDescriptor.Exports e : core.exports()) {
+      if (!e.isQualified()) {
+        exported.add(e.source());
+      }
+    }
+    assertThat(exported).as("llmops-core's exported packages").isNotEmpty()
+        .doesNotContain(dev.llmops.core.pipeline.Capability.class.getPackageName())
+        .allSatisfy(p -> assertThat(p).doesNotEndWith(".internal").doesNotContain(".internal."));
+    classes()
+        .that().resideInAPackage("dev.llmops.core.pipeline")
+        .should().resideInAPackage("dev.llmops.core.pipeline")
+        .check(classes); // the contract types exist where the module does not export them
+    assertThat(classes.contain(dev.llmops.core.pipeline.Wiring.class)).isTrue();
+  }
+
+  /** The module descriptor compiled into the jar or classes directory {@code type} was loaded from. */
+  static ModuleDescriptor descriptorOf(Class<?> type) throws IOException {
+    Path location;
+    try {
+      location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    if (Files.isDirectory(location)) {
+      try (InputStream in = Files.newInputStream(location.resolve("module-info.class"))) {
+        return ModuleDescriptor.read(in);
+      }
+    }
+    try (JarFile jar = new JarFile(location.toFile())) {
+      try (InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+        return ModuleDescriptor.read(in);
+      }
     }
   }
 }

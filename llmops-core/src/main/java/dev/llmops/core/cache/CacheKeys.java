@@ -3,9 +3,8 @@ package dev.llmops.core.cache;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
-import dev.llmops.api.PromptRef;
 import dev.llmops.api.ToolCall;
-import dev.llmops.core.prompt.PromptVersion;
+import dev.llmops.core.pipeline.Rendering;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -63,33 +62,20 @@ final class CacheKeys {
   }
 
   /**
-   * The key of one call. When the prompt step pinned {@code version} and rendered it with {@code
-   * ref}'s variables into the request's first messages, the key covers the endpoint, the prompt's
-   * name, version and content hash, the variables (each value's type and value), the messages after
-   * the rendered ones, every generation parameter, tools and response format. Any doubt falls back
-   * to the full-request key: messages that are not, by identity, the list the prompt step produced
-   * ({@code promptOutput}; a step in between rewrote them), a variable that is not a plain scalar,
-   * fewer messages than the version renders, a role that differs from the template's.
+   * The key of one call. When the prompt step rendered the request's first messages ({@code
+   * rendering}), the key covers the endpoint, the prompt's name, version and content hash, the
+   * variables (each value's type and value), the messages after the rendered ones, every generation
+   * parameter, tools and response format. Any doubt falls back to the full-request key: messages
+   * that are not, by identity, the list the prompt step produced (a step in between rewrote them),
+   * or a variable that is not a plain scalar.
    */
-  static CacheKey key(
-      String endpoint, ChatRequest request, @Nullable PromptVersion version, @Nullable PromptRef ref,
-      @Nullable ChatRequest promptOutput) {
-    if (version == null || ref == null || promptOutput == null || promptOutput.messages() != request.messages()
-        || !ref.name().equals(version.name())) {
+  static CacheKey key(String endpoint, ChatRequest request, @Nullable Rendering rendering) {
+    if (rendering == null || rendering.messages() != request.messages()) {
       return full(endpoint, request);
     }
     List<Message> messages = request.messages();
-    int rendered = version.messages().size();
-    if (messages.size() < rendered) {
-      return full(endpoint, request);
-    }
-    for (int i = 0; i < rendered; i++) {
-      Message m = messages.get(i);
-      if (m.role() != version.messages().get(i).role() || !m.toolCalls().isEmpty() || m.toolCallId() != null) {
-        return full(endpoint, request);
-      }
-    }
-    Map<String, Object> variables = ref.variables();
+    int rendered = rendering.renderedCount();
+    Map<String, Object> variables = rendering.variables();
     long chars = chars(variables);
     if (chars < 0) {
       return full(endpoint, request);
@@ -98,8 +84,8 @@ final class CacheKeys {
         ? List.of()
         // A copy, so that the key does not keep the rendered messages alive through a view.
         : List.copyOf(messages.subList(rendered, messages.size()));
-    CacheKey.Prompt key = new CacheKey.Prompt(endpoint, version.name(), version.version(), version.contentHash(),
-        rendered, variables, trailing, request.parameters(), request.toolsJson(), request.responseFormatJson());
+    CacheKey.Prompt key = new CacheKey.Prompt(endpoint, rendering.promptName(), rendering.version(),
+        rendering.contentHash(), rendered, variables, trailing, request.parameters(), request.toolsJson(), request.responseFormatJson());
     chars += chars(trailing) + chars(request);
     return chars <= MAX_EXACT_CHARS ? key : key.digest();
   }

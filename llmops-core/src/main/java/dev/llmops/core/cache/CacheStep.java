@@ -9,11 +9,10 @@ import dev.llmops.api.Cost;
 import dev.llmops.api.FinishReason;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.Money;
-import dev.llmops.api.PromptRef;
 import dev.llmops.api.Usage;
 import dev.llmops.core.pipeline.Endpoints;
+import dev.llmops.core.pipeline.Rendering;
 import dev.llmops.core.pipeline.Stages;
-import dev.llmops.core.prompt.PromptRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,8 +67,7 @@ final class CacheStep implements Interceptor {
     String endpoint = endpoints.name(request.model());
     CallInfo call = chain.call();
     CacheKey key = CacheKeys.key(endpoint, request,
-        call.attributes().getOrNull(PromptRegistry.VERSION_KEY), call.attributes().getOrNull(PromptRef.KEY),
-        call.attributes().getOrNull(PromptRegistry.RENDERED_KEY));
+        call.attributes().getOrNull(Rendering.KEY));
     Entry entry = store.getIfPresent(key);
     if (entry != null && clock.millis() - entry.storedAtMillis >= ttlMillis) {
       store.asMap().remove(key, entry); // expired: not served, and gone for the next caller

@@ -8,6 +8,7 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.Message;
 import dev.llmops.api.PromptRef;
+import dev.llmops.core.pipeline.Rendering;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -73,7 +74,8 @@ final class PromptInterceptor implements Interceptor {
     String dataset = prior == null ? null : prior.dataset();
     attributes.put(Fingerprint.KEY, dataset == null ? fingerprint : fingerprint.withDataset(dataset));
     attributes.put(PromptRegistry.VERSION_KEY, version);
-    attributes.put(PromptRegistry.RENDERED_KEY, out);
+    attributes.put(Rendering.KEY, new Rendering(
+        version.name(), version.version(), version.contentHash(), rendered.messages().size(), ref.variables(), messages));
 
     chain.publish(version.resolved(resolution.label, rendered.unusedVariables()));
     PromptRegistry.Entry entry = resolution.entry;

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.llmops.api.AttributeKey;
-import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.PromptNotFoundException;
 import dev.llmops.api.PromptRef;
@@ -77,14 +76,6 @@ public final class PromptRegistry implements Capability {
   /** The call attribute holding the {@link PromptVersion} the prompt step pinned the call to. */
   public static final AttributeKey<PromptVersion> VERSION_KEY =
       AttributeKey.of("llmops.prompt.version", PromptVersion.class);
-
-  /**
-   * The call attribute holding the request exactly as the prompt step produced it. A later step can
-   * tell by identity ({@code request.messages() == rendered.messages()}) that the messages it sees
-   * are still the rendered ones, untouched by anything in between.
-   */
-  public static final AttributeKey<ChatRequest> RENDERED_KEY =
-      AttributeKey.of("llmops.prompt.rendered", ChatRequest.class);
 
   private static final Logger LOG = LoggerFactory.getLogger(PromptRegistry.class);
 

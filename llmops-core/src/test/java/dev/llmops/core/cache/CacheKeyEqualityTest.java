@@ -65,8 +65,8 @@ class CacheKeyEqualityTest {
     boolean expectEqual = Objects.equals(a[field], b[field]) || field == 12 || field == 13
         || ((field == 4 || field == 5) && !toolsPresent);
 
-    CacheKey ka = CacheKeys.key((String) a[0], request(a), null, null, null);
-    CacheKey kb = CacheKeys.key((String) b[0], request(b), null, null, null);
+    CacheKey ka = CacheKeys.key((String) a[0], request(a), null);
+    CacheKey kb = CacheKeys.key((String) b[0], request(b), null);
 
     assertExact(ka, kb, expectEqual);
     assertThat(ka.hex()).isEqualTo(CacheKeys.of((String) a[0], request(a)));
@@ -247,8 +247,7 @@ class CacheKeyEqualityTest {
   private static CacheKey promptKey(Object[] p) {
     ChatRequest request = rendered(p);
     PromptVersion version = (PromptVersion) p[1];
-    return CacheKeys.key((String) p[0], request, version, new PromptRef(version.name(), null, null, variables(p)),
-        request);
+    return CacheKeys.key((String) p[0], request, PromptCacheKeysTest.rendering(version, variables(p), request));
   }
 
   /** The structured key a call over the limit would have had (to compare digests). */

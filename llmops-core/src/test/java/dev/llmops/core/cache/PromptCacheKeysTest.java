@@ -6,6 +6,7 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Message;
 import dev.llmops.api.PromptRef;
 import dev.llmops.api.Role;
+import dev.llmops.core.pipeline.Rendering;
 import dev.llmops.core.prompt.PromptVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +43,13 @@ class PromptCacheKeysTest {
   private static CacheKey key(String endpoint, PromptVersion version, Map<String, Object> variables,
       List<Message> extra, int maxTokens) {
     ChatRequest request = rendered(version, variables, extra, maxTokens);
-    return CacheKeys.key(endpoint, request, version, new PromptRef(version.name(), null, null, variables), request);
+    return CacheKeys.key(endpoint, request, rendering(version, variables, request));
+  }
+
+  /** What the prompt step records for a request it rendered from {@code version}. */
+  static Rendering rendering(PromptVersion version, Map<String, Object> variables, ChatRequest request) {
+    return new Rendering(version.name(), version.version(), version.contentHash(), version.messages().size(),
+        variables, request.messages());
   }
 
   @Property(tries = 200)
@@ -107,8 +114,8 @@ class PromptCacheKeysTest {
   void aPromptCallAndAHandWrittenRequestWithTheSameTextDoNotShareAKey() {
     Map<String, Object> vars = Map.of("product", "llmops", "question", "How do budgets work?");
     ChatRequest request = rendered(V1, vars, List.of(), 100);
-    CacheKey prompt = CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, vars), request);
-    CacheKey handWritten = CacheKeys.key("gpt", request, null, null, request);
+    CacheKey prompt = CacheKeys.key("gpt", request, rendering(V1, vars, request));
+    CacheKey handWritten = CacheKeys.key("gpt", request, null);
     assertThat(prompt).isNotEqualTo(handWritten);
     assertThat(handWritten.hex()).isEqualTo(CacheKeys.of("gpt", request)).hasSize(64);
   }
@@ -121,25 +128,13 @@ class PromptCacheKeysTest {
 
     // A variable that is not a plain scalar (a list drives a section; its text is not a fixed function).
     Map<String, Object> listVar = Map.of("product", List.of("a"), "question", "q");
-    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, listVar), request)).isEqualTo(full);
-    // A reference to another prompt than the pinned version.
-    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("other", null, null, vars), request)).isEqualTo(full);
-    // Fewer messages than the version renders.
-    ChatRequest shorter = ChatRequest.builder().system("You answer questions about llmops.").temperature(0.0).build();
-    assertThat(CacheKeys.key("gpt", shorter, V1, new PromptRef("support", null, null, vars), shorter))
-        .isEqualTo(CacheKeys.full("gpt", shorter));
-    // A rendered position whose role is not the template's.
-    ChatRequest swapped = ChatRequest.builder().user("a").user("b").temperature(0.0).build();
-    assertThat(CacheKeys.key("gpt", swapped, V1, new PromptRef("support", null, null, vars), swapped))
-        .isEqualTo(CacheKeys.full("gpt", swapped));
+    assertThat(CacheKeys.key("gpt", request, rendering(V1, listVar, request))).isEqualTo(full);
     // Messages that are not the list the prompt step produced: a step in between rewrote them.
     ChatRequest rewritten = request.toBuilder().build();
-    assertThat(CacheKeys.key("gpt", rewritten, V1, new PromptRef("support", null, null, vars), request))
+    assertThat(CacheKeys.key("gpt", rewritten, rendering(V1, vars, request)))
         .isEqualTo(CacheKeys.full("gpt", rewritten));
-    assertThat(CacheKeys.key("gpt", request, V1, new PromptRef("support", null, null, vars), null)).isEqualTo(full);
-    // Only one of the two attributes.
-    assertThat(CacheKeys.key("gpt", request, V1, null, request)).isEqualTo(full);
-    assertThat(CacheKeys.key("gpt", request, null, new PromptRef("support", null, null, vars), request)).isEqualTo(full);
+    // No prompt step rendered the call.
+    assertThat(CacheKeys.key("gpt", request, null)).isEqualTo(full);
   }
 
   @Test
@@ -176,7 +171,7 @@ class PromptCacheKeysTest {
     Map<String, Object> vars = Map.of("thing", new Unhashable(), "n", 1L);
     ChatRequest request = rendered(v, vars, List.of(), 10);
 
-    assertThat(CacheKeys.key("gpt", request, v, new PromptRef("p", null, null, vars), request))
+    assertThat(CacheKeys.key("gpt", request, rendering(v, vars, request)))
         .isInstanceOf(CacheKey.Request.class);
   }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Accounting.Builder.ledger} is called from the ledger queue's own thread, one record at a time,
  * never on a call's thread: it may be slow, and when it throws the record is written again after a
  * backoff (see {@link dev.llmops.core.sink.SinkQueue}). Records come in the order attempts ended.
- * For writes of many rows at once, implement {@link BatchSink} and pass {@link #batched}.
+ * For writes of many rows at once, implement {@link BatchSink} and pass {@link #batched}. (The
+ * library's {@link InMemoryLedger} and {@link #noop()} are written in place, on the call's thread.)
  */
 @FunctionalInterface
 public interface LedgerSink {

@@ -197,6 +197,23 @@ public final class RecordQueue<T> implements AutoCloseable {
     return config.toBuilder().journal(file.resolveSibling(file.getFileName() + "." + index)).build();
   }
 
+  /**
+   * Schedules on the injected scheduler, or on the queue's own thread when that one refuses (an
+   * application that closed its scheduler before the client): a retry that is never scheduled would
+   * leave the queue waiting for ever.
+   */
+  private Cancellable later(Runnable task, Duration delay) {
+    try {
+      return delays.schedule(task, delay);
+    } catch (RuntimeException e) {
+      ScheduledThreadPoolExecutor own = ownThread;
+      if (own == null || own.isShutdown()) {
+        throw e;
+      }
+      return delaysOn(own).schedule(task, delay);
+    }
+  }
+
   private static TaskScheduler delaysOn(ScheduledThreadPoolExecutor thread) {
     return (task, delay) -> {
       ScheduledFuture<?> f = thread.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -270,7 +287,7 @@ public final class RecordQueue<T> implements AutoCloseable {
       return;
     }
     Instant deadline = clock.instant().plus(timeout);
-    Cancellable wake = delays.schedule(this::signal, timeout);
+    Cancellable wake = later(this::signal, timeout);
     long realLeft = saturatedNanos(timeout);
     try {
       while (!done.getAsBoolean()) {
@@ -462,7 +479,7 @@ public final class RecordQueue<T> implements AutoCloseable {
       }
       retries++;
       state = State.WAITING;
-      retryTask = delays.schedule(this::retry, backoff(attempt));
+      retryTask = later(this::retry, backoff(attempt));
       return false;
     } finally {
       lock.unlock();
@@ -539,7 +556,7 @@ public final class RecordQueue<T> implements AutoCloseable {
         retries++;
         event(SinkEvent.Kind.WRITE_FAILED, null, 0, "cannot read " + j.file + ": " + e.getClass().getName());
         state = State.WAITING;
-        retryTask = delays.schedule(this::retry, config.retryMaxDelay());
+        retryTask = later(this::retry, config.retryMaxDelay());
       } finally {
         lock.unlock();
       }

@@ -3,6 +3,8 @@ package dev.llmops.core.sink.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmops.api.Cancellable;
+import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.sink.BatchSink;
 import dev.llmops.core.sink.OverflowPolicy;
 import dev.llmops.core.sink.SinkEvent;
@@ -13,13 +15,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -424,6 +429,30 @@ class RecordQueueTest {
       assertThat(q.stats().drops()).containsEntry(DropReason.CLOSED, 2L);
     } finally {
       release.countDown();
+    }
+  }
+
+  @Test
+  void aSchedulerThatRefusesTasksLeavesRetriesToTheQueuesOwnThread() {
+    TaskSchedulerRefusing refusing = new TaskSchedulerRefusing();
+    RecordQueue<Rec> q = RecordQueue.open("refused", config().retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).build(),
+        sink, false, Rec.CODEC, Clock.systemUTC(), refusing);
+    sink.failNext(2);
+    offer(q, 0, 3);
+    awaitTrue(() -> sink.written().size() == 3, "the records are written after two retries");
+    assertThat(refusing.refused.get()).as("the injected scheduler was asked first").isPositive();
+    assertThat(q.stats().retries()).isEqualTo(2);
+    q.close();
+  }
+
+  /** A scheduler that has been shut down. */
+  private static final class TaskSchedulerRefusing implements TaskScheduler {
+    final AtomicInteger refused = new AtomicInteger();
+
+    @Override
+    public Cancellable schedule(Runnable task, Duration delay) {
+      refused.incrementAndGet();
+      throw new RejectedExecutionException("scheduler closed");
     }
   }
 

@@ -31,6 +31,7 @@ module dev.llmops.core {
   exports dev.llmops.core.provider.openai;
   exports dev.llmops.core.redaction;
   exports dev.llmops.core.resilience;
+  exports dev.llmops.core.sink;
   exports dev.llmops.core.tokens;
   exports dev.llmops.core.transcript;
 

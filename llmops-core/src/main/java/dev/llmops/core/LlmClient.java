@@ -23,6 +23,7 @@ import dev.llmops.core.pipeline.Wiring;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.core.resilience.Resilience;
+import dev.llmops.core.sink.SinkStats;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,6 +60,7 @@ public final class LlmClient implements AutoCloseable {
   private final Clock clock;
   private final TaskScheduler scheduler;
   private final List<AutoCloseable> closeables;
+  private final List<Supplier<SinkStats>> sinks;
   private final Map<String, ChatModel> endpoints;
   private final List<PipelineStep> stepOrder;
   /** Whether a prompt step is in the pipeline (asked on every prompt call). */
@@ -65,12 +68,13 @@ public final class LlmClient implements AutoCloseable {
 
   private LlmClient(
       Pipeline pipeline, Clock clock, TaskScheduler scheduler, Map<String, ChatModel> endpoints,
-      List<AutoCloseable> closeables, List<PipelineStep> stepOrder) {
+      List<AutoCloseable> closeables, List<Supplier<SinkStats>> sinks, List<PipelineStep> stepOrder) {
     this.pipeline = pipeline;
     this.clock = clock;
     this.scheduler = scheduler;
     this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
     this.closeables = List.copyOf(closeables);
+    this.sinks = List.copyOf(sinks);
     this.stepOrder = List.copyOf(stepOrder);
     this.prompts = stepOrder.contains(PipelineStep.PROMPT);
   }
@@ -165,11 +169,30 @@ public final class LlmClient implements AutoCloseable {
   }
 
   /**
-   * Releases what the client owns: the default scheduler's thread and the resources registered
-   * with {@link Builder#closeOnClose}. Calls in flight are not waited for.
+   * The counters of the sink queues this client owns (the ledger's, when accounting writes to a
+   * sink of the application's), one snapshot each: queue depth, drops, failures, retries. Empty
+   * when records go to an in-memory ledger or nowhere.
+   */
+  public List<SinkStats> sinkStats() {
+    List<SinkStats> out = new ArrayList<>(sinks.size());
+    for (Supplier<SinkStats> s : sinks) {
+      out.add(s.get());
+    }
+    return out;
+  }
+
+  /**
+   * Releases what the client owns: the sink queues (each flushed, waiting up to its close timeout),
+   * the resources registered with {@link Builder#closeOnClose}, then the default scheduler's
+   * thread. Calls in flight are not waited for; records they produce later are journaled or
+   * dropped, counted, by their queue.
    */
   @Override
   public void close() {
+    closeAll(closeables);
+  }
+
+  private static void closeAll(List<AutoCloseable> closeables) {
     for (AutoCloseable c : closeables) {
       try {
         c.close();
@@ -377,12 +400,21 @@ public final class LlmClient implements AutoCloseable {
       Calls calls = new Calls();
       EnumMap<PipelineStep, List<Interceptor>> slots = new EnumMap<>(PipelineStep.class);
       List<CallListener> allListeners = new ArrayList<>();
+      List<Supplier<SinkStats>> sinks = new ArrayList<>();
       for (Map.Entry<PipelineStep, Capability> capability : installed.entrySet()) {
         Wiring wiring = new Wiring(clock, sched, endpoints, calls);
-        capability.getValue().install(wiring);
+        try {
+          capability.getValue().install(wiring);
+        } catch (RuntimeException e) {
+          // What earlier capabilities opened (a ledger queue's locked journal file) must not outlive a failed build.
+          owned.addAll(wiring.closeables());
+          closeAll(owned);
+          throw e;
+        }
         slots.computeIfAbsent(capability.getKey(), s -> new ArrayList<>()).addAll(wiring.interceptors());
         allListeners.addAll(wiring.listeners());
         owned.addAll(wiring.closeables());
+        sinks.addAll(wiring.sinkStatsSources());
       }
       interceptors.forEach((slot, list) -> slots.computeIfAbsent(slot, s -> new ArrayList<>()).addAll(list));
       allListeners.addAll(listeners);
@@ -401,7 +433,7 @@ public final class LlmClient implements AutoCloseable {
       }
       Pipeline pipeline = new Pipeline(chain, endpoints, new ListenerDispatcher(allListeners), clock);
       calls.bind(pipeline);
-      return new LlmClient(pipeline, clock, sched, models, owned, order);
+      return new LlmClient(pipeline, clock, sched, models, owned, sinks, order);
     }
   }
 }

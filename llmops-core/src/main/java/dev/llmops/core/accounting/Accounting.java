@@ -7,6 +7,7 @@ import dev.llmops.core.pipeline.Capability;
 import dev.llmops.core.pipeline.Wiring;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
+import dev.llmops.core.sink.SinkQueue;
 import dev.llmops.core.tokens.TokenCounter;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ public final class Accounting implements Capability {
 
   private final PriceCatalog catalog;
   private final LedgerSink ledger;
+  private final SinkQueue ledgerQueue;
   private final UnknownModelPolicy unknownModels;
   private final Function<String, TokenCounter> tokenCounters;
   // Catalog lookups by provider, then model id: the catalog is immutable, so a found price (or its
@@ -50,6 +52,7 @@ public final class Accounting implements Capability {
   private Accounting(Builder b) {
     this.catalog = b.catalog;
     this.ledger = b.ledger;
+    this.ledgerQueue = b.ledgerQueue;
     this.unknownModels = b.unknownModels;
     this.tokenCounters = b.tokenCounters;
   }
@@ -72,6 +75,11 @@ public final class Accounting implements Capability {
   /** Where records go. */
   public LedgerSink ledger() {
     return ledger;
+  }
+
+  /** The queue records reach the {@link #ledger()} through (an in-memory ledger is written directly). */
+  public SinkQueue ledgerQueue() {
+    return ledgerQueue;
   }
 
   /** What happens for a model without a price. */
@@ -136,11 +144,14 @@ public final class Accounting implements Capability {
 
   /**
    * Installs the accounting step (an interceptor in the {@code ACCOUNTING} slot and a listener)
-   * into a client being built; {@code LlmClient.Builder} calls it, applications do not.
+   * into a client being built, with the ledger's queue (one per client, closed with it);
+   * {@code LlmClient.Builder} calls it, applications do not.
+   *
+   * @throws dev.llmops.api.ConfigurationException if the ledger queue's journal cannot be opened
    */
   @Override
   public void install(Wiring wiring) {
-    AccountingStep step = new AccountingStep(this, wiring.endpoints(), wiring.clock());
+    AccountingStep step = new AccountingStep(this, wiring.endpoints(), wiring.clock(), LedgerQueues.open(this, wiring));
     wiring.interceptor(step);
     wiring.listener(step);
   }
@@ -149,6 +160,7 @@ public final class Accounting implements Capability {
   public static final class Builder {
     private PriceCatalog catalog = PriceCatalog.bundled();
     private LedgerSink ledger = LedgerSink.noop();
+    private SinkQueue ledgerQueue = SinkQueue.defaults();
     private UnknownModelPolicy unknownModels = UnknownModelPolicy.RECORD;
     private Function<String, TokenCounter> tokenCounters = TokenCounter::forModel;
 
@@ -160,9 +172,25 @@ public final class Accounting implements Capability {
       return this;
     }
 
-    /** Sets where ledger records go (default: nowhere). */
+    /**
+     * Sets where ledger records go (default: nowhere). A sink of the application's is written
+     * through the {@link #ledgerQueue ledger queue}, off the call path, one record at a time; wrap
+     * a batch writer with {@link LedgerSink#batched}. An {@link InMemoryLedger} is written
+     * directly: its write is one lock-free append that cannot block or fail, so a record is in it
+     * when the call returns.
+     */
     public Builder ledger(LedgerSink ledger) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /**
+     * Sets the queue records reach the ledger sink through (default {@link SinkQueue#defaults()}:
+     * 10,000 records, dropped and counted when full; journal them with {@link
+     * dev.llmops.core.sink.OverflowPolicy#JOURNAL} to lose none).
+     */
+    public Builder ledgerQueue(SinkQueue queue) {
+      this.ledgerQueue = Objects.requireNonNull(queue, "queue");
       return this;
     }
 

@@ -33,11 +33,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,18 +59,14 @@ final class AccountingStep implements Interceptor, CallListener {
   private final Accounting accounting;
   private final Endpoints endpoints;
   private final Clock clock;
-  private final AtomicBoolean sinkFailureLogged = new AtomicBoolean();
-  private final AtomicLong sinkFailures = new AtomicLong();
+  /** Where records go: the ledger's queue, or an in-memory ledger directly (see {@link LedgerQueues}). */
+  private final Consumer<LedgerRecord> ledger;
 
-  AccountingStep(Accounting accounting, Endpoints endpoints, Clock clock) {
+  AccountingStep(Accounting accounting, Endpoints endpoints, Clock clock, Consumer<LedgerRecord> ledger) {
     this.accounting = accounting;
     this.endpoints = endpoints;
     this.clock = clock;
-  }
-
-  /** How many times the ledger sink threw (each was caught). */
-  long sinkFailures() {
-    return sinkFailures.get();
+    this.ledger = ledger;
   }
 
   // ---- interceptor: once per attempt ----
@@ -271,15 +266,7 @@ final class AccountingStep implements Interceptor, CallListener {
   }
 
   private void sink(LedgerRecord record) {
-    try {
-      accounting.ledger().record(record);
-    } catch (RuntimeException e) {
-      sinkFailures.incrementAndGet();
-      if (sinkFailureLogged.compareAndSet(false, true)) {
-        LOG.warn("ledger sink {} threw {}; the record was lost (logged once)",
-            accounting.ledger().getClass().getName(), e.getClass().getName());
-      }
-    }
+    ledger.accept(record); // never throws, never waits on the sink
   }
 
   /** Per-call bookkeeping, a call attribute. */

@@ -55,6 +55,8 @@ final class Assembler {
   private Set<String> promptNames = Set.of();
   /** The prompt directory to watch ({@code prompts.watch: true}), started only once the file is valid. */
   private @Nullable Path watchedPrompts;
+  /** Reads every {@code queue} mapping, and keeps their journal files apart. */
+  final QueueSection queues;
 
   Assembler(JsonNode root, ConfigReader reader, ConfigBindings bindings, Path base) {
     this.root = root;
@@ -63,6 +65,7 @@ final class Assembler {
     this.base = base;
     this.clock = bindings.clock().orElse(Clock.systemUTC());
     this.env = bindings.environment();
+    this.queues = new QueueSection(this);
   }
 
   LlmOpsComponents assemble() {
@@ -87,12 +90,25 @@ final class Assembler {
     TelemetrySettings telemetry = observability.telemetry(redactor);
     TranscriptStore transcripts = observability.retention(redactor);
     if (!r.problems().isEmpty()) {
+      // Their queues may hold journal files locked; a rejected file must leave nothing open.
+      if (audit != null) {
+        audit.close();
+      }
+      if (transcripts != null) {
+        transcripts.close();
+      }
       throw new ConfigurationException(r.problems());
     }
     bindings.clock().ifPresent(client::clock);
     bindings.scheduler().ifPresent(client::scheduler);
     if (prompts != null && watchedPrompts != null) {
       client.closeOnClose(watch(watchedPrompts, prompts));
+    }
+    if (audit != null) {
+      client.closeOnClose(audit); // flushes its sinks' queues
+    }
+    if (transcripts != null) {
+      client.closeOnClose(transcripts);
     }
     if (audit != null && observability.recordStartup()) {
       if (budgets != null) {

@@ -1,5 +1,6 @@
 package dev.llmops.core.config;
 
+import dev.llmops.api.audit.AuditEvent;
 import dev.llmops.api.audit.AuditSink;
 import dev.llmops.api.spi.ChatModel;
 import dev.llmops.api.time.TaskScheduler;
@@ -7,6 +8,8 @@ import dev.llmops.core.accounting.LedgerSink;
 import dev.llmops.core.budget.BudgetStore;
 import dev.llmops.core.experiment.shadow.ShadowSink;
 import dev.llmops.core.experiment.VariantSource;
+import dev.llmops.core.sink.BatchSink;
+import dev.llmops.core.transcript.Transcript;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a configuration file cannot hold and the application supplies: model endpoints built in code
  * (for {@code provider: supplied}, fakes in tests), the environment secrets are read from, the
- * clock and scheduler, the ledger, shadow and audit sinks, the telemetry factory, and the
+ * clock and scheduler, the ledger, shadow, audit and transcript sinks, the telemetry factory, and the
  * directory relative paths are resolved against.
  *
  * <pre>{@code
@@ -48,6 +51,8 @@ public final class ConfigBindings {
   private final @Nullable LedgerSink ledger;
   private final @Nullable ShadowSink shadowSink;
   private final List<AuditSink> auditSinks;
+  private final List<BatchSink<AuditEvent>> auditBatchSinks;
+  private final List<BatchSink<Transcript>> transcriptSinks;
   private final @Nullable TelemetryFactory telemetry;
   private final @Nullable RandomGenerator random;
   private final @Nullable BudgetStore budgetStore;
@@ -66,6 +71,8 @@ public final class ConfigBindings {
     this.ledger = b.ledger;
     this.shadowSink = b.shadowSink;
     this.auditSinks = List.copyOf(b.auditSinks);
+    this.auditBatchSinks = List.copyOf(b.auditBatchSinks);
+    this.transcriptSinks = List.copyOf(b.transcriptSinks);
     this.telemetry = b.telemetry;
     this.random = b.random;
     this.budgetStore = b.budgetStore;
@@ -125,6 +132,16 @@ public final class ConfigBindings {
     return auditSinks;
   }
 
+  /** The batch audit sinks, in the order bound (their queues come after those of {@link #auditSinks()}). */
+  public List<BatchSink<AuditEvent>> auditBatchSinks() {
+    return auditBatchSinks;
+  }
+
+  /** The durable transcript sinks, in the order bound. */
+  public List<BatchSink<Transcript>> transcriptSinks() {
+    return transcriptSinks;
+  }
+
   /** The telemetry factory, when bound. */
   public Optional<TelemetryFactory> telemetry() {
     return Optional.ofNullable(telemetry);
@@ -164,8 +181,8 @@ public final class ConfigBindings {
   @Override
   public String toString() {
     return "ConfigBindings[models=" + models.keySet() + ", environment=" + (systemEnvironment ? "system" : "supplied")
-        + ", baseDirectory=" + baseDirectory + ", telemetry=" + (telemetry != null) + ", auditSinks=" + auditSinks.size()
-        + "]";
+        + ", baseDirectory=" + baseDirectory + ", telemetry=" + (telemetry != null) + ", auditSinks=" + (auditSinks.size() + auditBatchSinks.size())
+        + ", transcriptSinks=" + transcriptSinks.size() + "]";
   }
 
   /** Builds {@link ConfigBindings}. Setters validate at once. Not thread-safe. */
@@ -179,6 +196,8 @@ public final class ConfigBindings {
     private @Nullable LedgerSink ledger;
     private @Nullable ShadowSink shadowSink;
     private final List<AuditSink> auditSinks = new ArrayList<>();
+    private final List<BatchSink<AuditEvent>> auditBatchSinks = new ArrayList<>();
+    private final List<BatchSink<Transcript>> transcriptSinks = new ArrayList<>();
     private @Nullable TelemetryFactory telemetry;
     private @Nullable RandomGenerator random;
     private @Nullable BudgetStore budgetStore;
@@ -238,7 +257,11 @@ public final class ConfigBindings {
       return this;
     }
 
-    /** Sets where ledger records go when accounting is configured (default: nowhere). */
+    /**
+     * Sets where ledger records go when accounting is configured (default: nowhere); written
+     * through the queue of {@code accounting.ledgerQueue}. Wrap a batch writer with {@code
+     * LedgerSink.batched}.
+     */
     public Builder ledger(LedgerSink ledger) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
       return this;
@@ -250,9 +273,27 @@ public final class ConfigBindings {
       return this;
     }
 
-    /** Adds a sink the audit log forwards configuration changes to (a database, a SIEM). */
+    /**
+     * Adds a sink the audit log forwards configuration changes to (a database, a SIEM), through a
+     * queue of its own configured by {@code audit.queue}.
+     */
     public Builder auditSink(AuditSink sink) {
       auditSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /** Adds a sink the audit log forwards configuration changes to in batches ({@code audit.queue}). */
+    public Builder auditBatchSink(BatchSink<AuditEvent> sink) {
+      auditBatchSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /**
+     * Adds a durable store the transcript store forwards every kept transcript to, redacted, in
+     * batches ({@code retention.queue}); used when the {@code retention} section is on.
+     */
+    public Builder transcriptSink(BatchSink<Transcript> sink) {
+      transcriptSinks.add(Objects.requireNonNull(sink, "sink"));
       return this;
     }
 

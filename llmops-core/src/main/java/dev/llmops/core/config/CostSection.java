@@ -14,6 +14,7 @@ import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.pricing.Rates;
+import dev.llmops.core.sink.SinkQueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 
 /** The {@code accounting}, {@code budgets}, {@code rateLimits} and {@code cache} sections. */
 final class CostSection extends Section {
-  private static final Set<String> ACCOUNTING = Set.of("catalog", "overrides", "unknownModels");
+  private static final Set<String> ACCOUNTING = Set.of("catalog", "overrides", "unknownModels", "ledgerQueue");
   private static final Set<String> PRICE = Set.of(
       "inputPerMillion", "outputPerMillion", "cacheReadPerMillion", "cacheWritePerMillion", "reasoningPerMillion",
       "maxOutputTokens");
@@ -74,6 +75,7 @@ final class CostSection extends Section {
     if (policy != null) {
       b.unknownModels(policy);
     }
+    b.ledgerQueue(a.queues.queue(section, "ledgerQueue", "accounting.ledgerQueue", SinkQueue.defaults()));
     client.accounting(b.build());
   }
 

@@ -7,12 +7,15 @@ import dev.llmops.core.provider.Secret;
 import dev.llmops.core.redaction.PiiType;
 import dev.llmops.core.redaction.RedactionMode;
 import dev.llmops.core.redaction.Redactor;
+import dev.llmops.core.sink.SinkQueue;
 import dev.llmops.core.transcript.TranscriptStore;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
@@ -21,8 +24,10 @@ import org.jspecify.annotations.Nullable;
 final class ObservabilitySection extends Section {
   private static final Set<String> TELEMETRY = Set.of("enabled", "captureContent", "conventions");
   private static final Set<String> REDACTION = Set.of("disabled", "mode", "modes", "hmacKeyEnv", "allow", "allowPatterns");
-  private static final Set<String> RETENTION = Set.of("enabled", "ttl", "maxEntries", "maxBytes", "sampleRate");
-  private static final Set<String> AUDIT = Set.of("enabled", "recordStartup");
+  private static final Set<String> RETENTION = Set.of("enabled", "ttl", "maxEntries", "maxBytes", "sampleRate", "queue");
+  private static final Set<String> AUDIT = Set.of("enabled", "recordStartup", "queue");
+  /** The transcript store's default queue: transcripts are large, so fewer wait in memory. */
+  private static final SinkQueue TRANSCRIPT_QUEUE = SinkQueue.builder().capacity(1_000).build();
 
   private boolean recordStartup;
 
@@ -129,6 +134,9 @@ final class ObservabilitySection extends Section {
     }
     TranscriptStore.Builder b = TranscriptStore.builder().clock(clock).redactor(redactor);
     bindings.random().ifPresent(b::random);
+    bindings.scheduler().ifPresent(b::scheduler);
+    bindings.transcriptSinks().forEach(b::sink);
+    b.queue(a.queues.queue(n, "queue", "retention.queue", TRANSCRIPT_QUEUE));
     Duration ttl = r.duration(n, "ttl", "retention.ttl");
     if (ttl != null) {
       r.apply("retention.ttl", () -> b.ttl(ttl));
@@ -145,8 +153,13 @@ final class ObservabilitySection extends Section {
     if (rate != null) {
       b.sampleRate(rate);
     }
-    TranscriptStore store = b.build();
-    client.listener(store);
+    if (!r.problems().isEmpty()) {
+      return null; // opening queues (and their journals) waits for a valid file
+    }
+    TranscriptStore store = r.build("retention.queue", opening(b::build));
+    if (store != null) {
+      client.listener(store);
+    }
     return store;
   }
 
@@ -156,8 +169,22 @@ final class ObservabilitySection extends Section {
       return null;
     }
     recordStartup = r.bool(n, "recordStartup", "audit.recordStartup", true);
-    AuditLog.Builder b = AuditLog.builder().redactor(redactor);
+    AuditLog.Builder b = AuditLog.builder().redactor(redactor).clock(clock);
+    bindings.scheduler().ifPresent(b::scheduler);
     bindings.auditSinks().forEach(b::sink);
-    return b.build();
+    bindings.auditBatchSinks().forEach(b::batchSink);
+    b.queue(a.queues.queue(n, "queue", "audit.queue", SinkQueue.defaults()));
+    return r.build("audit.queue", opening(b::build));
+  }
+
+  /** A build that opens journal files: an I/O failure becomes a problem like any other. */
+  private static <T> Supplier<T> opening(Supplier<T> build) {
+    return () -> {
+      try {
+        return build.get();
+      } catch (UncheckedIOException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    };
   }
 }

@@ -3,10 +3,12 @@ package dev.llmops.core.pipeline;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.time.TaskScheduler;
+import dev.llmops.core.sink.SinkStats;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What a {@link Capability} sees of the client being built, bound to the capability's own slot of
@@ -22,6 +24,7 @@ public final class Wiring {
   private final List<Interceptor> interceptors = new ArrayList<>();
   private final List<CallListener> listeners = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<Supplier<SinkStats>> sinkStats = new ArrayList<>();
 
   /** A wiring for one capability of a client with this clock, scheduler, endpoints and calls. */
   public Wiring(Clock clock, TaskScheduler scheduler, Endpoints endpoints, Calls calls) {
@@ -69,6 +72,11 @@ public final class Wiring {
     closeables.add(Objects.requireNonNull(closeable, "closeable"));
   }
 
+  /** Registers a sink queue's stats, which {@code LlmClient.sinkStats()} reports. */
+  public void sinkStats(Supplier<SinkStats> stats) {
+    sinkStats.add(Objects.requireNonNull(stats, "stats"));
+  }
+
   /** The interceptors added, in order. */
   public List<Interceptor> interceptors() {
     return List.copyOf(interceptors);
@@ -82,5 +90,10 @@ public final class Wiring {
   /** The resources registered, in order. */
   public List<AutoCloseable> closeables() {
     return List.copyOf(closeables);
+  }
+
+  /** The sink queues' stats registered, in order. */
+  public List<Supplier<SinkStats>> sinkStatsSources() {
+    return List.copyOf(sinkStats);
   }
 }

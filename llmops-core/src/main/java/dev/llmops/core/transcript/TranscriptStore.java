@@ -4,7 +4,12 @@ import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Message;
+import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.redaction.Redactor;
+import dev.llmops.core.sink.BatchSink;
+import dev.llmops.core.sink.SinkQueue;
+import dev.llmops.core.sink.SinkStats;
+import dev.llmops.core.sink.internal.RecordQueues;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,8 +46,15 @@ import org.jspecify.annotations.Nullable;
  * write or read; beyond {@code maxEntries} or {@code maxBytes} the oldest are dropped. Sampling
  * draws from the injected {@link RandomGenerator}. The raw subject is never stored: only its
  * SHA-256, which {@link #purgeSubject} matches. Thread-safe.
+ *
+ * <p>Durable stores: {@link Builder#sink} forwards every kept transcript to a {@link BatchSink} (a
+ * database) through a bounded queue of its own ({@link Builder#queue}, named {@code transcripts.0},
+ * ...), drained by the queue's thread, so a slow or failing store never holds up the thread that
+ * ends a call. Redaction happens before a transcript is queued, so neither the queue nor its
+ * journal file ever holds unredacted text. The in-memory copy is written directly: it is an append
+ * under a short lock. {@link #close()} flushes the queues.
  */
-public final class TranscriptStore implements CallListener {
+public final class TranscriptStore implements CallListener, AutoCloseable {
   private final Clock clock;
   private final Duration ttl;
   private final int maxEntries;
@@ -50,6 +62,7 @@ public final class TranscriptStore implements CallListener {
   private final double sampleRate;
   private final RandomGenerator random;
   private final Redactor redactor;
+  private final RecordQueues<Transcript> queues;
 
   // Guarded by this.
   private final ArrayDeque<Transcript> entries = new ArrayDeque<>();
@@ -63,9 +76,13 @@ public final class TranscriptStore implements CallListener {
     this.sampleRate = b.sampleRate;
     this.random = b.random;
     this.redactor = b.redactor;
+    this.queues = RecordQueues.open("transcripts", b.queue, b.sinks, TranscriptCodec.INSTANCE, b.clock, b.scheduler);
   }
 
-  /** A builder with the defaults: system clock, TTL 24 hours, 1,000 entries, 8 MiB, every call kept. */
+  /**
+   * A builder with the defaults: system clock, TTL 24 hours, 1,000 entries, 8 MiB, every call kept,
+   * no durable sink.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -98,6 +115,7 @@ public final class TranscriptStore implements CallListener {
         call.callId(), clock.instant(), redactor.redactNullable(call.context().tenant()),
         subject == null ? null : hash(subject), call.originalRequest().model(), messages, answer, error);
     add(t);
+    queues.offer(t);
   }
 
   private boolean sampled() {
@@ -174,6 +192,21 @@ public final class TranscriptStore implements CallListener {
     return bytes;
   }
 
+  /** The counters of each durable sink's queue, in the order the sinks were added. */
+  public List<SinkStats> sinkStats() {
+    return queues.stats();
+  }
+
+  /**
+   * Flushes and closes the durable sinks' queues, each waiting up to its close timeout; the
+   * in-memory copy stays readable, and transcripts of calls ending later are kept in memory and
+   * journaled or dropped (counted) for the sinks. Idempotent.
+   */
+  @Override
+  public void close() {
+    queues.close();
+  }
+
   static String hash(String subject) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(subject.getBytes(StandardCharsets.UTF_8));
@@ -192,10 +225,39 @@ public final class TranscriptStore implements CallListener {
     private double sampleRate = 1.0;
     private RandomGenerator random = new SplittableRandom();
     private Redactor redactor = Redactor.defaults();
+    private final List<RecordQueues.Target<Transcript>> sinks = new ArrayList<>();
+    private SinkQueue queue = SinkQueue.builder().capacity(1_000).build();
+    private @Nullable TaskScheduler scheduler;
 
     private Builder() {}
 
-    /** Sets the clock retention is measured on; use the client's clock. */
+    /**
+     * Forwards every kept transcript (redacted) to {@code sink}, in batches, through a queue of its
+     * own; repeatable. A batch is given again whole after the sink throws, so write it atomically
+     * or idempotently on the call id.
+     */
+    public Builder sink(BatchSink<Transcript> sink) {
+      sinks.add(new RecordQueues.Target<>(Objects.requireNonNull(sink, "sink"), false));
+      return this;
+    }
+
+    /**
+     * Sets the queue of each durable sink (default: {@link SinkQueue#defaults()} with a capacity
+     * of 1,000, since transcripts are large). With a journal file, the first sink's queue uses the
+     * file as named, the n-th ({@code n >= 1}) adds {@code .n}.
+     */
+    public Builder queue(SinkQueue queue) {
+      this.queue = Objects.requireNonNull(queue, "queue");
+      return this;
+    }
+
+    /** Sets where the queues' retry delays run (default: each queue's own thread); use the client's. */
+    public Builder scheduler(TaskScheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Sets the clock retention (and the queues' deadlines) are measured on; use the client's clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -266,7 +328,12 @@ public final class TranscriptStore implements CallListener {
       return this;
     }
 
-    /** Builds the store. */
+    /**
+     * Builds the store, opening one queue per durable sink (their threads start on first use).
+     *
+     * @throws IllegalStateException if a queue's journal file is held by another queue
+     * @throws java.io.UncheckedIOException if a queue's journal file cannot be opened or read
+     */
     public TranscriptStore build() {
       return new TranscriptStore(this);
     }

@@ -300,6 +300,7 @@ class LlmOpsConfigTest {
     LlmOpsComponents comps = LlmOpsConfig.parse(yaml, "c.yaml")
         .assemble(bindings().model("smart", answering("x")).auditSink(events::add).promptExecutor(Runnable::run).build());
 
+    awaitSize(events, 2); // the sink is written by its queue's thread
     assertThat(events).extracting(AuditEvent::action)
         .containsExactly(AuditEvent.BUDGET_CHANGED, "config.applied");
     assertThat(events.get(0).target()).isEqualTo("tenant-daily");
@@ -312,6 +313,7 @@ class LlmOpsConfigTest {
     experiments.setWeights("canary", List.of(0.5, 0.5), "widen");
     experiments.kill("canary", "bad answers");
 
+    awaitSize(events, 5);
     assertThat(events).extracting(AuditEvent::action).containsExactly(
         AuditEvent.BUDGET_CHANGED, "config.applied", AuditEvent.PROMPT_LABEL_MOVED, AuditEvent.EXPERIMENT_WEIGHTS_CHANGED,
         AuditEvent.KILL_SWITCH_CHANGED);
@@ -323,6 +325,13 @@ class LlmOpsConfigTest {
     assertThat(events.get(3).details()).containsEntry("reason", "widen");
     assertThat(events.get(4).target()).isEqualTo("canary");
     assertThat(AuditBridges.EXPERIMENT_STATUS_CHANGED).isNotEqualTo(AuditEvent.KILL_SWITCH_CHANGED);
+  }
+
+  private static void awaitSize(List<?> list, int size) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (list.size() < size && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
   }
 
   @Test

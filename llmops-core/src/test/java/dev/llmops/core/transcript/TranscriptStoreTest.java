@@ -3,10 +3,14 @@ package dev.llmops.core.transcript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.FinishReason;
+import dev.llmops.api.Message;
+import dev.llmops.api.Role;
+import dev.llmops.api.ToolCall;
 import dev.llmops.api.Usage;
 import dev.llmops.core.LlmClient;
 import dev.llmops.api.spi.ChatModel;
@@ -15,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class TranscriptStoreTest {
@@ -102,5 +108,42 @@ class TranscriptStoreTest {
     assertThat(half.size()).isBetween(70, 130);
     assertThatThrownBy(() -> TranscriptStore.builder().sampleRate(1.5)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> TranscriptStore.builder().ttl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aDurableSinkGetsEveryKeptTranscriptRedactedOffTheCallsThreadAndCloseFlushesIt() {
+    List<Transcript> stored = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    TranscriptStore store = TranscriptStore.builder().clock(clock).sink(batch -> {
+      threads.add(Thread.currentThread().getName());
+      stored.addAll(batch);
+    }).build();
+    String caller = Thread.currentThread().getName();
+    try (LlmClient client = client(store)) {
+      for (int k = 0; k < 20; k++) {
+        client.request(ChatRequest.of("write to jane@example.com #" + k)).context(CallContext.ofSubject("user-1")).call();
+      }
+    }
+    store.close();
+    assertThat(stored).hasSize(20).allSatisfy(t -> assertThat(t.subjectHash()).isNotEqualTo("user-1"));
+    assertThat(stored).extracting(t -> t.messages().get(0).content()).as("in the order the calls ended")
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj(k -> "write to <EMAIL> #" + k).toList());
+    assertThat(threads).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("llmops-sink-transcripts.0").isNotEqualTo(caller));
+    assertThat(store.sinkStats()).singleElement().satisfies(st -> {
+      assertThat(st.capacity()).as("the default transcript queue").isEqualTo(1_000);
+      assertThat(st.delivered()).isEqualTo(20);
+    });
+  }
+
+  @Test
+  void aTranscriptSurvivesItsJournalLineExactly() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Transcript t = new Transcript("call-9", Instant.parse("2026-02-03T04:05:06.7Z"), "acme", "ab12", null,
+        List.of(Message.system("be brief"), new Message(Role.ASSISTANT, "", List.of(new ToolCall("t1", "lookup", "{\"q\":1}")), null),
+            Message.tool("t1", "result\nwith a break")),
+        null, "dev.llmops.api.ProviderUnavailableException: <EMAIL>");
+    byte[] line = json.writeValueAsBytes(TranscriptCodec.INSTANCE.encode(t));
+    assertThat(line).doesNotContain((byte) '\n');
+    assertThat(TranscriptCodec.INSTANCE.decode(json.readTree(line))).isEqualTo(t);
   }
 }

@@ -1,6 +1,5 @@
 package dev.llmops.core.redaction;
 
-import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +16,10 @@ final class Decoded {
 
   /** The decoded text. */
   final String view;
-  /** {@code origin[k]}: where view character {@code k} starts in the text; one more entry, the text's length. */
+  /**
+   * {@code origin[k]}: where view character {@code k} starts in the text, for {@code k} up to the
+   * view's length, where it is the text's length (entries past that are unused).
+   */
   private final int[] origin;
 
   private Decoded(String view, int[] origin) {
@@ -39,7 +41,7 @@ final class Decoded {
       if (again == null) {
         break;
       }
-      int[] composed = new int[again.origin.length];
+      int[] composed = new int[again.view.length() + 1];
       for (int k = 0; k < composed.length; k++) {
         composed[k] = d.origin[again.origin[k]];
       }
@@ -95,9 +97,8 @@ final class Decoded {
       }
       i += len;
     }
-    int[] trimmed = Arrays.copyOf(origin, out + 1);
-    trimmed[out] = n;
-    return new Decoded(view.toString(), trimmed);
+    origin[out] = n;
+    return new Decoded(view.toString(), origin);
   }
 
   /** True if the character at {@code i} starts an escape or is a character the view replaces. */
@@ -187,11 +188,15 @@ final class Decoded {
 
   /** The length of the character reference at {@code i} (&amp;name; &amp;#ddd; &amp;#xhh;), or 0. */
   private static int entityLength(String s, int i) {
-    int semi = s.indexOf(';', i + 2);
-    if (semi < 0 || semi - i > 10) {
-      return 0;
+    // The longest reference taken is 10 characters before its ';' (&#xhhhhhh; or &NewLine;):
+    // look no further, so an '&' without one costs little however long the text.
+    int limit = Math.min(s.length(), i + 11);
+    for (int semi = i + 2; semi < limit; semi++) {
+      if (s.charAt(semi) == ';') {
+        return entityChar(s, i, semi + 1 - i) >= 0 ? semi + 1 - i : 0;
+      }
     }
-    return entityChar(s, i, semi + 1 - i) >= 0 ? semi + 1 - i : 0;
+    return 0;
   }
 
   private static int entityChar(String s, int i, int len) {

@@ -191,10 +191,12 @@ public final class Redactor {
       Scanner.Scan scan = scanner.scan(text, rewriters);
       int encodedAt = scan.encodedAt();
       Decoded decoded = encodedAt < 0 ? null : Decoded.of(text, encodedAt);
+      Rewriter raw = (Rewriter) scan.sink();
       if (decoded == null) {
-        return (Rewriter) scan.sink();
+        return raw;
       }
-      return rewrite(text, collect(text, decoded));
+      List<Hit> rawHits = raw == null ? List.of() : raw.hits();
+      return rewrite(text, merge(decodedHits(decoded), rawHits, List.of()));
     }
     return rewrite(text, collect(text));
   }
@@ -231,7 +233,7 @@ public final class Redactor {
 
   private List<Hit> collect(String text) {
     if (!anyBuiltIn) {
-      return collect(text, null);
+      return merge(List.of(), List.of(), customHits(text));
     }
     List<Hit> raw = new ArrayList<>();
     int encodedAt = scanner.scan(text, (type, start, end) -> raw.add(new Hit(type, start, end, text, start, end)));
@@ -242,14 +244,6 @@ public final class Redactor {
     return merge(decoded == null ? List.of() : decodedHits(decoded), raw, customHits(text));
   }
 
-  /** The findings of the text and of its decoded view; see {@link #collect(String)}. */
-  private List<Hit> collect(String text, @Nullable Decoded decoded) {
-    List<Hit> raw = new ArrayList<>();
-    if (anyBuiltIn) {
-      scanner.scan(text, (type, start, end) -> raw.add(new Hit(type, start, end, text, start, end)));
-    }
-    return merge(decoded == null ? List.of() : decodedHits(decoded), raw, customHits(text));
-  }
 
   /** The built-in findings in a decoded view, placed on the text; the value is the decoded one. */
   private List<Hit> decodedHits(Decoded decoded) {
@@ -391,6 +385,9 @@ public final class Redactor {
     /** Where the replacements are in the output: [start, end) pairs. */
     int[] ranges = NO_RANGES;
     int rangeCount;
+    /** What the scanner reported, allowed values too: (type, start, end) triples. */
+    private int[] reported = NO_RANGES;
+    private int reportedCount;
 
     Rewriter(String text) {
       this.text = text;
@@ -398,7 +395,25 @@ public final class Redactor {
 
     @Override
     public void found(int type, int start, int end) {
+      if (3 * reportedCount + 3 > reported.length) {
+        reported = Arrays.copyOf(reported, Math.max(12, reported.length * 2));
+      }
+      reported[3 * reportedCount] = type;
+      reported[3 * reportedCount + 1] = start;
+      reported[3 * reportedCount + 2] = end;
+      reportedCount++;
       found(type, start, end, text, start, end);
+    }
+
+    /** The scanner's findings in this text, as hits. */
+    List<Hit> hits() {
+      List<Hit> hits = new ArrayList<>(reportedCount);
+      for (int k = 0; k < reportedCount; k++) {
+        int start = reported[3 * k + 1];
+        int end = reported[3 * k + 2];
+        hits.add(new Hit(reported[3 * k], start, end, text, start, end));
+      }
+      return hits;
     }
 
     void found(Hit h) {

@@ -858,7 +858,10 @@ final class Scanner {
       return p;
     }
 
-    /** An IBAN in either case, compact or in groups of four split by spaces, dashes or one line break. */
+    /**
+     * An IBAN in upper or lower case (not both: {@code LV80 bANK ...} is no IBAN), compact or in
+     * groups of four split by spaces, dashes or one line break.
+     */
     private int iban(int i) {
       int expected = Checks.ibanLength(upper(s.charAt(i)), upper(s.charAt(i + 1)));
       if (expected == 0) {
@@ -868,10 +871,12 @@ final class Scanner {
       int count = 0;
       int p = i;
       boolean wrapped = false;
+      int cases = 0;
       while (count < expected && p < n) {
         char c = s.charAt(p);
         int lineBreak = lineBreak(p);
         if (is(p, ALNUM)) {
+          cases |= is(p, UPPER) ? 1 : is(p, LOWER) ? 2 : 0;
           compact[count++] = upper(c);
           p++;
         } else if ((c == ' ' || c == '-') && count % 4 == 0 && is(p + 1, ALNUM)) {
@@ -883,7 +888,7 @@ final class Scanner {
           break;
         }
       }
-      if (count != expected || is(p, ALNUM) || !Checks.ibanMod97(compact, expected)) {
+      if (count != expected || cases == 3 || is(p, ALNUM) || !Checks.ibanMod97(compact, expected)) {
         return -1;
       }
       return emit(IBAN, i, p);

@@ -49,25 +49,25 @@ class FormatsTest {
         Arguments.of("iban gb82west12345698765432.", "iban <IBAN>."),
         Arguments.of("iban gb82 west 1234 5698 7654 32", "iban <IBAN>"),
         Arguments.of("iban fr14 2004 1010 0505 0001 3m02 606", "iban <IBAN>"),
-        Arguments.of("iban De89370400440532013000", "iban <IBAN>"),
         Arguments.of("iban nl91abna0417164300", "iban <IBAN>"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("lowerCaseIbans")
-  void ibansInLowerOrMixedCase(String input, String expected) {
+  void ibansInLowerCase(String input, String expected) {
     assertThat(REDACTOR.redact(input)).isEqualTo(expected);
   }
 
   static Stream<String> lowerCaseNonIbans() {
     return Stream.of(
         "iban de89 3704 0044 0532 0130 01", "iban gb82west12345698765433", "de89 is a code", "ab12 3456",
-        "iban zz89370400440532013000");
+        "iban zz89370400440532013000", "iban De89370400440532013000", "LV80 bANK 0000 4351 9500 1",
+        "gb82 WEST 1234 5698 7654 32");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("lowerCaseNonIbans")
-  void lowerCaseTextWithoutAValidIbanIsNoIban(String input) {
+  void mixedCaseOrInvalidTextIsNoIban(String input) {
     assertThat(REDACTOR.find(input)).extracting(Finding::type).doesNotContain("IBAN");
   }
 

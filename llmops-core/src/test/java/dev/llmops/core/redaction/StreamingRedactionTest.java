@@ -34,7 +34,7 @@ class StreamingRedactionTest {
         Arguments.of("call +1 415 ", "555 0132 now", "+1 415"),
         Arguments.of("call (415) ", "555-0132 now", "(415)"),
         Arguments.of("iban DE89 3704 0044", " 0532 0130 00 saved", "DE89 3704"),
-        Arguments.of("iban gb82 WEST ", "1234 5698 7654 32 saved", "gb82 WEST"),
+        Arguments.of("iban GB82 WEST ", "1234 5698 7654 32 saved", "GB82 WEST"),
         Arguments.of("config password", "=hunter22 done", "hunter22"),
         Arguments.of("config password =", " hunter22 done", "hunter22"),
         Arguments.of("config \"api_key\": ", "\"Zk3xQ9vR7tL2mN8pW4sY\" done", "Zk3xQ9vR7tL2mN8pW4sY"),

@@ -37,11 +37,18 @@ import org.jspecify.annotations.Nullable;
  * detector with a literal hint adds one {@link String#indexOf} pass, one without a hint a full
  * regex pass. The lines where a pass replaced something are scanned again until nothing changes
  * (at most four passes), so redacting twice equals redacting once. Text without findings is
- * returned as the same instance after one pass. Short texts that repeat (up to 64 characters: a
- * tenant, a user id, a model name) are remembered with their result in a small table of 32, so
- * they are scanned once rather than on every call.
+ * returned as the same instance after one pass.
  *
- * <p>Immutable (its memo only remembers results) and thread-safe; build one and share it.
+ * <p>Values hidden by an encoding are found too: where the text holds a {@code %}, a backslash,
+ * an {@code &} or a non-ASCII character, the built-in detectors also scan a decoded view (URL
+ * escapes, JSON and C escapes, HTML character references, full-width forms and other digits,
+ * Unicode spaces and dashes, zero-width characters left out), and a finding there replaces the
+ * encoded text it came from. Custom detectors see the text as it is.
+ *
+ * <p>For text that arrives in pieces (a stream's deltas), {@link #streaming()} holds back what
+ * could be the start of a value until the rest arrives.
+ *
+ * <p>Immutable and thread-safe; build one and share it.
  */
 // Ordinals index dense per-type arrays on the hot path; PiiType order is part of this package.
 @SuppressWarnings("EnumOrdinal")
@@ -49,9 +56,6 @@ public final class Redactor {
   private static final PiiType[] TYPES = PiiType.values();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int MAX_PASSES = 4;
-  /** How many short texts a redactor remembers (a power of two), and how long "short" is. */
-  private static final int MEMO_SLOTS = 32;
-  private static final int MEMO_MAX_CHARS = 64;
   private static final Redactor DEFAULTS = builder().build();
   private static final Redactor NOOP = new Redactor(new Builder().disableAll());
 
@@ -65,14 +69,6 @@ public final class Redactor {
   private final Set<String> allowed;
   private final List<Pattern> allowedPatterns;
   private final List<Custom> customs;
-  /**
-   * Short texts redacted recently, by a hash of their text: redaction is a pure function of the
-   * text and this immutable configuration, so a remembered result stays right. Racy on purpose:
-   * entries are immutable (final fields), a lost write only means a text is scanned again.
-   */
-  private final @Nullable Remembered[] memo = new Remembered[MEMO_SLOTS];
-  /** Per memo slot, the hash of the last text that missed there: a hint of what repeats. */
-  private final int[] missed = new int[MEMO_SLOTS];
 
   private Redactor(Builder b) {
     boolean[] enabled = new boolean[TYPES.length];
@@ -120,27 +116,16 @@ public final class Redactor {
    * nothing was found.
    */
   public String redact(String text) {
-    Objects.requireNonNull(text, "text");
-    if (text.length() > MEMO_MAX_CHARS) {
-      return redact(text, 1);
-    }
-    int h = text.hashCode();
-    int slot = (h ^ (h >>> 16)) & (MEMO_SLOTS - 1);
-    Remembered r = memo[slot];
-    if (r != null && r.text.equals(text)) {
-      // Clean text comes back as the caller's own instance, as from a scan.
-      return r.clean() ? text : r.redacted;
-    }
-    String out = redact(text, 1);
-    // A short text is remembered the second time it misses in its slot, so that values that
-    // repeat (a tenant, a user id, a model name in a log line) are scanned once, and values that
-    // never do (a ticket number) store nothing in this long-lived object.
-    if (missed[slot] == h) {
-      memo[slot] = new Remembered(text, out);
-    } else {
-      missed[slot] = h;
-    }
-    return out;
+    return redact(Objects.requireNonNull(text, "text"), 1);
+  }
+
+  /**
+   * A redaction of one text that arrives in pieces, such as a stream's deltas: each {@link
+   * Stream#push push} returns the redacted text that is safe to emit so far, holding back a tail
+   * that could be the start of a value whose rest has not arrived.
+   */
+  public Stream streaming() {
+    return new Stream(this);
   }
 
   /**
@@ -200,11 +185,26 @@ public final class Redactor {
   /** One pass over {@code text}; null when the built-in detectors alone found nothing in it. */
   private @Nullable Rewriter redactOnce(String text) {
     if (customs.isEmpty()) {
-      return anyBuiltIn ? (Rewriter) scanner.scan(text, rewriters) : null;
+      if (!anyBuiltIn) {
+        return null;
+      }
+      Scanner.Scan scan = scanner.scan(text, rewriters);
+      int encodedAt = scan.encodedAt();
+      Decoded decoded = encodedAt < 0 ? null : Decoded.of(text, encodedAt);
+      Rewriter raw = (Rewriter) scan.sink();
+      if (decoded == null) {
+        return raw;
+      }
+      List<Hit> rawHits = raw == null ? List.of() : raw.hits();
+      return rewrite(text, merge(decodedHits(decoded), rawHits, List.of()));
     }
+    return rewrite(text, collect(text));
+  }
+
+  private Rewriter rewrite(String text, List<Hit> hits) {
     Rewriter rewriter = new Rewriter(text);
-    for (int[] f : collect(text)) {
-      rewriter.found(f[0], f[1], f[2]);
+    for (Hit h : hits) {
+      rewriter.found(h);
     }
     return rewriter;
   }
@@ -218,9 +218,9 @@ public final class Redactor {
   public List<Finding> find(String text) {
     Objects.requireNonNull(text, "text");
     List<Finding> out = new ArrayList<>();
-    for (int[] f : collect(text)) {
-      if (!isAllowed(text, f[1], f[2])) {
-        out.add(new Finding(labels[f[0]], f[1], f[2]));
+    for (Hit h : collect(text)) {
+      if (!isAllowed(h.source(), h.from(), h.to())) {
+        out.add(new Finding(labels[h.type()], h.start(), h.end()));
       }
     }
     return out;
@@ -231,34 +231,70 @@ public final class Redactor {
     return !redact(text).equals(text);
   }
 
-  private List<int[]> collect(String text) {
-    List<int[]> found = new ArrayList<>();
-    if (anyBuiltIn) {
-      scanner.scan(text, (type, start, end) -> found.add(new int[] {type, start, end}));
+  private List<Hit> collect(String text) {
+    if (!anyBuiltIn) {
+      return merge(List.of(), List.of(), customHits(text));
     }
-    if (customs.isEmpty()) {
-      return found;
+    List<Hit> raw = new ArrayList<>();
+    int encodedAt = scanner.scan(text, (type, start, end) -> raw.add(new Hit(type, start, end, text, start, end)));
+    Decoded decoded = encodedAt < 0 ? null : Decoded.of(text, encodedAt);
+    if (decoded == null && customs.isEmpty()) {
+      return raw;
     }
+    return merge(decoded == null ? List.of() : decodedHits(decoded), raw, customHits(text));
+  }
+
+
+  /** The built-in findings in a decoded view, placed on the text; the value is the decoded one. */
+  private List<Hit> decodedHits(Decoded decoded) {
+    List<Hit> hits = new ArrayList<>();
+    String view = decoded.view;
+    scanner.scan(view, (type, start, end) ->
+        hits.add(new Hit(type, decoded.start(start), decoded.end(end), view, start, end)));
+    return hits;
+  }
+
+  private List<Hit> customHits(String text) {
+    List<Hit> hits = new ArrayList<>();
     for (int k = 0; k < customs.size(); k++) {
-      customs.get(k).find(text, TYPES.length + k, found);
+      customs.get(k).find(text, TYPES.length + k, hits);
     }
-    found.sort((a, b) -> a[1] != b[1] ? Integer.compare(a[1], b[1]) : Integer.compare(b[2], a[2]));
-    List<int[]> merged = new ArrayList<>(found.size());
+    return hits;
+  }
+
+  /**
+   * The hits in text order without overlaps: of those starting together the longest wins, and of
+   * equal ones the earlier list's (a decoded value names its pseudonym as the plain value does).
+   */
+  @SafeVarargs
+  private static List<Hit> merge(List<Hit>... lists) {
+    List<Hit> found = new ArrayList<>();
+    for (List<Hit> l : lists) {
+      found.addAll(l);
+    }
+    found.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
+    List<Hit> merged = new ArrayList<>(found.size());
     int floor = 0;
-    for (int[] f : found) {
-      if (f[1] >= floor) {
-        merged.add(f);
-        floor = f[2];
+    for (Hit h : found) {
+      if (h.start() >= floor) {
+        merged.add(h);
+        floor = h.end();
       }
     }
     return merged;
   }
 
-  private boolean isAllowed(String text, int start, int end) {
+  /**
+   * A finding at {@code [start, end)} of the text whose value is {@code source[from, to)}: the
+   * text itself, or the decoded view the finding was made in.
+   */
+  private record Hit(int type, int start, int end, String source, int from, int to) {}
+
+  private boolean isAllowed(CharSequence text, int start, int end) {
     if (allowed.isEmpty() && allowedPatterns.isEmpty()) {
       return false;
     }
-    String value = text.substring(start, end);
+    String value = text.subSequence(start, end).toString();
     if (allowed.contains(value)) {
       return true;
     }
@@ -349,6 +385,9 @@ public final class Redactor {
     /** Where the replacements are in the output: [start, end) pairs. */
     int[] ranges = NO_RANGES;
     int rangeCount;
+    /** What the scanner reported, allowed values too: (type, start, end) triples. */
+    private int[] reported = NO_RANGES;
+    private int reportedCount;
 
     Rewriter(String text) {
       this.text = text;
@@ -356,7 +395,34 @@ public final class Redactor {
 
     @Override
     public void found(int type, int start, int end) {
-      if (isAllowed(text, start, end)) {
+      if (3 * reportedCount + 3 > reported.length) {
+        reported = Arrays.copyOf(reported, Math.max(12, reported.length * 2));
+      }
+      reported[3 * reportedCount] = type;
+      reported[3 * reportedCount + 1] = start;
+      reported[3 * reportedCount + 2] = end;
+      reportedCount++;
+      found(type, start, end, text, start, end);
+    }
+
+    /** The scanner's findings in this text, as hits. */
+    List<Hit> hits() {
+      List<Hit> hits = new ArrayList<>(reportedCount);
+      for (int k = 0; k < reportedCount; k++) {
+        int start = reported[3 * k + 1];
+        int end = reported[3 * k + 2];
+        hits.add(new Hit(reported[3 * k], start, end, text, start, end));
+      }
+      return hits;
+    }
+
+    void found(Hit h) {
+      found(h.type(), h.start(), h.end(), h.source(), h.from(), h.to());
+    }
+
+    /** Replaces {@code text[start, end)} with the replacement of the value {@code source[vFrom, vTo)}. */
+    private void found(int type, int start, int end, String source, int vFrom, int vTo) {
+      if (isAllowed(source, vFrom, vTo)) {
         return;
       }
       StringBuilder b = out;
@@ -366,7 +432,7 @@ public final class Redactor {
       }
       b.append(text, copied, start);
       int from = b.length();
-      replace(type, text, start, end, b);
+      replace(type, source, vFrom, vTo, b);
       if (2 * rangeCount + 2 > ranges.length) {
         ranges = Arrays.copyOf(ranges, Math.max(8, ranges.length * 2));
       }
@@ -388,12 +454,12 @@ public final class Redactor {
 
   /** A detector the application adds: a regex, optionally anchored on a literal hint. */
   private record Custom(String label, Pattern pattern, @Nullable String hint, RedactionMode mode) {
-    void find(String text, int type, List<int[]> out) {
+    void find(String text, int type, List<Hit> out) {
       Matcher m = pattern.matcher(text);
       if (hint == null) {
         while (m.find()) {
           if (m.end() > m.start()) {
-            out.add(new int[] {type, m.start(), m.end()});
+            out.add(new Hit(type, m.start(), m.end(), text, m.start(), m.end()));
           }
         }
         return;
@@ -406,7 +472,7 @@ public final class Redactor {
         }
         m.region(idx, text.length());
         if (m.lookingAt() && m.end() > idx) {
-          out.add(new int[] {type, idx, m.end()});
+          out.add(new Hit(type, idx, m.end(), text, idx, m.end()));
           from = m.end();
         } else {
           from = idx + 1;
@@ -553,12 +619,67 @@ public final class Redactor {
     }
   }
 
-  /** A short text and what it redacts to. */
-  private record Remembered(String text, String redacted) {
-    /** Whether the text had nothing to redact (a scan then returns its input instance). */
-    @SuppressWarnings("ReferenceEquality") // identity is what a clean scan preserves
-    boolean clean() {
-      return redacted == text;
+  /**
+   * The redaction of one text that arrives in pieces. {@link #push} appends a piece and returns
+   * the redacted text that is safe to emit so far; {@link #finish} returns the rest. A tail that
+   * could be the start of a value is held back until what follows shows where it ends: the last
+   * word, digit groups that may go on ({@code 4111 1111}), a secret's name and its {@code =} or
+   * {@code :}, an auth scheme ({@code Bearer}), a word a hard wrap may continue, an unterminated
+   * private key block. What is held is bounded (1,024 characters, a private key block 16,384); a
+   * value longer than the bound may be split.
+   * Concatenating everything pushed and finished gives the text redacted in pieces that no value
+   * crosses. Not thread-safe: one per stream.
+   */
+  public static final class Stream {
+    private final Redactor redactor;
+    private final StringBuilder pending = new StringBuilder();
+    private boolean insideKey;
+
+    private Stream(Redactor redactor) {
+      this.redactor = redactor;
+    }
+
+    /** Appends {@code piece} and returns the redacted text safe to emit now, possibly empty. */
+    public String push(CharSequence piece) {
+      pending.append(Objects.requireNonNull(piece, "piece"));
+      return skipKeyBody() ? emit(Holdback.start(pending)) : "";
+    }
+
+    /** Returns the redacted rest of the text; the stream is empty afterwards and may be reused. */
+    public String finish() {
+      String out = skipKeyBody() ? emit(pending.length()) : "";
+      pending.setLength(0);
+      insideKey = false;
+      return out;
+    }
+
+    /**
+     * False while the body of a private key block whose head was already emitted (as {@code
+     * <PRIVATE_KEY>}, when the block outgrew the bound) is still arriving: it is dropped.
+     */
+    private boolean skipKeyBody() {
+      if (!insideKey) {
+        return true;
+      }
+      int end = Holdback.keyBlockEnd(pending);
+      if (end < 0) {
+        pending.delete(0, Math.max(0, pending.length() - Holdback.END_MARKER_CHARS));
+        return false;
+      }
+      pending.delete(0, end);
+      insideKey = false;
+      return true;
+    }
+
+    /** The redaction of {@code pending[0, cut)}, which is no longer pending. */
+    private String emit(int cut) {
+      if (cut == 0) {
+        return "";
+      }
+      String piece = pending.substring(0, cut);
+      pending.delete(0, cut);
+      insideKey = Holdback.opensKeyBlock(piece);
+      return redactor.redact(piece);
     }
   }
 }

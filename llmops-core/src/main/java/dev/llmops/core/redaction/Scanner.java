@@ -27,6 +27,7 @@ final class Scanner {
   private static final int LOCAL = 32; // [A-Za-z0-9._%+-]
   private static final int DOMAIN = 64; // [A-Za-z0-9.-]
   private static final int TRIGGER = 128; // @ + ( - :
+  private static final int ENCODED = 256; // %, backslash, &: may start an escape that hides a value
   private static final int ALNUM = DIGIT | UPPER | LOWER;
   private static final int[] T = new int[128];
 
@@ -43,7 +44,9 @@ final class Scanner {
     T['_'] = KEY | LOCAL;
     T['-'] = KEY | LOCAL | DOMAIN | TRIGGER;
     T['.'] = LOCAL | DOMAIN;
-    T['%'] = LOCAL;
+    T['%'] = LOCAL | ENCODED;
+    T['\\'] = ENCODED;
+    T['&'] = ENCODED;
     T['+'] = LOCAL | TRIGGER;
     T['@'] = TRIGGER;
     T['('] = TRIGGER;
@@ -79,21 +82,37 @@ final class Scanner {
     Sink open(String text);
   }
 
-  /** Scans {@code s}, reporting findings to {@code sink} in text order. */
-  void scan(String s, Sink sink) {
-    new Pass(s, sink, null).run();
+  /**
+   * Scans {@code s}, reporting findings to {@code sink} in text order.
+   *
+   * @return where the first character that may start an escape or a non-ASCII form is, or -1
+   */
+  int scan(String s, Sink sink) {
+    Pass pass = new Pass(s, sink, null);
+    pass.run();
+    return pass.encodedAt;
   }
 
   /**
    * Scans {@code s}, reporting findings in text order to a sink that {@code sinks} makes at the
    * first one; most texts have none, and then no sink is made.
-   *
-   * @return the sink made, or null if nothing was found
    */
-  @Nullable Sink scan(String s, SinkFactory sinks) {
+  Scan scan(String s, SinkFactory sinks) {
     Pass pass = new Pass(s, null, sinks);
     pass.run();
-    return pass.sink;
+    return pass;
+  }
+
+  /** What one scan leaves behind. */
+  interface Scan {
+    /** The sink made at the first finding, or null if nothing was found. */
+    @Nullable Sink sink();
+
+    /**
+     * Where the first character is that may start an escape ({@code %}, a backslash, {@code &}) or is not ASCII, or -1:
+     * from there a {@link Decoded} view may show values this scan could not see.
+     */
+    int encodedAt();
   }
 
   static boolean isWord(char c) {
@@ -101,7 +120,7 @@ final class Scanner {
   }
 
   /** The state of one scan. */
-  private final class Pass {
+  private final class Pass implements Scan {
     private final String s;
     private final int n;
     private @Nullable Sink sink;
@@ -110,6 +129,7 @@ final class Scanner {
     private int[] groupEnd = NO_INTS;
     private int[] prefixDigits = NO_INTS;
     private char[] sep = NO_CHARS;
+    private int encodedAt = -1;
 
     Pass(String s, @Nullable Sink sink, @Nullable SinkFactory sinks) {
       this.s = s;
@@ -118,11 +138,22 @@ final class Scanner {
       this.sinks = sinks;
     }
 
+    @Override
+    public @Nullable Sink sink() {
+      return sink;
+    }
+
+    @Override
+    public int encodedAt() {
+      return encodedAt;
+    }
+
     void run() {
       int i = 0;
       while (i < n) {
         char c = s.charAt(i);
         if (c >= 128) {
+          encoded(i);
           i++;
           continue;
         }
@@ -132,8 +163,17 @@ final class Scanner {
         } else if ((f & TRIGGER) != 0) {
           i = trigger(c, i);
         } else {
+          if ((f & ENCODED) != 0) {
+            encoded(i);
+          }
           i++;
         }
+      }
+    }
+
+    private void encoded(int i) {
+      if (encodedAt < 0) {
+        encodedAt = i;
       }
     }
 
@@ -204,6 +244,15 @@ final class Scanner {
       return we;
     }
 
+    private boolean allDigits(int from, int to) {
+      for (int k = from; k < to; k++) {
+        if (!is(k, DIGIT)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private boolean allHex(int from, int to) {
       for (int k = from; k < to; k++) {
         if (!is(k, HEX)) {
@@ -217,8 +266,9 @@ final class Scanner {
 
     /**
      * A run of digit groups from {@code pos} (a digit), with single separators ({@code space - .}),
-     * a parenthesised group ({@code (415) 555}) and a leading {@code +}; the longest prefix that
-     * some numeric detector accepts wins.
+     * a parenthesised group ({@code (415) 555}), a leading {@code +}, and one line break after a
+     * group of four (a card wrapped onto the next line); the longest prefix that some numeric
+     * detector accepts wins.
      */
     private int number(int start, int pos, boolean plus, int openParens) {
       if (loneShortGroup(pos, openParens)) {
@@ -234,6 +284,7 @@ final class Scanner {
       int digits = 0;
       int p = pos;
       boolean parenUsed = openParens > 0;
+      boolean wrapped = false;
       while (true) {
         int gs = p;
         while (is(p, DIGIT)) {
@@ -264,6 +315,13 @@ final class Scanner {
         if ((c == ' ' || c == '-' || c == '.') && is(p + 1, DIGIT)) {
           sep[groups - 1] = c;
           p++;
+          continue;
+        }
+        int lineBreak = lineBreak(p);
+        if (lineBreak > 0 && !wrapped && p - gs == 4 && is(p + lineBreak, DIGIT)) {
+          sep[groups - 1] = '\n';
+          wrapped = true;
+          p += lineBreak;
           continue;
         }
         if (c == ' ' && !parenUsed && at(p + 1) == '(' && is(p + 2, DIGIT)) {
@@ -308,8 +366,18 @@ final class Scanner {
       char c = s.charAt(p);
       boolean continues = ((c == ' ' || c == '-' || c == '.') && is(p + 1, DIGIT))
           || (c == ')' && openParens > 0)
-          || (c == ' ' && at(p + 1) == '(');
+          || (c == ' ' && at(p + 1) == '(')
+          || (p - pos == 4 && lineBreak(p) > 0);
       return !continues;
+    }
+
+    /** The length of the line break at {@code p} ({@code \n} or {@code \r\n}), or 0. */
+    private int lineBreak(int p) {
+      char c = at(p);
+      if (c == '\n') {
+        return 1;
+      }
+      return c == '\r' && at(p + 1) == '\n' ? 2 : 0;
     }
 
     private boolean rightBoundary(int end) {
@@ -327,7 +395,10 @@ final class Scanner {
     private int classify(int pos, int k, int digits, boolean plus, boolean leadingParen) {
       int opens = leadingParen ? 1 : 0;
       int closes = 0;
-      char uniform = k == 0 ? '\0' : sep[0];
+      // The one separator all groups share ('\0' for one group, '?' for a mix); a line break
+      // (a wrapped card) stands for whichever separator the others use.
+      char uniform = '\0';
+      boolean wrapped = false;
       for (int j = 0; j < k; j++) {
         char c = sep[j];
         if (c == '(') {
@@ -335,7 +406,11 @@ final class Scanner {
         } else if (c == ')') {
           closes++;
         }
-        if (c != uniform) {
+        if (c == '\n') {
+          wrapped = true;
+        } else if (uniform == '\0') {
+          uniform = c;
+        } else if (c != uniform) {
           uniform = '?';
         }
       }
@@ -343,17 +418,19 @@ final class Scanner {
         return -1;
       }
       boolean plain = !plus && opens == 0;
+      if (wrapped) {
+        return plain && isCard(pos, k, digits, uniform) ? CARD : -1;
+      }
       if (plain && k == 3 && uniform == '.' && on(IP) && ipv4Groups(pos)) {
         return IP;
       }
       if (plain && k == 2 && (uniform == '-' || uniform == ' ' || uniform == '.') && on(SSN) && ssn(pos)) {
         return SSN;
       }
-      char first = s.charAt(pos);
-      if (plain && digits >= 13 && digits <= 19 && (k == 0 || uniform == ' ' || uniform == '-')
-          && first >= '1' && first <= '6' && on(CARD) && Checks.luhn(s, pos, groupEnd[k])) {
+      if (plain && isCard(pos, k, digits, uniform)) {
         return CARD;
       }
+      char first = s.charAt(pos);
       if (!on(PHONE)) {
         return -1;
       }
@@ -371,6 +448,17 @@ final class Scanner {
         }
       }
       return -1;
+    }
+
+    /**
+     * A payment card: 13 to 19 digits starting 1 to 6, passing Luhn, written as one group or in
+     * groups split by spaces, dashes or (in three groups or more, unlike a decimal) dots.
+     */
+    private boolean isCard(int pos, int k, int digits, char uniform) {
+      char first = s.charAt(pos);
+      boolean grouping = uniform == '\0' || uniform == ' ' || uniform == '-' || (uniform == '.' && k >= 2);
+      return digits >= 13 && digits <= 19 && grouping && first >= '1' && first <= '6' && on(CARD)
+          && Checks.luhn(s, pos, groupEnd[k]);
     }
 
     private boolean ipv4Groups(int pos) {
@@ -475,10 +563,12 @@ final class Scanner {
         if (len == 0) {
           break;
         }
-        if (len > 4 && !(at(gs + 3) == '.' || at(gs + 2) == '.' || at(gs + 1) == '.')) {
+        if (len > 4) {
           return -1;
         }
-        if (at(gs + 1) == '.' || at(gs + 2) == '.' || at(gs + 3) == '.') {
+        // An embedded IPv4 tail (::ffff:192.0.2.1) starts with a group of up to three decimal
+        // digits followed by a dot and a digit; a dot after the last group ends a sentence.
+        if (at(p) == '.' && is(p + 1, DIGIT) && len <= 3 && allDigits(gs, p)) {
           int v4 = ipv4Tail(gs);
           if (v4 < 0 || groups > 6) {
             return -1;
@@ -553,7 +643,7 @@ final class Scanner {
           return r;
         }
       }
-      if (on(IBAN) && we - i >= 4 && (c0 >= 'A' && c0 <= 'Z') && is(i + 1, UPPER) && is(i + 2, DIGIT) && is(i + 3, DIGIT)) {
+      if (on(IBAN) && we - i >= 4 && is(i, UPPER | LOWER) && is(i + 1, UPPER | LOWER) && is(i + 2, DIGIT) && is(i + 3, DIGIT)) {
         r = iban(i);
         if (r > i) {
           return r;
@@ -565,6 +655,10 @@ final class Scanner {
       return r;
     }
 
+    private static char upper(char c) {
+      return c >= 'a' && c <= 'z' ? (char) (c - 'a' + 'A') : c;
+    }
+
     private boolean starts(int i, String prefix) {
       return s.startsWith(prefix, i);
     }
@@ -574,18 +668,18 @@ final class Scanner {
       switch (c0) {
         case 's' -> {
           if (starts(i, "sk-")) {
-            int end = keyEnd(i);
+            int end = wrappedEnd(keyEnd(i));
             return end - i >= 23 && hasDigit(i + 3, end) ? emitKey(API_KEY, i, end) : -1;
           }
           if (starts(i, "sk_live_") || starts(i, "sk_test_") || starts(i, "sk_prod_")) {
-            int end = keyEnd(i);
+            int end = wrappedEnd(keyEnd(i));
             return end - i >= 18 ? emitKey(API_KEY, i, end) : -1;
           }
           return -1;
         }
         case 'r' -> {
           if (starts(i, "rk_live_") || starts(i, "rk_test_") || starts(i, "rk_prod_")) {
-            int end = keyEnd(i);
+            int end = wrappedEnd(keyEnd(i));
             return end - i >= 18 ? emitKey(API_KEY, i, end) : -1;
           }
           return -1;
@@ -600,35 +694,32 @@ final class Scanner {
             return -1;
           }
           if (starts(i, "AIza")) {
-            int end = keyEnd(i);
+            int end = wrappedEnd(keyEnd(i));
             return end - i >= 39 ? emitKey(API_KEY, i, end) : -1;
           }
           return -1;
         }
         case 'g' -> {
           if (starts(i, "gh") && (at(i + 3) == '_') && "pousr".indexOf(at(i + 2)) >= 0) {
-            int end = keyEnd(i);
+            int end = wrappedEnd(keyEnd(i));
             return end - i >= 34 ? emitKey(API_KEY, i, end) : -1;
           }
           if (starts(i, "github_pat_")) {
-            int end = keyEnd(i);
+            int end = wrappedEnd(keyEnd(i));
             return end - i >= 33 ? emitKey(API_KEY, i, end) : -1;
           }
           if (starts(i, "gl")) {
-            int dash = i + 2;
-            while (dash < i + 9 && is(dash, LOWER)) {
-              dash++;
-            }
-            if (at(dash) == '-' && dash > i + 2) {
-              int end = dottedEnd(i);
-              return end - dash > 20 && hasDigit(dash, end) ? emitKey(API_KEY, i, end) : -1;
+            int dash = gitLabPrefixEnd(i);
+            if (dash > 0) {
+              int end = wrappedEnd(dottedEnd(i));
+              return end - dash > 20 ? emitKey(API_KEY, i, end) : -1;
             }
           }
           return -1;
         }
         case 'x' -> {
           if (starts(i, "xox") && "abposre".indexOf(at(i + 3)) >= 0 && (at(i + 4) == '-' || at(i + 4) == '.')) {
-            int end = dottedEnd(i);
+            int end = wrappedEnd(dottedEnd(i));
             return end - i >= 15 && hasDigit(i, end) ? emitKey(API_KEY, i, end) : -1;
           }
           return -1;
@@ -658,6 +749,54 @@ final class Scanner {
           return -1;
         }
       }
+    }
+
+    /** GitLab's token prefixes (personal, deploy, runner, trigger, feed, mail, agent, OAuth, job, flag, SCIM). */
+    private static final String[] GITLAB = {
+      "glpat-", "gldt-", "glrt-", "glrtr-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-", "glcbt-",
+      "glffct-", "glsoat-"
+    };
+
+    /** The index of the dash ending the GitLab token prefix at {@code i}, or -1. */
+    private int gitLabPrefixEnd(int i) {
+      for (String prefix : GITLAB) {
+        if (starts(i, prefix)) {
+          return i + prefix.length() - 1;
+        }
+      }
+      return -1;
+    }
+
+    /**
+     * {@code end}, or where a token that ends at a line break goes on at the start of the next
+     * line: a hard-wrapped key goes on with a word that looks random (a digit, or two upper-case
+     * letters among lower-case ones), where prose would go on with an ordinary word.
+     */
+    private int wrappedEnd(int end) {
+      int lineBreak = lineBreak(end);
+      if (lineBreak == 0) {
+        return end;
+      }
+      int from = end + lineBreak;
+      int to = keyEnd(from);
+      return to > from && looksRandom(from, to) ? to : end;
+    }
+
+    private boolean looksRandom(int from, int to) {
+      int upper = 0;
+      int lower = 0;
+      for (int k = from; k < to; k++) {
+        char c = s.charAt(k);
+        if (c >= '0' && c <= '9') {
+          return true;
+        }
+        if (c >= 'A' && c <= 'Z') {
+          upper++;
+        } else if (c >= 'a' && c <= 'z') {
+          lower++;
+        }
+      }
+      return upper >= 2 && lower >= 1;
     }
 
     private int emitKey(int type, int start, int end) {
@@ -719,26 +858,37 @@ final class Scanner {
       return p;
     }
 
+    /**
+     * An IBAN in upper or lower case (not both: {@code LV80 bANK ...} is no IBAN), compact or in
+     * groups of four split by spaces, dashes or one line break.
+     */
     private int iban(int i) {
-      int expected = Checks.ibanLength(s.charAt(i), s.charAt(i + 1));
+      int expected = Checks.ibanLength(upper(s.charAt(i)), upper(s.charAt(i + 1)));
       if (expected == 0) {
         return -1;
       }
       char[] compact = new char[expected];
       int count = 0;
       int p = i;
+      boolean wrapped = false;
+      int cases = 0;
       while (count < expected && p < n) {
         char c = s.charAt(p);
-        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
-          compact[count++] = c;
+        int lineBreak = lineBreak(p);
+        if (is(p, ALNUM)) {
+          cases |= is(p, UPPER) ? 1 : is(p, LOWER) ? 2 : 0;
+          compact[count++] = upper(c);
           p++;
-        } else if ((c == ' ' || c == '-') && count % 4 == 0 && is(p + 1, UPPER | DIGIT)) {
+        } else if ((c == ' ' || c == '-') && count % 4 == 0 && is(p + 1, ALNUM)) {
           p++;
+        } else if (lineBreak > 0 && !wrapped && count % 4 == 0 && is(p + lineBreak, ALNUM)) {
+          wrapped = true;
+          p += lineBreak;
         } else {
           break;
         }
       }
-      if (count != expected || is(p, ALNUM) || !Checks.ibanMod97(compact, expected)) {
+      if (count != expected || cases == 3 || is(p, ALNUM) || !Checks.ibanMod97(compact, expected)) {
         return -1;
       }
       return emit(IBAN, i, p);
@@ -792,7 +942,8 @@ final class Scanner {
       if (len < 6 || boring(v, end)) {
         return -1;
       }
-      if (strength == 1 && (len < 10 || Checks.entropy(s, v, end) < 3.5)) {
+      // 3.5 bits per character takes at least 12 distinct ones: short words never pass.
+      if (strength == 1 && Checks.entropy(s, v, end) < 3.5) {
         return -1;
       }
       return emit(SECRET, v, end);

@@ -104,6 +104,56 @@ class RedactingLoggerTest {
         .containsExactly(Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR);
   }
 
+  @Test
+  void structuredEntriesRedactValuesAndCausesAndDoNothingWhenTheLevelIsOff() {
+    RecordingSlf4jLogger backend = new RecordingSlf4jLogger(Level.INFO);
+    RedactingLogger log = RedactingLogger.of(backend, Redactor.defaults());
+    Long tokens = 42L;
+
+    log.at(Level.DEBUG).kv("user", "jane@example.com").cause(new IllegalStateException("x")).log("off {}", "a");
+    assertThat(backend.lines).isEmpty();
+
+    log.at(Level.WARN).kv("user", "jane@example.com").kv("tokens", tokens)
+        .cause(new IllegalStateException("key " + KEY)).log("call for {} failed", "ann@example.org");
+    assertThat(backend.lines).hasSize(1);
+    RecordingSlf4jLogger.Line line = backend.lines.get(0);
+    assertThat(line.level()).isEqualTo(Level.WARN);
+    assertThat(line.args()).containsExactly("<EMAIL>");
+    assertThat(String.valueOf(line.cause())).isEqualTo("java.lang.IllegalStateException: key <API_KEY>");
+    assertThat(log.name()).isEqualTo("recording");
+    assertThat(log.isEnabled(Level.INFO)).isTrue();
+    assertThat(log.isEnabled(Level.DEBUG)).isFalse();
+  }
+
+  @Test
+  void anExceptionInTheMiddleOfTheArgumentsIsRedactedAsText() {
+    RecordingSlf4jLogger backend = new RecordingSlf4jLogger(Level.INFO);
+    RedactingLogger log = RedactingLogger.of(backend, Redactor.defaults());
+
+    log.info("{} then {}", new IllegalStateException("mail jane@example.com"), "done");
+
+    assertThat(backend.lines.get(0).args())
+        .containsExactly("java.lang.IllegalStateException: mail <EMAIL>", "done");
+    assertThat(backend.lines.get(0).cause()).isNull();
+  }
+
+  @Test
+  void causeChainsAreCopiedToADepthOfSixteenAndAMessagelessOneKeepsItsClassName() {
+    Throwable t = new IllegalStateException((String) null);
+    for (int k = 0; k < 30; k++) {
+      t = new RuntimeException("level " + k, t);
+    }
+    Throwable copy = RedactingLogger.of(RedactingLoggerTest.class).redact(t);
+    int depth = 0;
+    for (Throwable c = copy; c != null; c = c.getCause()) {
+      depth++;
+    }
+    assertThat(depth).isEqualTo(17);
+    Throwable bare = RedactingLogger.of(RedactingLoggerTest.class).redact(new IllegalStateException((String) null));
+    assertThat(bare.toString()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(((RedactingLogger.RedactedThrowable) bare).originalClass()).isEqualTo("java.lang.IllegalStateException");
+  }
+
   @Property(tries = 200)
   void eachArgumentReachesTheBackendExactlyAsTheRedactorRedactsIt(@ForAll("texts") List<String> texts) {
     RecordingSlf4jLogger backend = new RecordingSlf4jLogger(Level.INFO);

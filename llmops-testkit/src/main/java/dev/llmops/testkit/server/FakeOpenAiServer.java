@@ -3,6 +3,7 @@ package dev.llmops.testkit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.llmops.api.Cancellable;
 import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
@@ -433,17 +434,22 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
       @Override
       public void run() {
+        byte[] piece = body.next((int) Math.min(bytes, limit - written));
+        written += piece.length;
+        boolean last = written >= limit;
+        // The next piece is due before this one reaches the client, so a client that has read it
+        // always finds the next one pending on the scheduler.
+        Cancellable next = last ? null : Objects.requireNonNull(scheduler, "scheduler").schedule(this, every);
         try {
-          byte[] piece = body.next((int) Math.min(bytes, limit - written));
           out.write(piece);
           out.flush();
-          written += piece.length;
-          if (written >= limit) {
+          if (last) {
             end(out, !body.done());
-          } else {
-            Objects.requireNonNull(scheduler, "scheduler").schedule(this, every);
           }
         } catch (IOException e) {
+          if (next != null) {
+            next.cancel();
+          }
           clientGone();
         }
       }

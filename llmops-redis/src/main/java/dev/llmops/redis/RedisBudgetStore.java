@@ -226,15 +226,11 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       if (policy(key).failsClosed()) {
         throw new BudgetUnavailableException(key, cause);
       }
-      // Failing open: what this replica knows, its own part and its local allowance.
-      Balance[] mine = buckets == 0 ? new Balance[] {local.balance(openKey(key))}
-          : local.rollingBalances(openKey(key), bucket, buckets);
+      // Failing open: what this replica knows, its own part (on Redis and on the local allowance).
       synchronized (h) {
         for (int i = 0; i <= buckets; i++) {
           long[] b = h.buckets.get(bucket - buckets + i);
-          long spent = mine[i].spent() + (b == null ? 0 : b[1]);
-          long reserved = mine[i].reserved() + (b == null ? 0 : b[0]);
-          out[i] = new Balance(spent, reserved);
+          out[i] = b == null ? new Balance(0, 0) : new Balance(b[1], b[0] + b[2]);
         }
       }
       return out;

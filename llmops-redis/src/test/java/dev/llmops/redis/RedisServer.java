@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -38,25 +39,39 @@ final class RedisServer implements AutoCloseable {
 
   /** Connects, or skips (fails under {@code llmops.requireServices}) when no server answers. */
   static RedisServer connect(String testName) {
+    String why = unavailable();
+    if (why != null) {
+      if (Boolean.getBoolean("llmops.requireServices")) {
+        fail(why);
+      }
+      Assumptions.abort(why);
+    }
+    String ns = "llmops-test-" + testName + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return new RedisServer(newClient(), ns);
+  }
+
+  /** Why no test can run against Redis, saying how to start it; null when a server answers. */
+  static @Nullable String unavailable() {
+    RedisClient client = newClient();
+    try (StatefulRedisConnection<String, String> c = client.connect(RedisURI.create(URI))) {
+      c.sync().ping();
+      return null;
+    } catch (RuntimeException e) {
+      return "no Redis answers at " + URI + " (" + e.getClass().getSimpleName() + "); start one with "
+          + "'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no' "
+          + "or set LLMOPS_REDIS_URI";
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+  }
+
+  private static RedisClient newClient() {
     RedisClient client = RedisClient.create();
     client.setOptions(ClientOptions.builder()
         .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
         .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
         .build());
-    try (StatefulRedisConnection<String, String> c = client.connect(RedisURI.create(URI))) {
-      c.sync().ping();
-    } catch (RuntimeException e) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-      String message = "no Redis answers at " + URI + " (" + e.getClass().getSimpleName() + "); start one with "
-          + "'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no' "
-          + "or set LLMOPS_REDIS_URI";
-      if (Boolean.getBoolean("llmops.requireServices")) {
-        fail(message);
-      }
-      Assumptions.abort(message);
-    }
-    String ns = "llmops-test-" + testName + "-" + UUID.randomUUID().toString().substring(0, 8);
-    return new RedisServer(client, ns);
+    return client;
   }
 
   /** A new connection of its own (a replica's), closed with this server. */

@@ -464,7 +464,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     h.dirty = true;
   }
 
-  private CompletableFuture<List<Object>> run(LuaScript script, String[] keys, String[] args) {
+  CompletableFuture<List<Object>> run(LuaScript script, String[] keys, String[] args) {
     StatefulRedisConnection<String, String> c = connection;
     if (c == null || !c.isOpen()) {
       return CompletableFuture.failedFuture(new RedisConnectionException("not connected to Redis"));
@@ -477,7 +477,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
   }
 
-  private List<Object> await(CompletableFuture<List<Object>> f) throws ExecutionException, TimeoutException {
+  List<Object> await(CompletableFuture<List<Object>> f) throws ExecutionException, TimeoutException {
     try {
       return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -667,7 +667,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     return ((Number) o).longValue();
   }
 
-  private static Throwable cause(Exception e) {
+  static Throwable cause(Exception e) {
     return e instanceof ExecutionException && e.getCause() != null ? LuaScript.unwrap(e.getCause()) : e;
   }
 
@@ -678,6 +678,18 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   }
 
   // ---- observation, lifecycle ----
+
+  String namespace() {
+    return namespace;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  OutagePolicy defaultPolicy() {
+    return defaultPolicy;
+  }
 
   /** This replica's id, the lease holder of its reservations. */
   public String replicaId() {

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -131,7 +130,7 @@ public final class JdbcLedger implements BatchSink<LedgerRecord> {
     int i = 0;
     ps.setString(++i, Sql.text(r.callId()));
     ps.setInt(++i, r.attempt());
-    ps.setObject(++i, OffsetDateTime.ofInstant(r.at(), ZoneOffset.UTC));
+    ps.setObject(++i, Sql.timestamp(r.at()));
     ps.setString(++i, r.outcome().name());
     ps.setString(++i, Sql.text(r.endpoint()));
     ps.setString(++i, Sql.text(r.provider()));
@@ -362,10 +361,10 @@ public final class JdbcLedger implements BatchSink<LedgerRecord> {
       throws SQLException {
     int i = first;
     if (from != null) {
-      ps.setObject(i++, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+      ps.setObject(i++, Sql.timestamp(from));
     }
     if (to != null) {
-      ps.setObject(i, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+      ps.setObject(i, Sql.timestamp(to));
     }
   }
 

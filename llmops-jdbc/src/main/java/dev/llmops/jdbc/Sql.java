@@ -2,6 +2,10 @@ package dev.llmops.jdbc;
 
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +32,14 @@ final class Sql {
           "schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]{0,62}) but was '" + schema + "'");
     }
     return schema;
+  }
+
+  /**
+   * An instant as PostgreSQL stores it: {@code timestamptz} keeps microseconds and would round the
+   * rest (possibly into the next day); truncating makes the stored value predictable.
+   */
+  static OffsetDateTime timestamp(Instant at) {
+    return OffsetDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
   }
 
   /**

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The counter keys of a client's budgets, {@link Budgets#counterKey} computed once per budget,
  * window and scope value rather than once per call: the window's bounds and the keys of the scope
- * values seen in it are kept until the clock leaves the window. At most {@value #MAX_KEYS} keys
+ * values seen in it (shadow calls' apart) are kept until the clock leaves the window. At most {@value #MAX_KEYS} keys
  * are kept per budget and window; beyond that a key is built per call. Thread-safe.
  */
 final class CounterKeys {
@@ -35,11 +35,12 @@ final class CounterKeys {
       current.set(index, c);
     }
     String value = budget.scope().value(context);
-    String key = c.keys.get(value);
+    ConcurrentHashMap<String, String> keys = Scope.shadow(context) ? c.shadowKeys : c.keys;
+    String key = keys.get(value);
     if (key == null) {
       key = Budgets.counterKey(budget, context, Instant.ofEpochMilli(nowMillis));
-      if (c.keys.size() < MAX_KEYS) {
-        c.keys.putIfAbsent(value, key);
+      if (keys.size() < MAX_KEYS) {
+        keys.putIfAbsent(value, key);
       }
     }
     return key;
@@ -50,6 +51,7 @@ final class CounterKeys {
     final long startMillis;
     final long endMillis;
     final ConcurrentHashMap<String, String> keys = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, String> shadowKeys = new ConcurrentHashMap<>();
 
     Current(long startMillis, long endMillis) {
       this.startMillis = startMillis;

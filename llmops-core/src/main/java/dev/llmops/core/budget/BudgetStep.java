@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +53,8 @@ final class BudgetStep implements Interceptor, CostGate {
   private final List<Cache<String, TokenBucket>> buckets;
   private final List<Cache<String, TokenBucket>> shadowBuckets;
   private final boolean hardMoney;
+  /** When admission next asks the store to forget expired counters (epoch millis). */
+  private final AtomicLong nextEviction = new AtomicLong(Long.MIN_VALUE);
 
   BudgetStep(Budgets config, Endpoints endpoints, Clock clock, TaskScheduler scheduler) {
     this.config = config;
@@ -88,6 +91,9 @@ final class BudgetStep implements Interceptor, CostGate {
         .executor(Runnable::run)
         .build();
   }
+
+  /** How often, on the client's clock, admission asks the store to forget expired counters. */
+  static final long EVICT_EVERY_MILLIS = 1_000;
 
   /** How long a rate limit's bucket for one scope value is kept unused. */
   static final Duration BUCKET_IDLE = Duration.ofMinutes(10);
@@ -217,6 +223,7 @@ final class BudgetStep implements Interceptor, CostGate {
   private Object tryReserve(
       CallContext ctx, ChatRequest request, Endpoints.Endpoint endpoint, Consumer<CallEvent> events) {
     long nowMillis = clock.millis();
+    evictExpired(nowMillis);
     long nowNanos = Math.multiplyExact(nowMillis, 1_000_000L);
     long inBound = TokenCounter.upperBound(request.messages()) + textBound(request.toolsJson())
         + textBound(request.responseFormatJson());
@@ -246,6 +253,14 @@ final class BudgetStep implements Interceptor, CostGate {
       return denied;
     }
     return r;
+  }
+
+  /** At most once per {@link #EVICT_EVERY_MILLIS}: the store forgets counters whose window passed. */
+  private void evictExpired(long nowMillis) {
+    long next = nextEviction.get();
+    if (nowMillis >= next && nextEviction.compareAndSet(next, nowMillis + EVICT_EVERY_MILLIS)) {
+      store.evictExpired(Instant.ofEpochMilli(nowMillis));
+    }
   }
 
   private ConfigurationException unpriced(Endpoints.Endpoint endpoint) {
@@ -303,7 +318,9 @@ final class BudgetStep implements Interceptor, CostGate {
       Window w = b.window();
       if (w.isRolling()) {
         long bucket = w.bucket(nowMillis);
-        if (!store.reserveRolling(key, bucket, w.buckets(), amount, b.hard() ? b.limit() : Long.MAX_VALUE)) {
+        // The counter is needed until this bucket leaves the window.
+        Instant leaves = w.bucketStart(bucket + w.buckets() + 1);
+        if (!store.reserveRolling(key, bucket, w.buckets(), amount, b.hard() ? b.limit() : Long.MAX_VALUE, leaves)) {
           r.releaseBudgets();
           Instant reset = rollingRoomAt(b, key, bucket, amount);
           return new Denial(b.scope().key(ctx), b.describe(), reset, reset, b.onExceeded(), true);
@@ -313,14 +330,16 @@ final class BudgetStep implements Interceptor, CostGate {
         }
         r.budgets.add(new BudgetPart(b, key, amount, bucket));
       } else {
+        Instant end = counterKeys.end(i, nowMillis);
+        long limit = b.hard() ? b.limit() : Long.MAX_VALUE;
+        boolean reserved = end == null ? store.reserve(key, amount, limit) : store.reserve(key, amount, limit, end);
         if (b.hard()) {
-          if (!store.reserve(key, amount, b.limit())) {
+          if (!reserved) {
             r.releaseBudgets();
             Instant reset = b.window().end(clock.instant());
             return new Denial(b.scope().key(ctx), b.describe(), reset, reset, b.onExceeded(), true);
           }
         } else {
-          store.reserve(key, amount, Long.MAX_VALUE);
           if (store.balance(key).committed() > b.limit()) {
             r.softExceeded().add(new BudgetEvents.SoftLimitExceeded(b.scope().key(ctx), b.describe()));
           }

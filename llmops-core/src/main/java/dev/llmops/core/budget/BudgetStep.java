@@ -211,11 +211,12 @@ final class BudgetStep implements Interceptor, CostGate {
   }
 
   /**
-   * A {@link Reservation} when every limit had room, else the first {@link Denial}. When a hard
-   * budget that rejects has no room for the output the request may produce, the output cap is
-   * lowered to what every hard budget has room for (at least {@link
-   * Budgets.Builder#minOutputTokens}) and the budgets are reserved again; a budget that waits or
-   * downgrades does that instead, for a whole answer.
+   * A {@link Reservation} when every limit had room, else the first {@link Denial}. When the
+   * caller set no output cap and a hard budget that rejects has no room for the default one, the
+   * cap is lowered to what every hard budget has room for (at least {@link
+   * Budgets.Builder#minOutputTokens}) and the budgets are reserved again. A cap the caller set is
+   * kept (the call is rejected rather than cut short), and a budget that waits or downgrades does
+   * that instead, for a whole answer.
    *
    * @throws ConfigurationException if a hard money budget applies and the endpoint has no price
    *     and {@link UnpricedModels} has no fallback
@@ -242,7 +243,8 @@ final class BudgetStep implements Interceptor, CostGate {
       return limited;
     }
     Denial denied = reserveBudgets(r, ctx, price, inBound, outBound, nowMillis);
-    if (denied != null && denied.lowerable && denied.action.action() == OverLimit.Action.REJECT) {
+    if (denied != null && denied.lowerable && requested == null
+        && denied.action.action() == OverLimit.Action.REJECT) {
       long fit = fittingOutput(ctx, price, inBound, outBound, nowMillis);
       if (fit >= config.minOutputTokens() && fit < outBound) {
         denied = reserveBudgets(r, ctx, price, inBound, fit, nowMillis);

@@ -19,9 +19,10 @@ import java.util.Objects;
  * together spend past a hard budget, as long as providers keep within the output limit reserved
  * for ({@code maxOutputTokens}, else the catalog's {@code max_output_tokens}, else {@link
  * Builder#defaultMaxOutputTokens}). Under a hard budget that reservation is binding: the request
- * sent carries it as its {@code maxOutputTokens} (lowered, never raised), lowered further to what
- * the budgets still have room for (down to {@link Builder#minOutputTokens}) rather than
- * rejecting (a budget that waits or downgrades does that instead); usage past a reservation is charged and published as {@link
+ * sent carries it as its {@code maxOutputTokens} (lowered, never raised); when the caller set no
+ * cap, it is lowered further to what the budgets still have room for (down to {@link
+ * Builder#minOutputTokens}) rather than rejecting (a budget that waits or downgrades does that
+ * instead); usage past a reservation is charged and published as {@link
  * BudgetEvents.Overshoot}. A call to a model without a price is handled by {@link
  * UnpricedModels} (rejected by default). Shadow calls are counted apart (see {@link Scope}).
  *
@@ -163,9 +164,9 @@ public final class Budgets implements Capability {
     }
 
     /**
-     * Sets the fewest output tokens admission lowers a request's cap to when a hard budget has no
-     * room for the whole reservation (default 1); below that the call is not admitted (and the
-     * budget's {@link OverLimit} action applies).
+     * Sets the fewest output tokens admission lowers the cap of a request that set none to when a
+     * hard budget has no room for the default reservation (default 1); below that the call is not
+     * admitted (and the budget's {@link OverLimit} action applies).
      *
      * @throws IllegalArgumentException if below 1
      */

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmops.api.BudgetExceededException;
 import dev.llmops.api.CallContext;
-import dev.llmops.api.CallEvent;
-import dev.llmops.api.CallInfo;
-import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.Money;
@@ -20,8 +17,6 @@ import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.pricing.Rates;
 import dev.llmops.core.sink.internal.Hand;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,13 +32,7 @@ class Issue15BudgetTest {
 
   private final Hand time = new Hand();
   private final InMemoryBudgetStore store = InMemoryBudgetStore.create();
-  private final List<CallEvent> events = new CopyOnWriteArrayList<>();
-  private final CallListener recorder = new CallListener() {
-    @Override
-    public void onEvent(CallInfo call, CallEvent event) {
-      events.add(event);
-    }
-  };
+  private final RecordedEvents recorder = new RecordedEvents();
 
   private LlmClient client(ScriptedModel model, PriceCatalog catalog, Budgets budgets) {
     return LlmClient.builder().model("m", model).clock(time).scheduler(time).listener(recorder)
@@ -53,10 +42,6 @@ class Issue15BudgetTest {
 
   private static PriceCatalog priced(String modelId, ModelPrice price) {
     return PriceCatalog.empty().withOverride(modelId, price);
-  }
-
-  private <T extends CallEvent> List<T> events(Class<T> type) {
-    return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   // ---- unknown price ----
@@ -144,10 +129,10 @@ class Issue15BudgetTest {
   void theCapIsLoweredToWhatTheBudgetHasRoomFor() {
     long[] committedWhenSent = new long[1];
     Budget tokens = Budget.tokens(Scope.TENANT, 1_000, Window.daily());
-    Budgets budgets = Budgets.builder().store(store).budget(tokens).build();
+    Budgets budgets = Budgets.builder().store(store).budget(tokens).defaultMaxOutputTokens(500).build();
     ScriptedModel model = new ScriptedModel("p", "m1").usage(r -> Usage.of(5, 300))
         .onCall(r -> committedWhenSent[0] = budgets.balance(tokens, ACME, time.instant()).committed());
-    ChatRequest request = ChatRequest.builder().user("hi").maxOutputTokens(500).build();
+    ChatRequest request = ChatRequest.of("hi"); // no cap of its own: the default, 500, is reserved
     try (LlmClient c = client(model, priced("m1", DEAR), budgets)) {
       c.chat(request, ACME); // 305 spent
       c.chat(request, ACME); // 610 spent: 390 left, less than the prompt and 500 output tokens
@@ -157,9 +142,13 @@ class Issue15BudgetTest {
       assertThat(lowered).isLessThan(500).isGreaterThan(300);
       // The reservation took exactly the room that was left: prompt bound plus the lowered cap.
       assertThat(committedWhenSent[0]).isEqualTo(tokens.limit());
-      // 915 spent: 85 left; with a minimum of 100 output tokens the next call is not admitted.
+      // 915 spent: 85 left. A caller's own cap is kept: rejected rather than cut short.
+      assertThatThrownBy(() -> c.chat(ChatRequest.builder().user("hi").maxOutputTokens(500).build(), ACME))
+          .isInstanceOf(BudgetExceededException.class);
     }
-    Budgets strict = Budgets.builder().store(store).budget(tokens).minOutputTokens(100).build();
+    // With a minimum of 100 output tokens the next call is not admitted.
+    Budgets strict = Budgets.builder().store(store).budget(tokens).defaultMaxOutputTokens(500)
+        .minOutputTokens(100).build();
     try (LlmClient c = client(model, priced("m1", DEAR), strict)) {
       assertThatThrownBy(() -> c.chat(request, ACME)).isInstanceOf(BudgetExceededException.class);
     }
@@ -176,11 +165,11 @@ class Issue15BudgetTest {
     ModelPrice cheap = ModelPrice.of("cheap", Rates.perMillion("1", "2"));
     long[] committedWhenSent = new long[1];
     Budget money = Budget.money(Scope.TENANT, Money.usd("0.001"), Window.daily());
-    Budgets budgets = Budgets.builder().store(store).budget(money).build();
+    Budgets budgets = Budgets.builder().store(store).budget(money).defaultMaxOutputTokens(1_000).build();
     ScriptedModel model = new ScriptedModel("p", "m1").usage(r -> Usage.of(2, 2))
         .onCall(r -> committedWhenSent[0] = budgets.balance(money, ACME, time.instant()).committed());
     try (LlmClient c = client(model, priced("m1", cheap), budgets)) {
-      c.chat(ChatRequest.builder().user("hi").maxOutputTokens(1_000).build(), ACME);
+      c.chat(ChatRequest.of("hi"), ACME);
     }
     assertThat(model.lastCap()).isGreaterThan(400).isLessThan(500);
     // The most output tokens that fit: one more (2,000 nano-dollars) would not have.
@@ -199,7 +188,7 @@ class Issue15BudgetTest {
     }
     BudgetStore.Balance balance = budgets.balance(tokens, ACME, time.instant());
     assertThat(balance.spent()).isEqualTo(200_003);
-    assertThat(events(BudgetEvents.Overshoot.class)).singleElement().satisfies(o -> {
+    assertThat(recorder.of(BudgetEvents.Overshoot.class)).singleElement().satisfies(o -> {
       assertThat(o.scope()).isEqualTo("tenant:acme");
       assertThat(o.limit()).isEqualTo(tokens.describe());
       assertThat(o.actual()).isEqualTo(200_003);
@@ -215,7 +204,7 @@ class Issue15BudgetTest {
     try (LlmClient c = client(model, priced("m1", DEAR), Budgets.builder().store(store).budget(money).build())) {
       c.chat(ChatRequest.builder().user("hi").maxOutputTokens(16).build(), ACME);
     }
-    assertThat(events(BudgetEvents.Overshoot.class)).isEmpty();
+    assertThat(recorder.of(BudgetEvents.Overshoot.class)).isEmpty();
     assertThat(store.balances().values()).singleElement()
         .satisfies(b -> assertThat(b.spent()).isEqualTo(DEAR.costNanosCeiling(Usage.of(1, 16))));
   }
@@ -310,7 +299,7 @@ class Issue15BudgetTest {
       c.chat(ChatRequest.of("1"), ACME);
       var second = c.request(ChatRequest.of("2")).context(ACME).callAsync();
       assertThat(second).isNotDone();
-      Duration delay = events(BudgetEvents.Waiting.class).get(0).delay();
+      Duration delay = recorder.of(BudgetEvents.Waiting.class).get(0).delay();
       assertThat(delay).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
       time.advance(delay.minusMillis(1));
       assertThat(second).isNotDone();

@@ -30,7 +30,11 @@ final class ScriptedModel implements ChatModel {
 
   private final ModelInfo info;
   final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
-  private volatile Function<ChatRequest, Usage> usage = r -> Usage.of(5, 4);
+  /** Five input tokens, four output tokens or the request's cap if lower (as a provider keeps to it). */
+  private volatile Function<ChatRequest, Usage> usage = r -> {
+    Integer cap = r.parameters().maxOutputTokens();
+    return Usage.of(5, cap == null ? 4 : Math.min(4, cap));
+  };
   private volatile Consumer<ChatRequest> onCall = r -> {};
 
   ScriptedModel(String provider, String modelId) {

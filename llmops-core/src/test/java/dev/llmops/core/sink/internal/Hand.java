@@ -59,13 +59,18 @@ public final class Hand extends Clock implements TaskScheduler, Executor {
 
   /** Moves the clock forward, running the timers that fall due, in order. */
   public void advance(Duration d) {
-    Instant until = now.plus(d);
+    Instant until;
+    synchronized (this) {
+      until = now.plus(d);
+    }
     while (true) {
       Timer t;
       synchronized (this) {
         Timer head = timers.peek();
         if (head == null || head.due.isAfter(until)) {
-          now = until;
+          if (until.isAfter(now)) { // threads advancing at once never move it back
+            now = until;
+          }
           return;
         }
         t = timers.poll();

@@ -97,6 +97,7 @@ final class AccountingStep implements Interceptor, CallListener {
     } catch (LlmException e) {
       return CompletableFuture.failedFuture(e);
     }
+    request = settlement.bound(request); // the output cap the reservation paid for
     CallState state = state(call);
     Meter meter = new Meter(request, endpoint.name(), model, settlement, state);
     Meter previous = state.swapPending(meter);

@@ -1,4 +1,4 @@
-package dev.llmops.testkit.costs;
+package dev.llmops.core.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,15 +9,7 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.core.accounting.InMemoryLedger;
-import dev.llmops.core.budget.Budget;
-import dev.llmops.core.budget.BudgetStore;
-import dev.llmops.core.budget.Budgets;
-import dev.llmops.core.budget.InMemoryBudgetStore;
-import dev.llmops.core.budget.Scope;
-import dev.llmops.core.budget.Window;
-import dev.llmops.testkit.FakeChatModel;
-import dev.llmops.testkit.ManualScheduler;
-import dev.llmops.testkit.TestClock;
+import dev.llmops.core.sink.internal.Hand;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -27,7 +19,7 @@ class RollingBudgetTest {
   private static final Window FOUR_HOURS = Window.rolling(Duration.ofHours(4), 4);
   private static final CallContext ACME = CallContext.ofTenant("acme");
 
-  private final TestClock clock = TestClock.create();
+  private final Hand clock = new Hand();
   private final InMemoryBudgetStore store = InMemoryBudgetStore.create();
 
   private long bucket() {
@@ -80,10 +72,10 @@ class RollingBudgetTest {
 
   @Test
   void aRejectedCallIsToldWhenEnoughOldSpendHasLeftToAdmitIt() {
-    FakeChatModel model = FakeChatModel.builder().provider("openai").modelId("gpt-4o").wordsPerReply(4).build();
+    ScriptedModel model = new ScriptedModel("openai", "gpt-4o");
     Budget tokens = Budget.tokens(Scope.TENANT, 200, FOUR_HOURS);
     ChatRequest request = ChatRequest.builder().user("hi there").maxOutputTokens(40).build();
-    try (LlmClient c = LlmClient.builder().model("smart", model).clock(clock).scheduler(ManualScheduler.on(clock))
+    try (LlmClient c = LlmClient.builder().model("smart", model).clock(clock).scheduler(clock)
         .accounting(Accounting.builder().ledger(InMemoryLedger.create()).build())
         .budgets(Budgets.builder().store(store).budget(tokens).build()).build()) {
       c.chat(request, ACME); // 00:00 bucket
@@ -95,7 +87,7 @@ class RollingBudgetTest {
       assertThat(resetAt).isIn(Instant.parse("2026-01-01T05:00:00Z"), Instant.parse("2026-01-01T06:00:00Z"));
       clock.advance(Duration.between(clock.instant(), resetAt).minusMillis(1));
       assertThatThrownBy(() -> c.chat(request, ACME)).isInstanceOf(BudgetExceededException.class);
-      clock.advanceMillis(1);
+      clock.advance(Duration.ofMillis(1));
       assertThat(c.chat(request, ACME).text()).isNotEmpty();
     }
     assertThat(store.totalReserved()).isZero();
@@ -103,9 +95,9 @@ class RollingBudgetTest {
 
   @Test
   void aReservationLargerThanTheLimitIsToldWhenAllCurrentSpendHasLeft() {
-    FakeChatModel model = FakeChatModel.builder().provider("openai").modelId("gpt-4o").wordsPerReply(4).build();
+    ScriptedModel model = new ScriptedModel("openai", "gpt-4o");
     Budget tokens = Budget.tokens(Scope.TENANT, 100, FOUR_HOURS);
-    try (LlmClient c = LlmClient.builder().model("smart", model).clock(clock).scheduler(ManualScheduler.on(clock))
+    try (LlmClient c = LlmClient.builder().model("smart", model).clock(clock).scheduler(clock)
         .accounting(Accounting.builder().ledger(InMemoryLedger.create()).build())
         .budgets(Budgets.builder().store(store).budget(tokens).build()).build()) {
       c.chat(ChatRequest.builder().user("hi").maxOutputTokens(20).build(), ACME);

@@ -1,8 +1,10 @@
-package dev.llmops.testkit.costs;
+package dev.llmops.core.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmops.api.AttemptInfo;
 import dev.llmops.api.CallContext;
+import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Completion;
 import dev.llmops.api.Money;
@@ -12,20 +14,10 @@ import dev.llmops.core.PipelineStep;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.core.accounting.InMemoryLedger;
 import dev.llmops.core.accounting.LedgerRecord;
-import dev.llmops.core.budget.Budget;
-import dev.llmops.core.budget.BudgetStore;
-import dev.llmops.core.budget.Budgets;
-import dev.llmops.core.budget.InMemoryBudgetStore;
-import dev.llmops.core.budget.Scope;
-import dev.llmops.core.budget.Window;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.pricing.Rates;
-import dev.llmops.testkit.FakeChatModel;
-import dev.llmops.testkit.Fault;
-import dev.llmops.testkit.ManualScheduler;
-import dev.llmops.testkit.RecordingListener;
-import dev.llmops.testkit.TestClock;
+import dev.llmops.core.sink.internal.Hand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -49,6 +42,7 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * The accounting invariants under concurrency: 16 threads make random calls (plain, streamed,
  * failing, cut, hanging then cancelled, retried) against one hard budget, per day or rolling.
+ * (Moved here from the testkit's tests, with this module's own scripted model and clock.)
  */
 class BudgetInvariantsProperties {
   private static final int THREADS = 16;
@@ -57,7 +51,7 @@ class BudgetInvariantsProperties {
   void concurrentCallsNeverOverspendAndEveryAttemptIsRecordedOnce(
       @ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long seed,
       @ForAll @IntRange(min = 200, max = 400) int limitMilliDollars) throws Exception {
-    TestClock clock = TestClock.create();
+    Hand clock = new Hand();
     InMemoryBudgetStore store = InMemoryBudgetStore.create();
     Budget global = Budget.money(Scope.GLOBAL, Money.usd("0.001").times(limitMilliDollars), Window.daily());
     Run run = run(seed, clock, store, global, false);
@@ -82,7 +76,7 @@ class BudgetInvariantsProperties {
   void aRollingBudgetNeverOverspendsWhileItsBucketsRoll(
       @ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long seed,
       @ForAll @IntRange(min = 200, max = 400) int limitMilliDollars) throws Exception {
-    TestClock clock = TestClock.create();
+    Hand clock = new Hand();
     Window window = Window.rolling(Duration.ofHours(1), 4);
     Budget global = Budget.money(Scope.GLOBAL, Money.usd("0.001").times(limitMilliDollars), window);
     CheckingStore store = new CheckingStore(global.limit(), window);
@@ -96,20 +90,23 @@ class BudgetInvariantsProperties {
 
   private record Run(InMemoryLedger ledger) {}
 
-  private static Run run(long seed, TestClock clock, BudgetStore store, Budget budget, boolean moveClock)
+  private static Run run(long seed, Hand clock, BudgetStore store, Budget budget, boolean moveClock)
       throws Exception {
-    ManualScheduler scheduler = ManualScheduler.on(clock);
-    FakeChatModel model = FakeChatModel.builder().provider("fake").modelId("fake-model").build();
-    model.when(r -> r.lastUserMessage().startsWith("err")).fail(Fault.serverError(503));
-    model.when(r -> r.lastUserMessage().startsWith("hang")).fail(Fault.hang());
-    model.when(r -> r.lastUserMessage().startsWith("cut")).fail(Fault.streamCutAfter(2));
+    // Fails "err..." with a 503, never answers "hang..." until cancelled, cuts "cut..." streams.
+    ScriptedModel model = new ScriptedModel("fake", "fake-model");
     PriceCatalog catalog = PriceCatalog.empty()
         .withOverride("fake-model", ModelPrice.of("fake-model", Rates.perMillion("1000", "2000")));
     InMemoryLedger ledger = InMemoryLedger.create();
-    RecordingListener events = RecordingListener.create();
+    AtomicInteger attemptsStarted = new AtomicInteger();
+    CallListener events = new CallListener() {
+      @Override
+      public void attemptStart(AttemptInfo attempt) {
+        attemptsStarted.incrementAndGet();
+      }
+    };
     // At least $0.20: one call's reservation (~20 input bytes at $0.001 + up to 80 output tokens at
     // $0.002, about $0.18) always fits, so some calls are admitted and "spent > 0" is meaningful.
-    LlmClient client = LlmClient.builder().model("m", model).clock(clock).scheduler(scheduler).listener(events)
+    LlmClient client = LlmClient.builder().model("m", model).clock(clock).scheduler(clock).listener(events)
         .step(PipelineStep.RESILIENCE, chain -> chain.proceed(chain.request())
             .exceptionallyCompose(e -> chain.call().cancelled()
                 ? CompletableFuture.failedFuture(e) : chain.proceed(chain.request())))
@@ -139,7 +136,7 @@ class BudgetInvariantsProperties {
     }
     // Exactly one record per attempt that reached the model.
     List<LedgerRecord> records = ledger.records();
-    assertThat(records).hasSize(events.events(RecordingListener.Type.ATTEMPT_START).size());
+    assertThat(records).hasSize(attemptsStarted.get());
     Set<String> ids = new HashSet<>();
     records.forEach(r -> assertThat(ids.add(r.callId() + "#" + r.attempt())).as("duplicate record").isTrue());
     return new Run(ledger);

@@ -21,9 +21,7 @@ import dev.llmops.core.accounting.Outcome;
 import dev.llmops.core.accounting.UnknownModelPolicy;
 import dev.llmops.core.accounting.UnknownPriceEvent;
 import dev.llmops.core.cache.ResponseCache;
-import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
-import dev.llmops.core.pricing.Rates;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.FakeReply;
 import dev.llmops.testkit.Fault;
@@ -150,16 +148,5 @@ class CostPipelineTest {
     }
     assertThat(model.callCount()).isEqualTo(3);
   }
-
-  @Test
-  void negotiatedPricesOverrideTheCatalog() {
-    PriceCatalog catalog = PriceCatalog.bundled()
-        .withOverride("gpt-4o", ModelPrice.of("gpt-4o", Rates.perMillion("1", "2")));
-    FakeChatModel model = gpt4o();
-    model.enqueue(FakeReply.text("x").withUsage(Usage.of(1_000_000, 1_000_000)));
-    try (LlmClient c = LlmClient.builder().model("m", model).clock(clock).scheduler(scheduler)
-        .accounting(Accounting.builder().catalog(catalog).build()).build()) {
-      assertThat(c.chat(ChatRequest.of("hi")).attribute(Cost.KEY).flatMap(Cost::amount)).hasValue(Money.usd("3"));
-    }
-  }
 }
+

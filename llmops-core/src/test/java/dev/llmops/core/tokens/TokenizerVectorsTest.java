@@ -1,10 +1,8 @@
-package dev.llmops.testkit.costs;
-
-import dev.llmops.core.tokens.TokenCounter;
+package dev.llmops.core.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmops.testkit.ConformanceData;
+import dev.llmops.core.ConformanceData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

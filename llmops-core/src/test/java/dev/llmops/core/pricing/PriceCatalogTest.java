@@ -1,4 +1,4 @@
-package dev.llmops.testkit.costs;
+package dev.llmops.core.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,10 +7,7 @@ import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Money;
 import dev.llmops.api.Usage;
-import dev.llmops.core.pricing.ModelPrice;
-import dev.llmops.core.pricing.PriceCatalog;
-import dev.llmops.core.pricing.Rates;
-import dev.llmops.testkit.ConformanceData;
+import dev.llmops.core.ConformanceData;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

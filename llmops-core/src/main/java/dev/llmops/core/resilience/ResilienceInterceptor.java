@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ResilienceInterceptor implements Interceptor, CallListener {
   /** The call's state in this step, kept on the call itself (never shown in its attributes). */
-  private static final AttributeKey<CallState> STATE = AttributeKey.internal("llmops.resilience.state", CallState.class);
+  private static final AttributeKey<ResilientCall> STATE =
+      AttributeKey.internal("llmops.resilience.state", ResilientCall.class);
 
   final Resilience config;
   final Clock clock;
@@ -46,7 +47,7 @@ final class ResilienceInterceptor implements Interceptor, CallListener {
     this.scheduler = scheduler;
     this.defaultEndpoint = defaultEndpoint;
     // Failsafe owns the retry loop and its scheduled waits; the decision to retry, and the wait,
-    // come from CallState.classify through AttemptFailure, so they can use the call's deadline.
+    // come from RetryDecision.classify through AttemptFailure, so they can use the call's deadline.
     RetryPolicy<ChatResponse> retry =
         RetryPolicy.<ChatResponse>builder()
             .handleIf((ChatResponse r, Throwable e) -> AttemptFailure.retries(e))
@@ -62,7 +63,7 @@ final class ResilienceInterceptor implements Interceptor, CallListener {
 
   @Override
   public CompletionStage<ChatResponse> intercept(Chain chain) {
-    CallState state = new CallState(this, chain, endpointName(chain.request().model()));
+    ResilientCall state = new ResilientCall(this, chain, endpointName(chain.request().model()));
     active.increment();
     chain.call().attributes().put(STATE, state);
     return state.start();
@@ -71,7 +72,7 @@ final class ResilienceInterceptor implements Interceptor, CallListener {
   /** A call ended from outside (cancelled, or failed by another step): release what it holds. */
   @Override
   public void callFailed(CallInfo call, Throwable error) {
-    CallState state = call.attributes().getOrNull(STATE);
+    ResilientCall state = call.attributes().getOrNull(STATE);
     if (state != null) {
       state.abandon(error); // a no-op once the state has ended
     }

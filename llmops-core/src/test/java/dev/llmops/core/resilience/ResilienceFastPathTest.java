@@ -1,7 +1,7 @@
-package dev.llmops.testkit.resilience;
+package dev.llmops.core.resilience;
 
-import static dev.llmops.testkit.resilience.Harness.base;
-import static dev.llmops.testkit.resilience.Harness.failureOf;
+import static dev.llmops.core.resilience.Harness.base;
+import static dev.llmops.core.resilience.Harness.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failsafe.CircuitBreaker;
@@ -13,16 +13,8 @@ import dev.llmops.api.LlmTimeoutException;
 import dev.llmops.api.OverloadedException;
 import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.LlmClient;
-import dev.llmops.core.resilience.CircuitBreakerPolicy;
-import dev.llmops.core.resilience.CircuitState;
-import dev.llmops.core.resilience.Resilience;
-import dev.llmops.core.resilience.RetryScheduled;
-import dev.llmops.testkit.FakeChatModel;
-import dev.llmops.testkit.FakeReply;
-import dev.llmops.testkit.Fault;
-import dev.llmops.testkit.ManualScheduler;
-import dev.llmops.testkit.RecordingListener;
-import dev.llmops.testkit.TestClock;
+import dev.llmops.core.resilience.ScriptedModel.Fault;
+import dev.llmops.core.resilience.ScriptedModel.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -65,8 +57,8 @@ class ResilienceFastPathTest {
           .containsExactly(
               new RetryScheduled("smart", 1, Duration.ofSeconds(2), "rate_limited", true),
               new RetryScheduled("smart", 2, Duration.ofSeconds(2), "rate_limited", true));
-      assertThat(h.events.events(RecordingListener.Type.ATTEMPT_START)).hasSize(2);
-      assertThat(h.events.events(RecordingListener.Type.ATTEMPT_FAILED)).hasSize(2);
+      assertThat(h.events.events(Recorder.Type.ATTEMPT_START)).hasSize(2);
+      assertThat(h.events.events(Recorder.Type.ATTEMPT_FAILED)).hasSize(2);
       assertThat(h.scheduler.pending()).isZero();
       assertThat(h.step.activeCalls()).isZero();
     }
@@ -96,14 +88,14 @@ class ResilienceFastPathTest {
             .circuitBreaker(CircuitBreakerPolicy.consecutiveFailures(2, Duration.ofMinutes(5)))
             .bulkhead(1, Duration.ofSeconds(1))
             .build();
-    TestClock clock = TestClock.create();
-    ManualScheduler manual = ManualScheduler.on(clock);
+    Hand clock = new Hand();
+    Hand manual = clock;
     AtomicInteger scheduled = new AtomicInteger();
     TaskScheduler counting = (task, delay) -> {
       scheduled.incrementAndGet();
       return manual.schedule(task, delay);
     };
-    FakeChatModel smart = FakeChatModel.builder().modelId("smart").scheduler(manual).build();
+    ScriptedModel smart = new ScriptedModel("smart", manual, Duration.ZERO);
     try (LlmClient client = LlmClient.builder().clock(clock).scheduler(counting).model("smart", smart).resilience(r).build()) {
       for (int i = 0; i < 3; i++) {
         assertThat(client.chat(HELLO).attempts()).isEqualTo(1);
@@ -111,9 +103,9 @@ class ResilienceFastPathTest {
       assertThat(scheduled).hasValue(0);
       assertThat(smart.callCount()).isEqualTo(3); // the one bulkhead slot came back each time
 
-      smart.enqueue(FakeReply.text("later").after(Duration.ofSeconds(1)));
+      smart.enqueue(Reply.text("later").after(Duration.ofSeconds(1)));
       CompletableFuture<Completion> waiting = client.chatAsync(HELLO);
-      assertThat(scheduled).hasValue(1); // the one timer of the call (the fake schedules on the manual scheduler)
+      assertThat(scheduled).hasValue(1); // the one timer of the call (the model schedules on the hand directly)
       assertThat(manual.pendingDueTimes()).containsExactly(clock.instant().plusSeconds(1), clock.instant().plusSeconds(10));
       clock.advance(Duration.ofSeconds(1));
       assertThat(waiting.join().text()).isEqualTo("later");
@@ -125,7 +117,7 @@ class ResilienceFastPathTest {
   void aTimerArmedAfterTheModelReturnedStillCountsFromTheAttemptStart() {
     Resilience r = base().maxAttempts(1).deadline(Duration.ofSeconds(30)).attemptTimeout(Duration.ofSeconds(10)).build();
     try (Harness h = new Harness(r)) {
-      h.smart.enqueue(FakeReply.text("late").after(Duration.ofSeconds(15)));
+      h.smart.enqueue(Reply.text("late").after(Duration.ofSeconds(15)));
       Instant start = h.clock.instant();
 
       CompletableFuture<Completion> call = h.client.chatAsync(HELLO);

@@ -1,7 +1,7 @@
-package dev.llmops.testkit.resilience;
+package dev.llmops.core.resilience;
 
-import static dev.llmops.testkit.resilience.Harness.base;
-import static dev.llmops.testkit.resilience.Harness.failureOf;
+import static dev.llmops.core.resilience.Harness.base;
+import static dev.llmops.core.resilience.Harness.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,15 +20,9 @@ import dev.llmops.api.QuotaExhaustedException;
 import dev.llmops.api.RateLimitedException;
 import dev.llmops.api.StreamInterruptedException;
 import dev.llmops.core.LlmClient;
-import dev.llmops.core.resilience.CircuitBreakerPolicy;
-import dev.llmops.core.resilience.CircuitState;
-import dev.llmops.core.resilience.FallbackTaken;
-import dev.llmops.core.resilience.Resilience;
-import dev.llmops.core.resilience.RetryScheduled;
 import dev.llmops.core.StreamingCall;
-import dev.llmops.testkit.FakeReply;
-import dev.llmops.testkit.Fault;
-import dev.llmops.testkit.RecordingListener;
+import dev.llmops.core.resilience.ScriptedModel.Fault;
+import dev.llmops.core.resilience.ScriptedModel.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -233,8 +227,8 @@ class ResilienceTest {
       assertThat(failureOf(call)).isInstanceOf(LlmTimeoutException.class).hasMessageContaining("deadline");
       assertThat(h.smart.cancelledCount()).isEqualTo(1);
       assertThat(h.smart.inFlight()).isZero();
-      assertThat(h.events.types(h.events.events(RecordingListener.Type.CALL_START).get(0).callId()))
-          .containsExactly(RecordingListener.Type.CALL_START, RecordingListener.Type.ATTEMPT_START, RecordingListener.Type.ATTEMPT_FAILED, RecordingListener.Type.CALL_FAILED);
+      assertThat(h.events.types(h.events.events(Recorder.Type.CALL_START).get(0).callId()))
+          .containsExactly(Recorder.Type.CALL_START, Recorder.Type.ATTEMPT_START, Recorder.Type.ATTEMPT_FAILED, Recorder.Type.CALL_FAILED);
       assertThat(h.scheduler.pending()).isZero();
       assertThat(h.step.activeCalls()).isZero();
     }
@@ -253,7 +247,7 @@ class ResilienceTest {
       h.clock.advance(Duration.ofSeconds(1)); // the backoff, at most 1 s
 
       assertThat(call.join().text()).isEqualTo("second time lucky");
-      assertThat(h.events.events(RecordingListener.Type.ATTEMPT_FAILED))
+      assertThat(h.events.events(Recorder.Type.ATTEMPT_FAILED))
           .singleElement()
           .satisfies(e -> assertThat(e.error()).isInstanceOf(LlmTimeoutException.class));
       assertThat(h.scheduler.pending()).isZero();
@@ -357,7 +351,7 @@ class ResilienceTest {
   @Test
   void bulkheadShedsWhenNoSlotFreesWithinTheBoundedWait() {
     try (Harness h = new Harness(base().bulkhead(1, Duration.ofSeconds(1)).build())) {
-      h.smart.enqueue(FakeReply.text("slow").after(Duration.ofSeconds(5)));
+      h.smart.enqueue(Reply.text("slow").after(Duration.ofSeconds(5)));
 
       CompletableFuture<Completion> first = h.client.chatAsync(HELLO);
       CompletableFuture<Completion> second = h.client.chatAsync(HELLO);
@@ -376,7 +370,7 @@ class ResilienceTest {
   @Test
   void bulkheadWaiterGetsTheSlotWhenItFreesUp() {
     try (Harness h = new Harness(base().bulkhead(1, Duration.ofSeconds(10)).build())) {
-      h.smart.enqueue(FakeReply.text("one").after(Duration.ofSeconds(3)), FakeReply.text("two").after(Duration.ofSeconds(3)));
+      h.smart.enqueue(Reply.text("one").after(Duration.ofSeconds(3)), Reply.text("two").after(Duration.ofSeconds(3)));
 
       CompletableFuture<Completion> first = h.client.chatAsync(HELLO);
       CompletableFuture<Completion> second = h.client.chatAsync(HELLO);
@@ -447,7 +441,7 @@ class ResilienceTest {
   void streamCutBeforeTheFirstChunkIsRetriedWithoutDuplicatingAnything() {
     try (Harness h = new Harness(base().build())) {
       h.smart.enqueue(
-          FakeReply.text("alpha beta gamma").withStreamFault(Fault.streamCutAfter(0)), FakeReply.text("alpha beta gamma"));
+          Reply.text("alpha beta gamma").withStreamFault(Fault.streamCutAfter(0)), Reply.text("alpha beta gamma"));
       StringBuilder seen = new StringBuilder();
 
       StreamingCall call = h.client.stream(HELLO, chunk -> seen.append(chunk.textDelta()));
@@ -462,7 +456,7 @@ class ResilienceTest {
   @Test
   void streamCutAfterTheFirstChunkSurfacesAsInterruptedWithThePartialText() {
     try (Harness h = new Harness(base().fallbackTo("cheap").build())) {
-      h.smart.enqueue(FakeReply.text("alpha beta gamma").withStreamFault(Fault.streamCutAfter(2)));
+      h.smart.enqueue(Reply.text("alpha beta gamma").withStreamFault(Fault.streamCutAfter(2)));
       List<ChatChunk> seen = new CopyOnWriteArrayList<>();
 
       StreamingCall call = h.client.stream(HELLO, seen::add);
@@ -508,8 +502,8 @@ class ResilienceTest {
       h.clock.advance(Duration.ofSeconds(2));
 
       assertThat(failureOf(call.completion())).isInstanceOf(StreamInterruptedException.class);
-      assertThat(h.events.events(RecordingListener.Type.ATTEMPT_START)).hasSize(2);
-      assertThat(h.events.events(RecordingListener.Type.ATTEMPT_FAILED)).hasSize(2);
+      assertThat(h.events.events(Recorder.Type.ATTEMPT_START)).hasSize(2);
+      assertThat(h.events.events(Recorder.Type.ATTEMPT_FAILED)).hasSize(2);
       assertThat(h.smart.inFlight()).isZero();
       assertThat(h.scheduler.pending()).isZero();
     }
@@ -519,7 +513,7 @@ class ResilienceTest {
 
   @Test
   void builderInstallsTheStepAndChecksFallbackNames() {
-    Supplier<LlmClient.Builder> b = () -> LlmClient.builder().model("smart", dev.llmops.testkit.FakeChatModel.create());
+    Supplier<LlmClient.Builder> b = () -> LlmClient.builder().model("smart", new ScriptedModel("smart", new Hand(), Duration.ZERO));
     try (LlmClient client = b.get().resilience(Resilience.defaults()).build()) {
       assertThat(client.steps()).containsExactly(dev.llmops.core.PipelineStep.RESILIENCE);
       assertThat(client.chat(HELLO).attempts()).isEqualTo(1);

@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Assembler {
   private static final Set<String> TOP = Set.of(
-      "version", "models", "defaultModel", "prompts", "experiments", "accounting", "budgets", "rateLimits", "cache",
+      "version", "models", "defaultModel", "prompts", "experiments", "accounting", "budgets", "unpricedModels",
+      "rateLimits", "cache",
       "resilience", "telemetry", "redaction", "retention", "audit");
   private static final Set<String> PROMPTS = Set.of("directory", "classpath", "timeToLive", "defaultLabel", "watch");
   private static final Set<String> EXPERIMENTS = Set.of("file", "definitions", "shadow");

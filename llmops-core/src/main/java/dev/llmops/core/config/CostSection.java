@@ -9,6 +9,7 @@ import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.budget.OverLimit;
 import dev.llmops.core.budget.RateLimit;
 import dev.llmops.core.budget.Scope;
+import dev.llmops.core.budget.UnpricedModels;
 import dev.llmops.core.budget.Window;
 import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.pricing.ModelPrice;
@@ -121,6 +122,20 @@ final class CostSection extends Section {
     }
     Budgets.Builder b = Budgets.builder();
     bindings.budgetStore().ifPresent(b::store);
+    JsonNode unpriced = ConfigReader.present(root, "unpricedModels");
+    if (unpriced != null) {
+      if (unpriced.isTextual() && unpriced.asText().equals("reject")) {
+        b.unpricedModels(UnpricedModels.reject());
+      } else if (unpriced.isObject()) {
+        ModelPrice fallback = price("unpriced", unpriced, "unpricedModels");
+        if (fallback != null) {
+          b.unpricedModels(UnpricedModels.reserveAt(fallback));
+        }
+      } else {
+        r.problem("unpricedModels", "expected 'reject' or a price (inputPerMillion, outputPerMillion) but found "
+            + ConfigReader.kind(unpriced));
+      }
+    }
     for (int i = 0; i < budgetNodes.size(); i++) {
       String path = "budgets[" + i + "]";
       Budget budget = budget(budgetNodes.get(i), path);

@@ -129,6 +129,29 @@ class LlmOpsConfigTest {
   }
 
   @Test
+  void unpricedModelsIsRejectOrAFallbackPriceAndAnythingElseIsNamed() {
+    String base = """
+        models: {m: {provider: supplied}}
+        budgets: [{scope: tenant, limit: "5.00 USD", window: daily}]
+        """;
+    List<String> problems = catchThrowableOfType(ConfigurationException.class,
+        () -> LlmOpsConfig.parse(base + "unpricedModels: 7\n", "c.yaml")
+            .assemble(bindings().model("m", answering("m")).build())).problems();
+    assertThat(problems).singleElement().asString().startsWith("c.yaml: unpricedModels: expected 'reject' or a price");
+
+    try (LlmClient rejecting = LlmOpsConfig.parse(base + "unpricedModels: reject\n", "c.yaml")
+        .newClientBuilder(bindings().model("m", answering("m")).build()).build()) {
+      assertThatThrownBy(() -> rejecting.chat(dev.llmops.api.ChatRequest.of("hi"), dev.llmops.api.CallContext.ofTenant("a")))
+          .isInstanceOf(ConfigurationException.class).hasMessageContaining("no price for model");
+    }
+    try (LlmClient priced = LlmOpsConfig.parse(base + "unpricedModels: {inputPerMillion: \"1\", outputPerMillion: \"2\"}\n", "c.yaml")
+        .newClientBuilder(bindings().model("m", answering("m")).build()).build()) {
+      assertThat(priced.chat(dev.llmops.api.ChatRequest.of("hi"), dev.llmops.api.CallContext.ofTenant("a")).text())
+          .isEqualTo("m");
+    }
+  }
+
+  @Test
   void theSameBrokenFileAsJsonListsTheSameProblems() throws Exception {
     var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(yaml.readTree(BROKEN));
@@ -262,6 +285,7 @@ class LlmOpsConfigTest {
               weights: [0, 1]
         accounting: {catalog: bundled, unknownModels: record}
         budgets: [{scope: tenant, limit: "5.00 USD", window: daily}]
+        unpricedModels: {inputPerMillion: "1.00", outputPerMillion: "2.00"}
         rateLimits: [{scope: api_key, requestsPerMinute: 600, onExceeded: wait, maxWait: 5s}]
         cache: {maximumSize: 100, expireAfterWrite: 30m}
         resilience: {maxAttempts: 2, fallbacks: [cheap]}

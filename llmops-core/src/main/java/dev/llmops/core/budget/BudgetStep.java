@@ -238,23 +238,30 @@ final class BudgetStep implements Interceptor, CostGate {
         : catalogPrice != null && catalogPrice.maxOutputTokens() > 0 ? catalogPrice.maxOutputTokens()
         : config.defaultMaxOutputTokens();
     Reservation r = new Reservation(endpoint.name(), nowNanos, ctx, events, catalogPrice == null ? price : null);
-    Denial limited = takeRateLimits(r, ctx, inBound, nowNanos);
-    if (limited != null) {
-      return limited;
-    }
-    Denial denied = reserveBudgets(r, ctx, price, inBound, outBound, nowMillis);
-    if (denied != null && denied.lowerable && requested == null
-        && denied.action.action() == OverLimit.Action.REJECT) {
-      long fit = fittingOutput(ctx, price, inBound, outBound, nowMillis);
-      if (fit >= config.minOutputTokens() && fit < outBound) {
-        denied = reserveBudgets(r, ctx, price, inBound, fit, nowMillis);
+    try {
+      Denial limited = takeRateLimits(r, ctx, inBound, nowNanos);
+      if (limited != null) {
+        return limited;
       }
-    }
-    if (denied != null) {
+      Denial denied = reserveBudgets(r, ctx, price, inBound, outBound, nowMillis);
+      if (denied != null && denied.lowerable && requested == null
+          && denied.action.action() == OverLimit.Action.REJECT) {
+        long fit = fittingOutput(ctx, price, inBound, outBound, nowMillis);
+        if (fit >= config.minOutputTokens() && fit < outBound) {
+          denied = reserveBudgets(r, ctx, price, inBound, fit, nowMillis);
+        }
+      }
+      if (denied != null) {
+        r.release();
+        return denied;
+      }
+      return r;
+    } catch (RuntimeException e) {
+      // A store that fails (a shared store that cannot answer, failing closed) must not leave the
+      // budgets reserved before it holding their share until their windows end.
       r.release();
-      return denied;
+      throw e;
     }
-    return r;
   }
 
   /** At most once per {@link #EVICT_EVERY_MILLIS}: the store forgets counters whose window passed. */

@@ -44,6 +44,54 @@ class BudgetPipelineTest {
     return new ScriptedModel("openai", "gpt-4o");
   }
 
+  /** The in-memory store, failing every reservation on counters whose key contains a marker. */
+  private static BudgetStore failingOn(InMemoryBudgetStore delegate, String marker) {
+    return new BudgetStore() {
+      @Override
+      public boolean reserve(String key, long amount, long limit) {
+        return reserve(key, amount, limit, Instant.MAX);
+      }
+
+      @Override
+      public boolean reserve(String key, long amount, long limit, Instant expiresAt) {
+        if (key.contains(marker)) {
+          throw new IllegalStateException("the store cannot answer for " + key);
+        }
+        return delegate.reserve(key, amount, limit, expiresAt);
+      }
+
+      @Override
+      public void settle(String key, long reserved, long actual) {
+        delegate.settle(key, reserved, actual);
+      }
+
+      @Override
+      public void release(String key, long reserved) {
+        delegate.release(key, reserved);
+      }
+
+      @Override
+      public Balance balance(String key) {
+        return delegate.balance(key);
+      }
+    };
+  }
+
+  @Test
+  void aStoreThatFailsOnALaterBudgetLeavesNoEarlierReservationHeld() {
+    ScriptedModel model = gpt4o();
+    Budget tenant = Budget.money(Scope.TENANT, Money.usd("10"), Window.daily());
+    Budget feature = Budget.money(Scope.FEATURE, Money.usd("10"), Window.daily());
+    try (LlmClient c = client(model)
+        .budgets(Budgets.builder().store(failingOn(store, "support")).budget(tenant).budget(feature).build()).build()) {
+      assertThatThrownBy(() -> c.chat(ChatRequest.of("hi"), ACME))
+          .hasMessageContaining("the store cannot answer");
+    }
+    assertThat(store.balances()).isNotEmpty(); // the tenant budget was reserved first ...
+    assertThat(store.totalReserved()).isZero(); // ... and given back
+    assertThat(model.requests).isEmpty();
+  }
+
   @Test
   void aCancelledCallIsRecordedOnceAndItsReservationReleased() {
     ScriptedModel model = gpt4o();

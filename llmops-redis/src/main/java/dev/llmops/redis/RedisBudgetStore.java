@@ -12,8 +12,10 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +98,8 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   private final OutageListener listener;
   private final @Nullable RedisClient ownClient;
   private final @Nullable RedisURI uri;
-  private volatile @Nullable StatefulRedisConnection<String, String> connection;
+  private volatile @Nullable StatefulConnection<String, String> connection;
+  private volatile @Nullable RedisScriptingAsyncCommands<String, String> commands;
 
   private final ConcurrentHashMap<String, Holding> holdings = new ConcurrentHashMap<>();
   private final BudgetStore local = BudgetStore.inMemory();
@@ -144,6 +147,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
     if (b.connection != null) {
       this.connection = b.connection;
+      this.commands = b.commands;
       this.ownClient = null;
       this.uri = null;
     } else {
@@ -465,11 +469,11 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   }
 
   CompletableFuture<List<Object>> run(LuaScript script, String[] keys, String[] args) {
-    StatefulRedisConnection<String, String> c = connection;
-    if (c == null || !c.isOpen()) {
+    StatefulConnection<String, String> c = connection;
+    RedisScriptingAsyncCommands<String, String> redis = commands;
+    if (c == null || redis == null || !c.isOpen()) {
       return CompletableFuture.failedFuture(new RedisConnectionException("not connected to Redis"));
     }
-    RedisAsyncCommands<String, String> redis = c.async();
     try {
       return script.run(redis, keys, args, scriptReloads);
     } catch (RuntimeException e) {
@@ -566,7 +570,9 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       return;
     }
     try {
-      connection = client.connect(u);
+      StatefulRedisConnection<String, String> c = client.connect(u);
+      commands = c.async();
+      connection = c;
     } catch (RuntimeException e) {
       markDown(e);
     }
@@ -726,7 +732,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
     RedisClient client = ownClient;
     if (client != null) {
-      StatefulRedisConnection<String, String> c = connection;
+      StatefulConnection<String, String> c = connection;
       if (c != null) {
         c.close();
       }
@@ -763,7 +769,8 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   /** Builds a {@link RedisBudgetStore}. Setters validate at once. Not thread-safe. */
   public static final class Builder {
     private @Nullable RedisURI uri;
-    private @Nullable StatefulRedisConnection<String, String> connection;
+    private @Nullable StatefulConnection<String, String> connection;
+    private @Nullable RedisScriptingAsyncCommands<String, String> commands;
     private String namespace = "llmops";
     private @Nullable String replicaId;
     private Duration timeout = Duration.ofMillis(250);
@@ -794,6 +801,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         throw new IllegalArgumentException("not a Redis URI: " + redact(uri), e);
       }
       this.connection = null;
+      this.commands = null;
       return this;
     }
 
@@ -803,6 +811,19 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
      */
     public Builder connection(StatefulRedisConnection<String, String> connection) {
       this.connection = Objects.requireNonNull(connection, "connection");
+      this.commands = connection.async();
+      this.uri = null;
+      return this;
+    }
+
+    /**
+     * Uses a Redis Cluster connection the application opened: every script touches the keys of one
+     * hash tag only, so Lettuce routes each call to the slot's node. The store neither configures
+     * nor closes it.
+     */
+    public Builder clusterConnection(StatefulRedisClusterConnection<String, String> connection) {
+      this.connection = Objects.requireNonNull(connection, "connection");
+      this.commands = connection.async();
       this.uri = null;
       return this;
     }

@@ -117,6 +117,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   private final LongAdder resyncs = new LongAdder();
   private final LongAdder scriptReloads = new LongAdder();
   private final LongAdder leaseRenewals = new LongAdder();
+  private final LongAdder unavailableReads = new LongAdder();
 
   private RedisBudgetStore(Builder b) {
     this.namespace = b.namespace;
@@ -225,12 +226,11 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       }
       return out;
     } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = cause(e);
-      markDown(cause);
-      if (policy(key).failsClosed()) {
-        throw new BudgetUnavailableException(key, cause);
-      }
-      // Failing open: what this replica knows, its own part (on Redis and on the local allowance).
+      // A read decides nothing: it falls back to what this replica knows, its own part (on Redis
+      // and on the local allowance), whatever the policy, so a caller that reads after reserving
+      // (soft budgets, retry times) is never left holding a reservation because a read threw.
+      markDown(cause(e));
+      unavailableReads.increment();
       synchronized (h) {
         for (int i = 0; i <= buckets; i++) {
           long[] b = h.buckets.get(bucket - buckets + i);
@@ -706,7 +706,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   public Stats stats() {
     return new Stats(reservations.sum(), unavailable.sum(), failClosedRejections.sum(), failOpenAdmissions.sum(),
         failOpenDenials.sum(), writeFailures.sum(), resyncs.sum(), scriptReloads.sum(), leaseRenewals.sum(),
-        down.get());
+        unavailableReads.sum(), down.get());
   }
 
   /** The Redis key of counter {@code counterKey} (for operators and tests). */
@@ -752,6 +752,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
    * @param resyncs repair writes sent by the heartbeat
    * @param scriptReloads scripts sent in full after {@code NOSCRIPT}
    * @param leaseRenewals lease renewals sent by the heartbeat
+   * @param unavailableReads balance reads Redis did not answer (answered from this replica's part)
    * @param down whether the store last found Redis unavailable
    */
   public record Stats(
@@ -764,6 +765,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       long resyncs,
       long scriptReloads,
       long leaseRenewals,
+      long unavailableReads,
       boolean down) {}
 
   /** Builds a {@link RedisBudgetStore}. Setters validate at once. Not thread-safe. */

@@ -175,7 +175,13 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
 
   @Override
   public boolean reserve(String key, long amount, long limit) {
-    return reserveIn(key, 0, 0, amount, limit);
+    return reserveIn(key, 0, 0, amount, limit, 0);
+  }
+
+  /** Reserves, and lets the counter's key expire one lease after {@code expiresAt} (its window's end). */
+  @Override
+  public boolean reserve(String key, long amount, long limit, Instant expiresAt) {
+    return reserveIn(key, 0, 0, amount, limit, expiresAt.toEpochMilli());
   }
 
   @Override
@@ -196,7 +202,14 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   @Override
   public boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit) {
     checkBuckets(buckets);
-    return reserveIn(key, bucket, buckets, amount, limit);
+    return reserveIn(key, bucket, buckets, amount, limit, 0);
+  }
+
+  /** Reserves, and lets the counter's key expire one lease after {@code expiresAt} unless reserved on again. */
+  @Override
+  public boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit, Instant expiresAt) {
+    checkBuckets(buckets);
+    return reserveIn(key, bucket, buckets, amount, limit, expiresAt.toEpochMilli());
   }
 
   @Override
@@ -241,7 +254,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
   }
 
-  private boolean reserveIn(String key, long bucket, int buckets, long amount, long limit) {
+  private boolean reserveIn(String key, long bucket, int buckets, long amount, long limit, long expiresAtMillis) {
     if (amount < 0 || limit < 0) {
       throw new IllegalArgumentException("amount and limit must be >= 0 but were " + amount + " and " + limit);
     }
@@ -258,6 +271,9 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         h.prune(bucket - buckets);
         if (bucket < h.low) {
           return false; // the bucket has left the window
+        }
+        if (expiresAtMillis > h.toldExpireAtMillis) {
+          h.toldExpireAtMillis = expiresAtMillis;
         }
         awaitQuiet(h);
         repairIfQuiet(h, now);
@@ -360,7 +376,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     a[2] = Long.toString(h.seq);
     a[3] = Long.toString(now);
     a[4] = Long.toString(leaseMillis);
-    a[5] = Long.toString(h.ttlAt(now));
+    a[5] = Long.toString(h.ttlAt(now, leaseMillis));
     a[6] = Long.toString(h.low == Long.MIN_VALUE ? 0 : h.low);
     a[7] = mode;
     a[8] = Long.toString(limit);

@@ -229,6 +229,21 @@ class RedisBudgetStoreTest {
   }
 
   @Test
+  void aCounterExpiresWhenTheClientSaysItsWindowEnds() {
+    RedisBudgetStore s = built(replica(ns("told")).lease(Duration.ofSeconds(30)));
+    String key = "unregistered|tenant:acme|2026-01-01T00:00:00Z";
+    assertThat(s.reserve(key, 1, 10, clock.instant().plus(Duration.ofHours(2)))).isTrue();
+    s.settle(key, 1, 1);
+    s.balance(key);
+    assertThat(server.sync().pttl(s.redisKey(key))).as("two hours plus the lease, not the idle 35 days")
+        .isBetween(Duration.ofHours(2).toMillis(), Duration.ofHours(2).plusSeconds(30).toMillis());
+    String rolling = "unregistered-rolling|tenant:acme|rolling";
+    assertThat(s.reserveRolling(rolling, 5, 2, 1, 10, clock.instant().plus(Duration.ofMinutes(3)))).isTrue();
+    assertThat(server.sync().pttl(s.redisKey(rolling)))
+        .isBetween(Duration.ofMinutes(3).toMillis(), Duration.ofMinutes(3).plusSeconds(30).toMillis());
+  }
+
+  @Test
   void bracesInAScopeValueCannotMoveItsKeysToAnotherSlot() {
     assertThat(RedisBudgetStore.hashTag("b|tenant:a}c{d|2026-01-01T00:00:00Z")).isEqualTo("tenant:a)c(d");
     assertThat(RedisBudgetStore.hashTag("plain")).isEqualTo("plain");

@@ -68,9 +68,9 @@ class ClusterTest {
       StatefulRedisClusterConnection<String, String> ca = cluster.connect();
       StatefulRedisClusterConnection<String, String> cb = cluster.connect();
       try (RedisBudgetStore a = RedisBudgetStore.builder().clusterConnection(ca).namespace("c").clock(clock)
-              .scheduler(scheduler).build();
+              .scheduler(scheduler).timeout(Duration.ofSeconds(10)).build();
           RedisBudgetStore b = RedisBudgetStore.builder().clusterConnection(cb).namespace("c").clock(clock)
-              .scheduler(scheduler).build()) {
+              .scheduler(scheduler).timeout(Duration.ofSeconds(10)).build()) {
         String key = "b|tenant:acme|2026-01-01T00:00:00Z";
         assertThat(a.reserve(key, 70, 100)).isTrue();
         assertThat(b.reserve(key, 31, 100)).isFalse();

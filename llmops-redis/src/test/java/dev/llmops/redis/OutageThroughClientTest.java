@@ -49,7 +49,7 @@ class OutageThroughClientTest {
     ChatRequest request = ChatRequest.builder().user("hello").maxOutputTokens(200).build(); // ~205 tokens
     try (StallingProxy proxy = new StallingProxy(RedisServer.URI)) {
       RedisBudgetStore store = RedisBudgetStore.builder().uri(proxy.uri()).namespace(server.namespace)
-          .timeout(Duration.ofMillis(150)).clock(clock).scheduler(scheduler)
+          .timeout(Duration.ofMillis(500)).clock(clock).scheduler(scheduler)
           .outagePolicy("lenient", OutagePolicy.failOpen("0.05")) // 500 tokens: two such calls
           .listener(new OutageListener() {
             @Override

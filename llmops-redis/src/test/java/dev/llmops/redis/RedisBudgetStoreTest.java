@@ -61,7 +61,7 @@ class RedisBudgetStoreTest {
 
   private RedisBudgetStore.Builder replica(String namespace) {
     return RedisBudgetStore.builder().connection(server.newConnection()).namespace(namespace)
-        .clock(clock).scheduler(scheduler);
+        .clock(clock).scheduler(scheduler).timeout(Duration.ofSeconds(10)); // correctness on a loaded machine
   }
 
   private RedisBudgetStore built(RedisBudgetStore.Builder b) {
@@ -308,7 +308,7 @@ class RedisBudgetStoreTest {
     List<String> events = new CopyOnWriteArrayList<>();
     try (StallingProxy proxy = new StallingProxy(RedisServer.URI)) {
       RedisBudgetStore viaProxy = built(RedisBudgetStore.builder().uri(proxy.uri()).namespace(ns)
-          .timeout(Duration.ofMillis(150)).clock(clock).scheduler(scheduler)
+          .timeout(Duration.ofSeconds(1)).clock(clock).scheduler(scheduler)
           .outagePolicy(OutagePolicy.failOpen("0.5"))
           .listener(new OutageListener() {
             @Override

@@ -67,7 +67,8 @@ class RedisRateLimitsTest {
   }
 
   private RedisBudgetStore replica(String ns) {
-    return store(RedisBudgetStore.builder().connection(server.newConnection()).namespace(ns));
+    return store(RedisBudgetStore.builder().connection(server.newConnection()).namespace(ns)
+        .timeout(Duration.ofSeconds(10)));
   }
 
   @Test

@@ -20,6 +20,8 @@ final class Holding {
 
   long seq;
   long low = Long.MIN_VALUE;
+  /** The latest end of the counter's use the client told (epoch ms); 0 when never told. */
+  long toldExpireAtMillis;
   /** bucket → {reserved (confirmed by Redis), spent, reserved on the local allowance}. */
   final TreeMap<Long, long[]> buckets = new TreeMap<>();
   /** Bumped on each failed write; a repair that started at the same value leaves the holding clean. */
@@ -81,14 +83,21 @@ final class Holding {
     }
   }
 
-  /** The key's time to live for a write at {@code nowMillis}: -1 persist, else at least 1 ms. */
-  long ttlAt(long nowMillis) {
+  /**
+   * The key's time to live for a write at {@code nowMillis}: -1 persist, else at least 1 ms. A
+   * registered budget's window wins; then what the client told (plus {@code graceMillis}, for
+   * late settlements); then the idle time to live.
+   */
+  long ttlAt(long nowMillis, long graceMillis) {
     if (expireAtMillis < 0) {
       return -1;
     }
-    if (expireAtMillis == 0) {
-      return ttlMillis;
+    if (expireAtMillis > 0) {
+      return Math.max(1, expireAtMillis - nowMillis);
     }
-    return Math.max(1, expireAtMillis - nowMillis);
+    if (toldExpireAtMillis > 0) {
+      return Math.max(1, toldExpireAtMillis + graceMillis - nowMillis);
+    }
+    return ttlMillis;
   }
 }

@@ -2,7 +2,7 @@ package dev.llmops.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,7 +46,7 @@ final class LuaScript {
 
   /** Runs the script; counts in {@code reloads} each time the server had to be sent its text. */
   CompletableFuture<List<Object>> run(
-      RedisAsyncCommands<String, String> redis, String[] keys, String[] args, LongAdder reloads) {
+      RedisScriptingAsyncCommands<String, String> redis, String[] keys, String[] args, LongAdder reloads) {
     return redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
         .exceptionallyCompose(e -> {
           if (unwrap(e) instanceof RedisNoScriptException) {

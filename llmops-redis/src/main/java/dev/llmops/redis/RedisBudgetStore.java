@@ -12,8 +12,10 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +98,8 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   private final OutageListener listener;
   private final @Nullable RedisClient ownClient;
   private final @Nullable RedisURI uri;
-  private volatile @Nullable StatefulRedisConnection<String, String> connection;
+  private volatile @Nullable StatefulConnection<String, String> connection;
+  private volatile @Nullable RedisScriptingAsyncCommands<String, String> commands;
 
   private final ConcurrentHashMap<String, Holding> holdings = new ConcurrentHashMap<>();
   private final BudgetStore local = BudgetStore.inMemory();
@@ -114,6 +117,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   private final LongAdder resyncs = new LongAdder();
   private final LongAdder scriptReloads = new LongAdder();
   private final LongAdder leaseRenewals = new LongAdder();
+  private final LongAdder unavailableReads = new LongAdder();
 
   private RedisBudgetStore(Builder b) {
     this.namespace = b.namespace;
@@ -144,6 +148,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
     if (b.connection != null) {
       this.connection = b.connection;
+      this.commands = b.commands;
       this.ownClient = null;
       this.uri = null;
     } else {
@@ -170,7 +175,13 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
 
   @Override
   public boolean reserve(String key, long amount, long limit) {
-    return reserveIn(key, 0, 0, amount, limit);
+    return reserveIn(key, 0, 0, amount, limit, 0);
+  }
+
+  /** Reserves, and lets the counter's key expire one lease after {@code expiresAt} (its window's end). */
+  @Override
+  public boolean reserve(String key, long amount, long limit, Instant expiresAt) {
+    return reserveIn(key, 0, 0, amount, limit, expiresAt.toEpochMilli());
   }
 
   @Override
@@ -191,7 +202,14 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   @Override
   public boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit) {
     checkBuckets(buckets);
-    return reserveIn(key, bucket, buckets, amount, limit);
+    return reserveIn(key, bucket, buckets, amount, limit, 0);
+  }
+
+  /** Reserves, and lets the counter's key expire one lease after {@code expiresAt} unless reserved on again. */
+  @Override
+  public boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit, Instant expiresAt) {
+    checkBuckets(buckets);
+    return reserveIn(key, bucket, buckets, amount, limit, expiresAt.toEpochMilli());
   }
 
   @Override
@@ -221,12 +239,11 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       }
       return out;
     } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = cause(e);
-      markDown(cause);
-      if (policy(key).failsClosed()) {
-        throw new BudgetUnavailableException(key, cause);
-      }
-      // Failing open: what this replica knows, its own part (on Redis and on the local allowance).
+      // A read decides nothing: it falls back to what this replica knows, its own part (on Redis
+      // and on the local allowance), whatever the policy, so a caller that reads after reserving
+      // (soft budgets, retry times) is never left holding a reservation because a read threw.
+      markDown(cause(e));
+      unavailableReads.increment();
       synchronized (h) {
         for (int i = 0; i <= buckets; i++) {
           long[] b = h.buckets.get(bucket - buckets + i);
@@ -237,7 +254,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
   }
 
-  private boolean reserveIn(String key, long bucket, int buckets, long amount, long limit) {
+  private boolean reserveIn(String key, long bucket, int buckets, long amount, long limit, long expiresAtMillis) {
     if (amount < 0 || limit < 0) {
       throw new IllegalArgumentException("amount and limit must be >= 0 but were " + amount + " and " + limit);
     }
@@ -254,6 +271,9 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         h.prune(bucket - buckets);
         if (bucket < h.low) {
           return false; // the bucket has left the window
+        }
+        if (expiresAtMillis > h.toldExpireAtMillis) {
+          h.toldExpireAtMillis = expiresAtMillis;
         }
         awaitQuiet(h);
         repairIfQuiet(h, now);
@@ -356,7 +376,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     a[2] = Long.toString(h.seq);
     a[3] = Long.toString(now);
     a[4] = Long.toString(leaseMillis);
-    a[5] = Long.toString(h.ttlAt(now));
+    a[5] = Long.toString(h.ttlAt(now, leaseMillis));
     a[6] = Long.toString(h.low == Long.MIN_VALUE ? 0 : h.low);
     a[7] = mode;
     a[8] = Long.toString(limit);
@@ -465,11 +485,11 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   }
 
   CompletableFuture<List<Object>> run(LuaScript script, String[] keys, String[] args) {
-    StatefulRedisConnection<String, String> c = connection;
-    if (c == null || !c.isOpen()) {
+    StatefulConnection<String, String> c = connection;
+    RedisScriptingAsyncCommands<String, String> redis = commands;
+    if (c == null || redis == null || !c.isOpen()) {
       return CompletableFuture.failedFuture(new RedisConnectionException("not connected to Redis"));
     }
-    RedisAsyncCommands<String, String> redis = c.async();
     try {
       return script.run(redis, keys, args, scriptReloads);
     } catch (RuntimeException e) {
@@ -566,7 +586,9 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       return;
     }
     try {
-      connection = client.connect(u);
+      StatefulRedisConnection<String, String> c = client.connect(u);
+      commands = c.async();
+      connection = c;
     } catch (RuntimeException e) {
       markDown(e);
     }
@@ -700,7 +722,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
   public Stats stats() {
     return new Stats(reservations.sum(), unavailable.sum(), failClosedRejections.sum(), failOpenAdmissions.sum(),
         failOpenDenials.sum(), writeFailures.sum(), resyncs.sum(), scriptReloads.sum(), leaseRenewals.sum(),
-        down.get());
+        unavailableReads.sum(), down.get());
   }
 
   /** The Redis key of counter {@code counterKey} (for operators and tests). */
@@ -726,7 +748,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
     RedisClient client = ownClient;
     if (client != null) {
-      StatefulRedisConnection<String, String> c = connection;
+      StatefulConnection<String, String> c = connection;
       if (c != null) {
         c.close();
       }
@@ -746,6 +768,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
    * @param resyncs repair writes sent by the heartbeat
    * @param scriptReloads scripts sent in full after {@code NOSCRIPT}
    * @param leaseRenewals lease renewals sent by the heartbeat
+   * @param unavailableReads balance reads Redis did not answer (answered from this replica's part)
    * @param down whether the store last found Redis unavailable
    */
   public record Stats(
@@ -758,12 +781,14 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       long resyncs,
       long scriptReloads,
       long leaseRenewals,
+      long unavailableReads,
       boolean down) {}
 
   /** Builds a {@link RedisBudgetStore}. Setters validate at once. Not thread-safe. */
   public static final class Builder {
     private @Nullable RedisURI uri;
-    private @Nullable StatefulRedisConnection<String, String> connection;
+    private @Nullable StatefulConnection<String, String> connection;
+    private @Nullable RedisScriptingAsyncCommands<String, String> commands;
     private String namespace = "llmops";
     private @Nullable String replicaId;
     private Duration timeout = Duration.ofMillis(250);
@@ -794,6 +819,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         throw new IllegalArgumentException("not a Redis URI: " + redact(uri), e);
       }
       this.connection = null;
+      this.commands = null;
       return this;
     }
 
@@ -803,6 +829,19 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
      */
     public Builder connection(StatefulRedisConnection<String, String> connection) {
       this.connection = Objects.requireNonNull(connection, "connection");
+      this.commands = connection.async();
+      this.uri = null;
+      return this;
+    }
+
+    /**
+     * Uses a Redis Cluster connection the application opened: every script touches the keys of one
+     * hash tag only, so Lettuce routes each call to the slot's node. The store neither configures
+     * nor closes it.
+     */
+    public Builder clusterConnection(StatefulRedisClusterConnection<String, String> connection) {
+      this.connection = Objects.requireNonNull(connection, "connection");
+      this.commands = connection.async();
       this.uri = null;
       return this;
     }

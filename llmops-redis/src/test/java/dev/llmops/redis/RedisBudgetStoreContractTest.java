@@ -2,6 +2,7 @@ package dev.llmops.redis;
 
 import dev.llmops.core.budget.BudgetStore;
 import dev.llmops.core.budget.BudgetStore.Balance;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,7 @@ class RedisBudgetStoreContractTest extends BudgetStoreContract {
   BudgetStore store() {
     RedisBudgetStore s = RedisBudgetStore.builder()
         .connection(server.newConnection())
+        .timeout(Duration.ofSeconds(10)) // correctness, not latency, on a loaded machine
         .namespace(server.namespace + ":" + stores.size() + "-" + System.identityHashCode(this))
         .build();
     stores.add(s);

@@ -14,7 +14,6 @@ import dev.llmops.core.transcript.Transcript;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -106,11 +105,9 @@ public final class JdbcTranscripts implements BatchSink<Transcript> {
     }
     String keyId = keys.currentKeyId();
     SecretKey key = key(keyId);
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING")) {
-        for (Transcript t : batch) {
+    Jdbc.insertBatch(dataSource, table, "inserting " + batch.size() + " transcripts",
+        "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING", batch,
+        (ps, t) -> {
           String callId = Objects.requireNonNull(Sql.text(t.callId()));
           ps.setString(1, callId);
           ps.setObject(2, Sql.timestamp(t.at()));
@@ -118,20 +115,16 @@ public final class JdbcTranscripts implements BatchSink<Transcript> {
           ps.setString(4, Sql.text(t.subjectHash()));
           ps.setString(5, Sql.text(t.endpoint()));
           ps.setString(6, keyId);
-          ps.setBytes(7, cipher.encrypt(key, content(t), callId.getBytes(StandardCharsets.UTF_8)));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        JdbcLedger.rollbackQuietly(c, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw Sql.failure("inserting " + batch.size() + " transcripts", table, e);
+          ps.setBytes(7, encrypt(keyId, key, content(t), callId));
+        });
+  }
+
+  private byte[] encrypt(String keyId, SecretKey key, byte[] plain, String callId) {
+    try {
+      return cipher.encrypt(key, plain, callId.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
-      throw new JdbcStoreException("encrypting transcripts with key '" + keyId + "' for table " + table + " failed: " + e,
-          table, e);
+      throw new JdbcStoreException("encrypting row " + callId + " of table " + table + " with key '" + keyId + "' failed: "
+          + e, table, e);
     }
   }
 
@@ -311,40 +304,28 @@ public final class JdbcTranscripts implements BatchSink<Transcript> {
     }
     String current = keys.currentKeyId();
     SecretKey key = key(current);
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table
-            + " WHERE key_id <> ? LIMIT " + max + " FOR UPDATE SKIP LOCKED")) {
-          ps.setString(1, current);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              rows.add(new Row(rs));
-            }
+    return Jdbc.transaction(dataSource, table, "re-encrypting transcripts", c -> {
+      List<Row> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table
+          + " WHERE key_id <> ? LIMIT " + max + " FOR UPDATE SKIP LOCKED")) {
+        ps.setString(1, current);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new Row(rs));
           }
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET key_id = ?, content = ? WHERE call_id = ?")) {
-          for (Row r : rows) {
-            byte[] id = r.callId.getBytes(StandardCharsets.UTF_8);
-            ps.setString(1, current);
-            ps.setBytes(2, cipher.encrypt(key, r.plain(), id));
-            ps.setString(3, r.callId);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        c.commit();
-        return rows.size();
-      } catch (SQLException | RuntimeException | GeneralSecurityException e) {
-        JdbcLedger.rollbackQuietly(c, e);
-        throw e;
       }
-    } catch (SQLException e) {
-      throw Sql.failure("re-encrypting transcripts", table, e);
-    } catch (GeneralSecurityException e) {
-      throw new JdbcStoreException("re-encrypting transcripts of table " + table + " failed: " + e, table, e);
-    }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET key_id = ?, content = ? WHERE call_id = ?")) {
+        for (Row r : rows) {
+          ps.setString(1, current);
+          ps.setBytes(2, encrypt(current, key, r.plain(), r.callId));
+          ps.setString(3, r.callId);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return rows.size();
+    });
   }
 
   /** How many transcripts are stored. */
@@ -356,12 +337,7 @@ public final class JdbcTranscripts implements BatchSink<Transcript> {
   }
 
   private int update(String what, String sql, Jdbc.Binder binder) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw Sql.failure(what, table, e);
-    }
+    return Jdbc.update(dataSource, table, what, sql, binder);
   }
 
   @Override

@@ -45,9 +45,9 @@ import org.jspecify.annotations.Nullable;
  * {@code llmops_audit} in the same transaction, so a move is never stored without its audit nor
  * audited without being stored. {@link #moveLabel(String, String, Integer, int, String)} is the
  * compare-and-set form: it moves only if the label still points where the mover saw it, else throws
- * {@link PromptLabelConflictException}. The registry's {@code promote} and {@code rollback} use the
- * {@link PromptSource#moveLabel(String, String, int)} form, which always moves (its audit row has no
- * actor; the registry's own {@code PromptLabelMoved} event carries it).
+ * {@link PromptLabelConflictException}; the registry's {@code promote} and {@code rollback} call it
+ * with the version they read and the actor. {@link PromptSource#moveLabel(String, String, int)}
+ * moves unconditionally (its audit row has no actor).
  *
  * <p><b>Propagation.</b> Another replica sees a move when its registry reloads the prompt: within
  * the registry's time-to-live, or at once after {@code registry.refresh()}. There is no {@code
@@ -190,17 +190,33 @@ public final class JdbcPromptStore implements PromptSource {
 
   /**
    * Points {@code label} at {@code version} if it still points at {@code expected}, in one
-   * transaction with its audit row.
+   * transaction with its audit row: what {@code PromptRegistry.promote} and {@code rollback} call,
+   * so a registry whose view is stale (another replica moved the label since it loaded) fails
+   * instead of overwriting the other move.
    *
    * @param expected the version the mover saw, or null if the label did not exist
    * @param actor who moves it, recorded in the audit row and the label's {@code moved_by}
-   * @return the label's revision after the move (1 for a new label)
+   * @return true: the move is stored
    * @throws PromptLabelConflictException if the label points elsewhere: nothing changed
    * @throws IllegalArgumentException if the version is not stored, or the label is {@code latest}
    */
-  public long moveLabel(String name, String label, @Nullable Integer expected, int version, String actor) {
+  @Override
+  public boolean moveLabel(String name, String label, @Nullable Integer expected, int version, String actor) {
     Objects.requireNonNull(actor, "actor");
-    return move(name, label, expected, true, version, actor);
+    move(name, label, expected, true, version, actor);
+    return true;
+  }
+
+  /**
+   * How many times {@code label} of {@code name} has moved (1 when created), or 0 when it does not
+   * exist.
+   */
+  public long revision(String name, String label) {
+    return Jdbc.query(dataSource, labels, "reading label '" + label + "' of prompt '" + name + "'",
+        "SELECT revision FROM " + labels + " WHERE name = ? AND label = ?", ps -> {
+          ps.setString(1, name);
+          ps.setString(2, label);
+        }, rs -> rs.next() ? rs.getLong(1) : 0L);
   }
 
   private long move(String name, String label, @Nullable Integer expected, boolean check, int version, @Nullable String actor) {

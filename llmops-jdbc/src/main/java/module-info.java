@@ -1,8 +1,9 @@
 /**
  * Durable llmops records on PostgreSQL through plain JDBC on the application's {@link
  * javax.sql.DataSource}: the ledger ({@link dev.llmops.jdbc.JdbcLedger}), the audit log ({@link
- * dev.llmops.jdbc.JdbcAuditLog}), the prompt store ({@link dev.llmops.jdbc.JdbcPromptStore}) and the
- * schema migrations ({@link dev.llmops.jdbc.JdbcMigrations}).
+ * dev.llmops.jdbc.JdbcAuditLog}), encrypted transcripts ({@link dev.llmops.jdbc.JdbcTranscripts}), the prompt store ({@link dev.llmops.jdbc.JdbcPromptStore}) and the
+ * schema migrations ({@link dev.llmops.jdbc.JdbcMigrations}); {@link dev.llmops.jdbc.JdbcStores} binds
+ * them to a configured client.
  */
 @SuppressWarnings({"requires-automatic"}) // Flyway's jar names no module: see docs/shared-state.md
 module dev.llmops.jdbc {

@@ -71,24 +71,11 @@ public final class JdbcAuditLog implements BatchSink<AuditEvent> {
     String sql = "INSERT INTO " + table + " (event_key, at, action, target, actor, value_before, value_after, details)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (event_key) DO NOTHING";
     Map<String, Integer> seen = new HashMap<>();
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (AuditEvent e : batch) {
-          String key = key(e);
-          int n = seen.merge(key, 1, Integer::sum);
-          bind(ps, n == 1 ? key : key + "#" + n, e);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        JdbcLedger.rollbackQuietly(c, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw Sql.failure("inserting " + batch.size() + " audit events", table, e);
-    }
+    Jdbc.insertBatch(dataSource, table, "inserting " + batch.size() + " audit events", sql, batch, (ps, e) -> {
+      String key = key(e);
+      int n = seen.merge(key, 1, Integer::sum);
+      bind(ps, n == 1 ? key : key + "#" + n, e);
+    });
   }
 
   /** Inserts one event in the caller's transaction (the prompt store audits a label move with it). */

@@ -10,7 +10,6 @@ import dev.llmops.core.accounting.Outcome;
 import dev.llmops.core.accounting.Summary;
 import dev.llmops.core.sink.BatchSink;
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -108,22 +107,7 @@ public final class JdbcLedger implements BatchSink<LedgerRecord> {
     if (batch.isEmpty()) {
       return;
     }
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(insert)) {
-        for (LedgerRecord r : batch) {
-          bind(ps, r);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw Sql.failure("inserting " + batch.size() + " ledger records", table, e);
-    }
+    Jdbc.insertBatch(dataSource, table, "inserting " + batch.size() + " ledger records", insert, batch, JdbcLedger::bind);
   }
 
   private static void bind(PreparedStatement ps, LedgerRecord r) throws SQLException {
@@ -171,14 +155,6 @@ public final class JdbcLedger implements BatchSink<LedgerRecord> {
       // Money strips trailing zeros (1000 is 1E+3, scale -3); a non-negative scale is the same number.
       BigDecimal a = m.amount();
       ps.setBigDecimal(index, a.scale() < 0 ? a.setScale(0) : a);
-    }
-  }
-
-  static void rollbackQuietly(Connection c, Exception cause) {
-    try {
-      c.rollback();
-    } catch (SQLException suppressed) {
-      cause.addSuppressed(suppressed);
     }
   }
 

@@ -45,9 +45,9 @@ import org.jspecify.annotations.Nullable;
  * {@code llmops_audit} in the same transaction, so a move is never stored without its audit nor
  * audited without being stored. {@link #moveLabel(String, String, Integer, int, String)} is the
  * compare-and-set form: it moves only if the label still points where the mover saw it, else throws
- * {@link PromptLabelConflictException}. The registry's {@code promote} and {@code rollback} use the
- * {@link PromptSource#moveLabel(String, String, int)} form, which always moves (its audit row has no
- * actor; the registry's own {@code PromptLabelMoved} event carries it).
+ * {@link PromptLabelConflictException}; the registry's {@code promote} and {@code rollback} call it
+ * with the version they read and the actor. {@link PromptSource#moveLabel(String, String, int)}
+ * moves unconditionally (its audit row has no actor).
  *
  * <p><b>Propagation.</b> Another replica sees a move when its registry reloads the prompt: within
  * the registry's time-to-live, or at once after {@code registry.refresh()}. There is no {@code
@@ -125,41 +125,32 @@ public final class JdbcPromptStore implements PromptSource {
   @Override
   public Optional<PromptDefinition> load(String name) {
     Objects.requireNonNull(name, "name");
-    try (Connection c = dataSource.getConnection()) {
-      // Versions and labels of one snapshot. A pool (HikariCP) restores the connection's isolation,
-      // read-only flag and auto-commit when it is returned.
-      c.setAutoCommit(false);
+    // Versions and labels of one snapshot. A pool (HikariCP) restores the connection's isolation
+    // and read-only flag when it is returned.
+    return Jdbc.transaction(dataSource, versions, "loading prompt '" + name + "'", c -> {
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
-      try {
-        List<PromptVersion> found = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT version, model, messages::text, parameters::text,"
-            + " metadata::text, content_hash FROM " + versions + " WHERE name = ? ORDER BY version")) {
-          ps.setString(1, name);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              found.add(version(name, rs));
-            }
+      List<PromptVersion> found = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT version, model, messages::text, parameters::text,"
+          + " metadata::text, content_hash FROM " + versions + " WHERE name = ? ORDER BY version")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            found.add(version(name, rs));
           }
         }
-        Map<String, Integer> labelled = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT label, version FROM " + labels + " WHERE name = ?")) {
-          ps.setString(1, name);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              labelled.put(rs.getString(1), rs.getInt(2));
-            }
-          }
-        }
-        c.commit();
-        return found.isEmpty() ? Optional.empty() : Optional.of(new PromptDefinition(name, found, labelled));
-      } catch (SQLException | RuntimeException e) {
-        JdbcLedger.rollbackQuietly(c, e);
-        throw e;
       }
-    } catch (SQLException e) {
-      throw Sql.failure("loading prompt '" + name + "'", versions, e);
-    }
+      Map<String, Integer> labelled = new LinkedHashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT label, version FROM " + labels + " WHERE name = ?")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            labelled.put(rs.getString(1), rs.getInt(2));
+          }
+        }
+      }
+      return found.isEmpty() ? Optional.<PromptDefinition>empty() : Optional.of(new PromptDefinition(name, found, labelled));
+    });
   }
 
   private PromptVersion version(String name, ResultSet rs) throws SQLException {
@@ -199,17 +190,33 @@ public final class JdbcPromptStore implements PromptSource {
 
   /**
    * Points {@code label} at {@code version} if it still points at {@code expected}, in one
-   * transaction with its audit row.
+   * transaction with its audit row: what {@code PromptRegistry.promote} and {@code rollback} call,
+   * so a registry whose view is stale (another replica moved the label since it loaded) fails
+   * instead of overwriting the other move.
    *
    * @param expected the version the mover saw, or null if the label did not exist
    * @param actor who moves it, recorded in the audit row and the label's {@code moved_by}
-   * @return the label's revision after the move (1 for a new label)
+   * @return true: the move is stored
    * @throws PromptLabelConflictException if the label points elsewhere: nothing changed
    * @throws IllegalArgumentException if the version is not stored, or the label is {@code latest}
    */
-  public long moveLabel(String name, String label, @Nullable Integer expected, int version, String actor) {
+  @Override
+  public boolean moveLabel(String name, String label, @Nullable Integer expected, int version, String actor) {
     Objects.requireNonNull(actor, "actor");
-    return move(name, label, expected, true, version, actor);
+    move(name, label, expected, true, version, actor);
+    return true;
+  }
+
+  /**
+   * How many times {@code label} of {@code name} has moved (1 when created), or 0 when it does not
+   * exist.
+   */
+  public long revision(String name, String label) {
+    return Jdbc.query(dataSource, labels, "reading label '" + label + "' of prompt '" + name + "'",
+        "SELECT revision FROM " + labels + " WHERE name = ? AND label = ?", ps -> {
+          ps.setString(1, name);
+          ps.setString(2, label);
+        }, rs -> rs.next() ? rs.getLong(1) : 0L);
   }
 
   private long move(String name, String label, @Nullable Integer expected, boolean check, int version, @Nullable String actor) {
@@ -221,71 +228,62 @@ public final class JdbcPromptStore implements PromptSource {
     if ("latest".equals(label)) {
       throw new IllegalArgumentException("label 'latest' is implicit and cannot be moved");
     }
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + versions + " WHERE name = ? AND version = ?")) {
-          ps.setString(1, name);
-          ps.setInt(2, version);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              throw new IllegalArgumentException("prompt '" + name + "' has no version " + version + " in " + versions);
-            }
+    return Jdbc.transaction(dataSource, labels, "moving label '" + label + "' of prompt '" + name + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + versions + " WHERE name = ? AND version = ?")) {
+        ps.setString(1, name);
+        ps.setInt(2, version);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new IllegalArgumentException("prompt '" + name + "' has no version " + version + " in " + versions);
           }
         }
-        Integer current = null;
-        long revision = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT version, revision FROM " + labels + " WHERE name = ? AND label = ? FOR UPDATE")) {
+      }
+      Integer current = null;
+      long revision = 0;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT version, revision FROM " + labels + " WHERE name = ? AND label = ? FOR UPDATE")) {
+        ps.setString(1, name);
+        ps.setString(2, label);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            current = rs.getInt(1);
+            revision = rs.getLong(2);
+          }
+        }
+      }
+      if (check && !Objects.equals(current, expected)) {
+        throw new PromptLabelConflictException(name, label, expected, current);
+      }
+      Instant now = clock.instant();
+      if (current == null) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + labels
+            + " (name, label, version, revision, moved_at, moved_by) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING")) {
           ps.setString(1, name);
           ps.setString(2, label);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              current = rs.getInt(1);
-              revision = rs.getLong(2);
-            }
+          ps.setInt(3, version);
+          ps.setObject(4, Sql.timestamp(now));
+          ps.setString(5, actor);
+          if (ps.executeUpdate() == 0) { // created by another mover since our read
+            throw new PromptLabelConflictException(name, label, expected, null);
           }
         }
-        if (check && !Objects.equals(current, expected)) {
-          throw new PromptLabelConflictException(name, label, expected, current);
+      } else {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + labels
+            + " SET version = ?, revision = revision + 1, moved_at = ?, moved_by = ? WHERE name = ? AND label = ?")) {
+          ps.setInt(1, version);
+          ps.setObject(2, Sql.timestamp(now));
+          ps.setString(3, actor);
+          ps.setString(4, name);
+          ps.setString(5, label);
+          ps.executeUpdate();
         }
-        Instant now = clock.instant();
-        if (current == null) {
-          try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + labels
-              + " (name, label, version, revision, moved_at, moved_by) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, name);
-            ps.setString(2, label);
-            ps.setInt(3, version);
-            ps.setObject(4, Sql.timestamp(now));
-            ps.setString(5, actor);
-            if (ps.executeUpdate() == 0) { // created by another mover since our read
-              throw new PromptLabelConflictException(name, label, expected, null);
-            }
-          }
-        } else {
-          try (PreparedStatement ps = c.prepareStatement("UPDATE " + labels
-              + " SET version = ?, revision = revision + 1, moved_at = ?, moved_by = ? WHERE name = ? AND label = ?")) {
-            ps.setInt(1, version);
-            ps.setObject(2, Sql.timestamp(now));
-            ps.setString(3, actor);
-            ps.setString(4, name);
-            ps.setString(5, label);
-            ps.executeUpdate();
-          }
-        }
-        long after = revision + 1;
-        JdbcAuditLog.insert(c, audit, new AuditEvent(now, AuditEvent.PROMPT_LABEL_MOVED, name + "/" + label, actor,
-            current == null ? null : String.valueOf(current), String.valueOf(version),
-            Map.of("store", "jdbc", "revision", String.valueOf(after))));
-        c.commit();
-        return after;
-      } catch (SQLException | RuntimeException e) {
-        JdbcLedger.rollbackQuietly(c, e);
-        throw e;
       }
-    } catch (SQLException e) {
-      throw Sql.failure("moving label '" + label + "' of prompt '" + name + "'", labels, e);
-    }
+      long after = revision + 1;
+      JdbcAuditLog.insert(c, audit, new AuditEvent(now, AuditEvent.PROMPT_LABEL_MOVED, name + "/" + label, actor,
+          current == null ? null : String.valueOf(current), String.valueOf(version),
+          Map.of("store", "jdbc", "revision", String.valueOf(after))));
+      return after;
+    });
   }
 
   private static String messages(List<MessageTemplate> messages) throws JsonProcessingException {

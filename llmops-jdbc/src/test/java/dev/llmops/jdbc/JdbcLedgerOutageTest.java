@@ -11,6 +11,7 @@ import dev.llmops.core.accounting.InMemoryLedger;
 import dev.llmops.core.accounting.LedgerRecord;
 import dev.llmops.core.accounting.LedgerSink;
 import dev.llmops.core.resilience.Resilience;
+import dev.llmops.core.sink.OverflowPolicy;
 import dev.llmops.core.sink.SinkQueue;
 import dev.llmops.core.sink.SinkStats;
 import dev.llmops.testkit.FakeChatModel;
@@ -19,12 +20,16 @@ import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17: a database that is down never blocks or fails a call; records wait in the ledger queue
@@ -93,6 +98,38 @@ class JdbcLedgerOutageTest {
     assertThat(direct.summarize(Dimension.OUTCOME)).isEqualTo(expected.summarize(Dimension.OUTCOME));
     List<LedgerRecord> stored = direct.records(null, null, 100);
     assertThat(stored).hasSize(attempts).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aTableLockedByAnotherSessionHoldsNoCallAndTheJournalKeepsWhatTheQueueCannot(@TempDir Path dir) throws Exception {
+    JdbcLedger ledger = JdbcLedger.builder(db.dataSource()).schema(db.schema()).build();
+    FakeChatModel model = FakeChatModel.builder().provider("openai").modelId("gpt-4o").scheduler(scheduler).build();
+    SinkQueue queue = SinkQueue.builder().capacity(4).maxBatch(2).overflow(OverflowPolicy.JOURNAL)
+        .journal(dir.resolve("ledger.journal")).closeTimeout(Duration.ofSeconds(30)).build();
+    long before = ledger.count();
+    List<String> callIds = new ArrayList<>();
+    // A real server-side stall: another session holds an exclusive lock on the ledger table, so the
+    // queue's insert waits inside PostgreSQL.
+    try (Connection locker = db.dataSource().getConnection(); Statement s = locker.createStatement()) {
+      locker.setAutoCommit(false);
+      s.execute("LOCK TABLE " + db.schema() + ".llmops_ledger IN ACCESS EXCLUSIVE MODE");
+      try (LlmClient client = LlmClient.builder().model("m", model).clock(clock).scheduler(scheduler)
+          .accounting(Accounting.builder().ledger(ledger.sink()).ledgerQueue(queue).build()).build()) {
+        for (int i = 0; i < 12; i++) {
+          callIds.add(client.chat(ChatRequest.of("while locked " + i)).callId());
+        }
+        SinkStats stalled = client.sinkStats().get(0);
+        assertThat(stalled.delivered()).as("nothing gets past the lock").isZero();
+        assertThat(stalled.journaled()).as("what the queue could not hold went to the journal").isPositive();
+        assertThat(stalled.dropped()).isZero();
+
+        locker.rollback(); // the lock is gone: the stalled insert proceeds, then the rest
+        awaitWhileAdvancing(() -> client.sinkStats().get(0).delivered() == 12, "all twelve delivered");
+      }
+    }
+    assertThat(ledger.count() - before).isEqualTo(12);
+    assertThat(db.number("SELECT count(*) FROM " + db.schema() + ".llmops_ledger WHERE call_id IN ('"
+        + String.join("','", callIds) + "')")).isEqualTo(12);
   }
 
   private void awaitWhileAdvancing(BooleanSupplier done, String what) {

@@ -27,6 +27,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -35,6 +36,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * (a retry), come back from the database exactly as written, and the database's totals equal the
  * in-memory ledger's to the last decimal.
  */
+@AddLifecycleHook(PostgresRequired.class)
 class JdbcLedgerProperties {
   private static final TestDatabase db = TestDatabase.migrated();
   private static final AtomicLong TRIES = new AtomicLong();

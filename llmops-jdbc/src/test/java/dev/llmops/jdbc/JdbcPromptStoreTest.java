@@ -8,6 +8,7 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.audit.AuditEvent;
 import dev.llmops.core.prompt.PromptDefinition;
 import dev.llmops.core.prompt.PromptRegistry;
+import dev.llmops.core.prompt.PromptSource;
 import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.testkit.TestClock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,9 +82,11 @@ class JdbcPromptStoreTest {
     store.add(version("race", 1, "One"));
     store.add(version("race", 2, "Two"));
     store.add(version("race", 3, "Three"));
-    assertThat(store.moveLabel("race", "production", null, 1, "setup")).isEqualTo(1);
+    assertThat(store.moveLabel("race", "production", null, 1, "setup")).isTrue();
+    assertThat(store.revision("race", "production")).isEqualTo(1);
 
-    assertThat(store.moveLabel("race", "production", 1, 2, "alice")).isEqualTo(2);
+    assertThat(store.moveLabel("race", "production", 1, 2, "alice")).isTrue();
+    assertThat(store.revision("race", "production")).isEqualTo(2);
     assertThatThrownBy(() -> store.moveLabel("race", "production", 1, 3, "bob"))
         .isInstanceOf(PromptLabelConflictException.class)
         .hasMessageContaining("points at version 2, not at the expected version 1")
@@ -102,7 +106,7 @@ class JdbcPromptStoreTest {
     }
     store.moveLabel("many", "production", null, 1, "setup");
     ExecutorService pool = Executors.newFixedThreadPool(6);
-    List<CompletableFuture<Long>> moves = new ArrayList<>();
+    List<CompletableFuture<Boolean>> moves = new ArrayList<>();
     try {
       for (int v = 2; v <= 7; v++) {
         int target = v;
@@ -116,6 +120,56 @@ class JdbcPromptStoreTest {
     assertThat(moves).filteredOn(CompletableFuture::isCompletedExceptionally).allSatisfy(f ->
         assertThatThrownBy(f::join).hasCauseInstanceOf(PromptLabelConflictException.class));
     assertThat(audit("many/production")).hasSize(2);
+  }
+
+  @Test
+  void aRegistryWhoseViewIsStaleCannotOverwriteAnotherReplicasPromotion() {
+    JdbcPromptStore store = store();
+    for (int v = 1; v <= 3; v++) {
+      store.add(version("stale", v, "V" + v));
+    }
+    store.moveLabel("stale", "production", null, 1, "setup");
+    PromptRegistry a = PromptRegistry.builder().source(store).clock(clock).build();
+    PromptRegistry b = PromptRegistry.builder().source(store()).clock(clock).build();
+    assertThat(a.resolve("stale", "production").version()).isEqualTo(1);
+
+    b.promote("stale", "production", 2, "bob");
+    a.promote("stale", "production", 3, "alice"); // a re-reads the source before moving: 2 -> 3, allowed
+
+    assertThat(store.load("stale").orElseThrow().labels()).containsEntry("production", 3);
+    assertThat(audit("stale/production")).extracting(AuditEvent::actor, AuditEvent::before)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("setup", null), org.assertj.core.groups.Tuple.tuple("bob", "1"),
+            org.assertj.core.groups.Tuple.tuple("alice", "2"));
+  }
+
+  @Test
+  void aPromotionOvertakenBetweenTheRegistrysReadAndItsMoveFailsAndChangesNothing() {
+    JdbcPromptStore store = store();
+    for (int v = 1; v <= 3; v++) {
+      store.add(version("overtaken", v, "V" + v));
+    }
+    store.moveLabel("overtaken", "production", null, 1, "setup");
+    JdbcPromptStore otherReplica = store();
+    PromptSource racing = new PromptSource() { // the real store, with another replica's move landing first
+      @Override
+      public Optional<PromptDefinition> load(String name) {
+        return store.load(name);
+      }
+
+      @Override
+      public boolean moveLabel(String name, String label, Integer expected, int version, String actor) {
+        otherReplica.moveLabel(name, label, expected, 2, "bob");
+        return store.moveLabel(name, label, expected, version, actor);
+      }
+    };
+    PromptRegistry registry = PromptRegistry.builder().source(racing).clock(clock).build();
+
+    assertThatThrownBy(() -> registry.promote("overtaken", "production", 3, "alice"))
+        .isInstanceOf(PromptLabelConflictException.class);
+
+    assertThat(store.load("overtaken").orElseThrow().labels()).containsEntry("production", 2);
+    assertThat(registry.history()).as("the registry recorded no move").isEmpty();
+    assertThat(audit("overtaken/production")).extracting(AuditEvent::actor).containsExactly("setup", "bob");
   }
 
   @Test

@@ -1,8 +1,12 @@
 package dev.llmops.examples.support;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.accounting.Accounting;
+import dev.llmops.core.accounting.Dimension;
 import dev.llmops.core.accounting.InMemoryLedger;
+import dev.llmops.core.accounting.LedgerSink;
 import dev.llmops.core.budget.Budget;
 import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.budget.Scope;
@@ -12,6 +16,8 @@ import dev.llmops.core.experiment.shadow.InMemoryShadowSink;
 import dev.llmops.core.prompt.FilePromptSource;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.resilience.Resilience;
+import dev.llmops.jdbc.JdbcLedger;
+import dev.llmops.jdbc.JdbcMigrations;
 import dev.llmops.otel.OtelInstrumentation;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.Fault;
@@ -31,6 +37,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +47,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the {@link SupportAssistant} on a few hundred simulated tickets, offline, on fake models
@@ -50,6 +61,11 @@ import java.util.concurrent.CompletableFuture;
  * budget, retries honouring {@code Retry-After} with a fallback model, accounting into a ledger,
  * redacted logging, and OpenTelemetry spans and metrics exported through the SDK's logging
  * exporter.
+ *
+ * <p>With {@code LLMOPS_JDBC_URL} set (user {@code LLMOPS_JDBC_USER}, default {@code postgres}), the
+ * ledger goes to PostgreSQL too, through the ledger queue ({@code llmops-jdbc}), in schema {@code
+ * LLMOPS_DEMO_SCHEMA} (default {@code llmops_support_demo}, migrated, its ledger emptied first), and
+ * the report ends with the cost report read back from the database.
  */
 public final class SupportDemo {
   /** The daily budget of each tenant. */
@@ -60,8 +76,40 @@ public final class SupportDemo {
   /** Runs the demo with 300 tickets, printing the report to standard output. */
   public static void main(String[] args) {
     int tickets = args.length > 0 ? Integer.parseInt(args[0]) : 300;
-    SupportReport report = run(tickets, 7, true);
-    System.out.println(report.render());
+    String url = System.getenv("LLMOPS_JDBC_URL");
+    if (url == null || url.isBlank()) {
+      System.out.println(run(tickets, 7, true).render());
+      return;
+    }
+    HikariConfig cfg = new HikariConfig();
+    cfg.setJdbcUrl(url);
+    cfg.setUsername(Objects.requireNonNullElse(System.getenv("LLMOPS_JDBC_USER"), "postgres"));
+    String password = System.getenv("LLMOPS_JDBC_PASSWORD");
+    if (password != null) {
+      cfg.setPassword(password);
+    }
+    cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+    String schema = Objects.requireNonNullElse(System.getenv("LLMOPS_DEMO_SCHEMA"), "llmops_support_demo");
+    try (HikariDataSource dataSource = new HikariDataSource(cfg)) {
+      JdbcLedger database = emptyLedger(dataSource, schema);
+      SupportReport report = run(tickets, 7, true, database);
+      System.out.println(report.render());
+      System.out.println(SupportReport.renderCosts("cost report from PostgreSQL (" + database + ")",
+          database.summarize(Dimension.TENANT), database.summarize(Dimension.MODEL), database.total()));
+    }
+  }
+
+  /**
+   * The demo's ledger in {@code schema}: migrated, and emptied so the report covers this run only.
+   */
+  static JdbcLedger emptyLedger(DataSource dataSource, String schema) {
+    JdbcMigrations.migrate(dataSource, schema);
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute("TRUNCATE " + schema + ".llmops_ledger");
+    } catch (SQLException e) {
+      throw new IllegalStateException("emptying the demo's ledger in schema " + schema + " failed", e);
+    }
+    return JdbcLedger.builder(dataSource).schema(schema).build();
   }
 
   /**
@@ -73,6 +121,17 @@ public final class SupportDemo {
    * @return the report
    */
   public static SupportReport run(int tickets, long seed, boolean exportTelemetry) {
+    return run(tickets, seed, exportTelemetry, null);
+  }
+
+  /**
+   * Runs the demo, writing the ledger to {@code database} too when it is given: through the client's
+   * ledger queue, in batches, as a service would.
+   *
+   * @param database where ledger records also go, or null for memory only
+   * @return the report (its figures from the in-memory copy of what reached the database)
+   */
+  public static SupportReport run(int tickets, long seed, boolean exportTelemetry, @Nullable JdbcLedger database) {
     TestClock clock = TestClock.create();
     ManualScheduler scheduler = ManualScheduler.on(clock);
     Fleet fleet = Fleet.create(scheduler);
@@ -88,7 +147,12 @@ public final class SupportDemo {
 
     List<Reply> replies = new ArrayList<>();
     List<Duration> latencies = new ArrayList<>();
-    try (LlmClient client = newClient(fleet, clock, scheduler, experiments, ledger, otel)
+    // With a database, the in-memory ledger receives what the database took, batch by batch.
+    LedgerSink sink = database == null ? ledger : LedgerSink.batched(batch -> {
+      database.write(batch);
+      batch.forEach(ledger::record);
+    });
+    try (LlmClient client = newClient(fleet, clock, scheduler, experiments, sink, otel)
         .listener(events)
         .build()) {
       SupportAssistant assistant = SupportAssistant.create(client, "Acme Widgets");
@@ -117,7 +181,7 @@ public final class SupportDemo {
    * adds its own listeners and builds it.
    */
   static LlmClient.Builder newClient(
-      Fleet fleet, TestClock clock, ManualScheduler scheduler, Experiments experiments, InMemoryLedger ledger,
+      Fleet fleet, TestClock clock, ManualScheduler scheduler, Experiments experiments, LedgerSink ledger,
       OpenTelemetry otel) {
     PromptRegistry prompts = PromptRegistry.builder()
         .source(FilePromptSource.classpath(SupportDemo.class.getClassLoader(), "support/prompts"))

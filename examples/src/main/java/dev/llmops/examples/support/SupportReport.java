@@ -156,6 +156,15 @@ public record SupportReport(
     return out.toString();
   }
 
+  /** A cost report: records, tokens and cost per tenant and per model, then the total. */
+  public static String renderCosts(String title, Map<String, Summary> byTenant, Map<String, Summary> byModel, Summary total) {
+    StringBuilder out = new StringBuilder(title).append("\n\n");
+    table(out, "tenant", byTenant);
+    table(out, "model", byModel);
+    out.append(String.format(Locale.ROOT, "total: %d records, %s USD%n", total.records(), total.cost().amount().toPlainString()));
+    return out.toString();
+  }
+
   private static void table(StringBuilder out, String what, Map<String, Summary> rows) {
     out.append(String.format(Locale.ROOT, "%-18s %8s %10s %10s %14s%n", what, "records", "input tok", "output tok", "cost USD"));
     rows.forEach((key, s) -> out.append(String.format(Locale.ROOT, "%-18s %8d %10d %10d %14s%n",

@@ -322,7 +322,7 @@ public final class PromptRegistry implements Capability {
             "version " + version);
       }
       Integer from = d.labels().get(label);
-      boolean persisted = source.moveLabel(name, label, version);
+      boolean persisted = source.moveLabel(name, label, from, version, actor);
       if (persisted) {
         unpersisted.computeIfPresent(name, (n, m) -> {
           Map<String, Integer> left = new LinkedHashMap<>(m);

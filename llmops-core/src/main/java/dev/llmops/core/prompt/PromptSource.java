@@ -1,6 +1,7 @@
 package dev.llmops.core.prompt;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link PromptRegistry} loads prompts from: files ({@link FilePromptSource}), memory
@@ -39,5 +40,21 @@ public interface PromptSource {
    */
   default boolean moveLabel(String name, String label, int version) {
     return false;
+  }
+
+  /**
+   * Persists a label move made by {@code actor}, if the label still points at {@code expected}
+   * (what the registry read from this source just before): the form {@link PromptRegistry#promote}
+   * and {@link PromptRegistry#rollback} call, so that a source shared by replicas can refuse a move
+   * another replica overtook (compare-and-set) and audit who moved it. The default ignores {@code
+   * expected} and {@code actor} and calls {@link #moveLabel(String, String, int)}.
+   *
+   * @param expected the version the label pointed at, or null if it did not exist
+   * @return as {@link #moveLabel(String, String, int)}
+   * @throws RuntimeException if the source refuses the move (for example because the label moved
+   *     since it was read); the registry then changes nothing and the exception reaches the caller
+   */
+  default boolean moveLabel(String name, String label, @Nullable Integer expected, int version, String actor) {
+    return moveLabel(name, label, version);
   }
 }

@@ -156,10 +156,11 @@ public final class ModelPrice {
   public Cost cost(Usage usage, String catalogVersion) {
     int choice = choice(usage.inputTokens());
     Cost exact = forms.get(choice).cost(usage, catalogVersion, key);
-    if (exact != null) {
-      return exact;
-    }
-    Rates r = choices.get(choice);
+    return exact != null ? exact : decimalCost(choices.get(choice), usage, catalogVersion);
+  }
+
+  /** {@link #cost} in {@link BigDecimal} arithmetic, for rates or products too large for a {@code long}. */
+  private Cost decimalCost(Rates r, Usage usage, String catalogVersion) {
     Money input = times(r.input(), usage.uncachedInputTokens());
     Money cacheRead = times(r.effectiveCacheRead(), usage.cachedInputTokens());
     Money cacheWrite = times(r.effectiveCacheWrite(), usage.cacheWriteTokens());

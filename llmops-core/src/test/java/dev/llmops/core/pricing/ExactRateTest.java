@@ -64,6 +64,57 @@ class ExactRateTest {
   }
 
   @Test
+  void aRateIsItsDigitsAtItsOwnScale() {
+    ExactRate thousand = ExactRate.of(new BigDecimal("1E+3"));
+    assertThat(thousand).isNotNull();
+    assertThat(thousand.unscaled).isEqualTo(1000);
+    assertThat(thousand.scale).isZero();
+    ExactRate trailing = Objects.requireNonNull(ExactRate.of(new BigDecimal("2.500")));
+    assertThat(trailing.unscaled).isEqualTo(25);
+    assertThat(trailing.scale).isEqualTo(1);
+    ExactRate finest = Objects.requireNonNull(ExactRate.of(new BigDecimal("0.000000000000000001")));
+    assertThat(finest.unscaled).isEqualTo(1);
+    assertThat(finest.scale).isEqualTo(18);
+    assertThat(ExactRate.of(new BigDecimal("0.0000000000000000001"))).isNull(); // 19 places
+    assertThat(ExactRate.of(BigDecimal.valueOf((1L << 62) - 1))).isNotNull();
+    assertThat(ExactRate.of(BigDecimal.valueOf(1L << 62))).isNull();
+    assertThat(ExactRate.of(BigDecimal.ZERO)).satisfies(z -> assertThat(Objects.requireNonNull(z).unscaled).isZero());
+  }
+
+  @Test
+  void nanoDollarsAreRoundedUpOnlyWhenAFractionRemains() {
+    // 1e-10 dollars a token (scale 10 > 9): 5 tokens are half a nano-dollar, 10 exactly one.
+    ModelPrice tenth = ModelPrice.of("m", Rates.perMillion("0.0001", "0"));
+    assertThat(tenth.upperBoundNanos(5, 0)).isEqualTo(1);
+    assertThat(tenth.upperBoundNanos(10, 0)).isEqualTo(1);
+    assertThat(tenth.upperBoundNanos(11, 0)).isEqualTo(2);
+    assertThat(tenth.upperBoundNanos(0, 0)).isZero();
+    assertThat(tenth.costNanosCeiling(Usage.of(5, 0))).isEqualTo(1);
+    assertThat(tenth.costNanosCeiling(Usage.of(10, 0))).isEqualTo(1);
+    assertThat(tenth.costNanosCeiling(Usage.of(20, 0))).isEqualTo(2);
+    assertThat(tenth.costNanosCeiling(Usage.of(21, 0))).isEqualTo(3);
+    // 1e-9 dollars a token (scale 9): whole nano-dollars, nothing to round.
+    ModelPrice nano = ModelPrice.of("m", Rates.perMillion("0.001", "0.01"));
+    assertThat(nano.upperBoundNanos(3, 2)).isEqualTo(3 + 20);
+    assertThat(nano.costNanosCeiling(Usage.of(3, 2))).isEqualTo(3 + 20);
+  }
+
+  @Test
+  void productsTooLargeForALongAreSettledInDecimals() {
+    // 18 places: the rate fits, 100 tokens of it do not (about 1.2e19 units).
+    ModelPrice big = ModelPrice.of("m", new Rates(new BigDecimal("0.123456789012345678"), BigDecimal.ZERO, null, null, null));
+    assertThat(big.costNanosCeiling(Usage.of(100, 0))).isEqualTo(12_345_678_902L);
+    assertThat(big.upperBoundNanos(100, 0)).isEqualTo(12_345_678_902L);
+    assertThat(big.cost(Usage.of(100, 0), "v").input()).isEqualTo(Money.usd("12.3456789012345678"));
+    // Each product fits, but moving the output to the input's 18 places does not.
+    ModelPrice scales = ModelPrice.of("m", new Rates(new BigDecimal("0.000000000000000001"), new BigDecimal("1000"),
+        null, null, null));
+    assertThat(scales.costNanosCeiling(Usage.of(1, 10))).isEqualTo(10_000_000_000_001L);
+    assertThat(scales.upperBoundNanos(1, 10)).isEqualTo(10_000_000_000_001L);
+    assertThat(scales.cost(Usage.of(1, 10), "v").total()).isEqualTo(Money.usd("10000.000000000000000001"));
+  }
+
+  @Test
   void aRateTooFineForALongFallsBackToDecimals() {
     Rates rates = Rates.perMillion("0.0000000000001", "3");
     assertThat(ExactRate.of(rates.input())).isNull();

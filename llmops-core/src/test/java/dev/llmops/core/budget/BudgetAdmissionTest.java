@@ -364,4 +364,42 @@ class BudgetAdmissionTest {
       assertThat(e.resetAt()).isEqualTo(clock.instant().plusNanos(bound * 60_000_000_000L / 150));
     }
   }
+
+  @Test
+  void aStoreThatFailsToForgetNeverFailsACall() {
+    BudgetStore failing = new BudgetStore() {
+      @Override
+      public boolean reserve(String key, long amount, long limit) {
+        return store.reserve(key, amount, limit);
+      }
+
+      @Override
+      public void settle(String key, long reserved, long actual) {
+        store.settle(key, reserved, actual);
+      }
+
+      @Override
+      public void release(String key, long reserved) {
+        store.release(key, reserved);
+      }
+
+      @Override
+      public Balance balance(String key) {
+        return store.balance(key);
+      }
+
+      @Override
+      public void evictExpired(Instant now) {
+        throw new IllegalStateException("store down");
+      }
+    };
+    ScriptedModel model = new ScriptedModel("p", "m1");
+    Budget daily = Budget.tokens(Scope.TENANT, 1_000, Window.daily());
+    try (LlmClient c = client().model("m", model).budgets(Budgets.builder().store(failing).budget(daily).build()).build()) {
+      assertThat(c.chat(capped("1", 10), ACME).text()).isEqualTo(ScriptedModel.ANSWER);
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(c.chat(capped("2", 10), ACME).text()).isEqualTo(ScriptedModel.ANSWER);
+    }
+    assertThat(store.balances().values()).singleElement().satisfies(b -> assertThat(b.spent()).isEqualTo(18));
+  }
 }

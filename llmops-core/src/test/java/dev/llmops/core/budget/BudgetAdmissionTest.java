@@ -224,36 +224,11 @@ class BudgetAdmissionTest {
   @Test
   void theClientAsksTheStoreToForgetExpiredCountersAtMostOnceASecond() {
     AtomicInteger sweeps = new AtomicInteger();
-    BudgetStore counting = new BudgetStore() {
-      @Override
-      public boolean reserve(String key, long amount, long limit) {
-        return store.reserve(key, amount, limit);
-      }
-
-      @Override
-      public boolean reserve(String key, long amount, long limit, Instant expiresAt) {
-        return store.reserve(key, amount, limit, expiresAt);
-      }
-
-      @Override
-      public void settle(String key, long reserved, long actual) {
-        store.settle(key, reserved, actual);
-      }
-
-      @Override
-      public void release(String key, long reserved) {
-        store.release(key, reserved);
-      }
-
-      @Override
-      public Balance balance(String key) {
-        return store.balance(key);
-      }
-
+    BudgetStore counting = new Delegating(store) {
       @Override
       public void evictExpired(Instant now) {
         sweeps.incrementAndGet();
-        store.evictExpired(now);
+        super.evictExpired(now);
       }
     };
     ScriptedModel model = new ScriptedModel("p", "m1");
@@ -367,27 +342,7 @@ class BudgetAdmissionTest {
 
   @Test
   void aStoreThatFailsToForgetNeverFailsACall() {
-    BudgetStore failing = new BudgetStore() {
-      @Override
-      public boolean reserve(String key, long amount, long limit) {
-        return store.reserve(key, amount, limit);
-      }
-
-      @Override
-      public void settle(String key, long reserved, long actual) {
-        store.settle(key, reserved, actual);
-      }
-
-      @Override
-      public void release(String key, long reserved) {
-        store.release(key, reserved);
-      }
-
-      @Override
-      public Balance balance(String key) {
-        return store.balance(key);
-      }
-
+    BudgetStore failing = new Delegating(store) {
       @Override
       public void evictExpired(Instant now) {
         throw new IllegalStateException("store down");
@@ -401,5 +356,44 @@ class BudgetAdmissionTest {
       assertThat(c.chat(capped("2", 10), ACME).text()).isEqualTo(ScriptedModel.ANSWER);
     }
     assertThat(store.balances().values()).singleElement().satisfies(b -> assertThat(b.spent()).isEqualTo(18));
+  }
+
+  /** A fixed-window store that hands every operation to another; tests override one. */
+  private static class Delegating implements BudgetStore {
+    private final BudgetStore to;
+
+    Delegating(BudgetStore to) {
+      this.to = to;
+    }
+
+    @Override
+    public boolean reserve(String key, long amount, long limit) {
+      return to.reserve(key, amount, limit);
+    }
+
+    @Override
+    public boolean reserve(String key, long amount, long limit, Instant expiresAt) {
+      return to.reserve(key, amount, limit, expiresAt);
+    }
+
+    @Override
+    public void settle(String key, long reserved, long actual) {
+      to.settle(key, reserved, actual);
+    }
+
+    @Override
+    public void release(String key, long reserved) {
+      to.release(key, reserved);
+    }
+
+    @Override
+    public Balance balance(String key) {
+      return to.balance(key);
+    }
+
+    @Override
+    public void evictExpired(Instant now) {
+      to.evictExpired(now);
+    }
   }
 }

@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admission and the cost gate of one client. As an interceptor in the {@code ADMISSION} slot it
@@ -40,6 +42,7 @@ import org.jspecify.annotations.Nullable;
  * one. Thread-safe.
  */
 final class BudgetStep implements Interceptor, CostGate {
+  private static final Logger LOG = LoggerFactory.getLogger(BudgetStep.class);
   private static final AttributeKey<Reservation> HANDOFF =
       AttributeKey.internal("llmops.budget.admitted", Reservation.class);
 
@@ -268,7 +271,12 @@ final class BudgetStep implements Interceptor, CostGate {
   private void evictExpired(long nowMillis) {
     long next = nextEviction.get();
     if (nowMillis >= next && nextEviction.compareAndSet(next, nowMillis + EVICT_EVERY_MILLIS)) {
-      store.evictExpired(Instant.ofEpochMilli(nowMillis));
+      try {
+        store.evictExpired(Instant.ofEpochMilli(nowMillis));
+      } catch (RuntimeException e) {
+        // Housekeeping never fails a call: the counters are forgotten at the next sweep.
+        LOG.warn("budget store {} failed to forget expired counters: {}", store.getClass().getName(), e.toString());
+      }
     }
   }
 

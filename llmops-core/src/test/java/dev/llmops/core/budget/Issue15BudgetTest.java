@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15, "Budgets that cannot be bypassed": an unpriced model under a hard money budget, usage
- * past the reservation, shadow traffic, and tokens-per-minute limits. Each test failed on the code
- * before the fix.
+ * past the reservation, shadow traffic, and tokens-per-minute limits. On the code before the fix
+ * the unpriced-model rejection, the three cap tests and the two shadow tests failed, and the
+ * fallback-price and overshoot tests could not compile (no such API); the tokens-per-minute tests
+ * pin behaviour that was there but untested.
  */
 class Issue15BudgetTest {
   private static final CallContext ACME = CallContext.ofTenant("acme");

@@ -3,19 +3,24 @@ package dev.llmops.benchmarks;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.LlmClient;
+import dev.llmops.core.provider.Secret;
 import dev.llmops.core.provider.openai.OpenAiChatModel;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.server.FakeOpenAiServer;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +35,23 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Many calls in flight over real HTTP (issue 15): {@code calls} concurrent {@code chatAsync} calls
@@ -40,7 +62,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * ./mvnw -q -pl benchmarks -am -DskipTests package
- * java -cp benchmarks/target/benchmarks.jar dev.llmops.benchmarks.LoadBenchmark 10000 200
+ * java -cp benchmarks/target/benchmarks.jar dev.llmops.benchmarks.LoadBenchmark 10000 200 [both|http1|http2]
  * }</pre>
  *
  * <p>The server runs in a JVM of its own and each client configuration in a fresh one: peak
@@ -62,11 +84,22 @@ import java.util.function.Function;
  * name sampled every millisecond; the peak heap in use (the sum of the heap pools' peaks, reset
  * before the burst); failures. {@code adapter-fjp2} is {@code adapter} in a JVM whose common pool
  * has parallelism 2 (see docs/providers.md on the JDK client's completion hop).
+ *
+ * <p>Then the same over HTTP/2: a Jetty server over TLS (a throw-away certificate, h2 by ALPN, no
+ * limit on concurrent streams) answers every call after {@code latencyMs} on its timer, without a
+ * thread per waiting answer; {@code adapter-h2} and {@code client-h2} are {@code adapter} and
+ * {@code client} with an {@code https} URL, so HTTP/2, the adapter's default there.
  */
 public final class LoadBenchmark {
   private static final ChatRequest REQUEST = ChatRequest.of("What is the capital of France?");
   private static final int WARM_UP = 2_000;
   private static final List<String> CONFIGURATIONS = List.of("jdk-executor", "adapter", "client", "adapter-fjp2");
+  private static final List<String> HTTP2_CONFIGURATIONS = List.of("adapter-h2", "client-h2");
+  private static final String PASSWORD = "changeit";
+  private static final byte[] ANSWER = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,"
+      + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+      + "\"content\":\"Paris.\"},\"finish_reason\":\"stop\"}],"
+      + "\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":2,\"total_tokens\":10}}").getBytes(StandardCharsets.UTF_8);
   /** Makes CompletableFuture's default executor the common pool on a machine with under 3 processors. */
   private static final String COMMON_POOL_OF_TWO = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
 
@@ -79,17 +112,44 @@ public final class LoadBenchmark {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("server")) {
       serve(Integer.parseInt(args[1]));
+    } else if (args.length > 0 && args[0].equals("server-h2")) {
+      serveHttp2(Integer.parseInt(args[1]), Path.of(args[2]));
     } else if (args.length > 0 && args[0].equals("client")) {
-      System.out.println(load(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3])));
+      Path keystore = args.length > 4 ? Path.of(args[4]) : null;
+      System.out.println(load(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), keystore));
     } else {
       int calls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
       int latency = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-      orchestrate(calls, latency);
+      String versions = args.length > 2 ? args[2] : "both";
+      orchestrate(calls, latency, !versions.equals("http2"), !versions.equals("http1"));
     }
   }
 
-  private static void orchestrate(int calls, int latencyMs) throws Exception {
-    Process server = java(List.of(), "server", Integer.toString(latencyMs)).start();
+  private static void orchestrate(int calls, int latencyMs, boolean http1, boolean http2) throws Exception {
+    System.out.printf(Locale.ROOT, "%d calls, %d ms server latency, %d processors, %s%n", calls, latencyMs,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+    if (http1) {
+      runAgainst(java(List.of(), "server", Integer.toString(latencyMs)), CONFIGURATIONS, calls, List.of());
+    }
+    if (!http2) {
+      return;
+    }
+    Path dir = Files.createTempDirectory("llmops-load");
+    Path keystore = dir.resolve("server.p12");
+    try {
+      makeKeystore(keystore);
+      runAgainst(java(List.of(), "server-h2", Integer.toString(latencyMs), keystore.toString()), HTTP2_CONFIGURATIONS,
+          calls, List.of(keystore.toString()));
+    } finally {
+      Files.deleteIfExists(keystore);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** Starts {@code server}, runs each configuration against it in a fresh JVM, stops it. */
+  private static void runAgainst(ProcessBuilder serverCommand, List<String> configurations, int calls, List<String> extra)
+      throws Exception {
+    Process server = serverCommand.start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String ready = out.readLine();
@@ -97,11 +157,11 @@ public final class LoadBenchmark {
         throw new IllegalStateException("the server did not start: " + ready);
       }
       String port = ready.substring("port ".length());
-      System.out.printf(Locale.ROOT, "%d calls, %d ms server latency, %d processors, %s%n", calls, latencyMs,
-          Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-      for (String configuration : CONFIGURATIONS) {
+      for (String configuration : configurations) {
         List<String> jvm = configuration.endsWith("-fjp2") ? List.of(COMMON_POOL_OF_TWO) : List.of();
-        Process client = java(jvm, "client", configuration, port, Integer.toString(calls)).redirectErrorStream(true).start();
+        List<String> args = new ArrayList<>(List.of("client", configuration, port, Integer.toString(calls)));
+        args.addAll(extra);
+        Process client = java(jvm, args.toArray(String[]::new)).redirectErrorStream(true).start();
         String result = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         client.waitFor();
         System.out.println(result);
@@ -109,6 +169,84 @@ public final class LoadBenchmark {
     } finally {
       server.destroy();
       server.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A throw-away EC key and self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
+  private static void makeKeystore(Path keystore) throws Exception {
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+        "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+        "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
+        .redirectErrorStream(true).start();
+    String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+      throw new IllegalStateException("keytool failed: " + output);
+    }
+  }
+
+  /** A TLS context that trusts the certificate in {@code keystore}. */
+  private static SSLContext trusting(Path keystore) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+
+  /**
+   * The HTTP/2 server side: Jetty over TLS, h2 only, answering every call after {@code latencyMs}
+   * on one timer thread (no thread waits with an answer), until its input closes.
+   */
+  private static void serveHttp2(int latencyMs, Path keystore) throws Exception {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "h2-server-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    Server jetty = new Server();
+    HttpConfiguration config = new HttpConfiguration();
+    config.addCustomizer(new SecureRequestCustomizer());
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStorePath(keystore.toString());
+    tls.setKeyStorePassword(PASSWORD);
+    tls.setKeyStoreType("PKCS12");
+    HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
+    h2.setMaxConcurrentStreams(1_000_000);
+    ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2");
+    alpn.setDefaultProtocol("h2");
+    ServerConnector connector = new ServerConnector(jetty, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    jetty.addConnector(connector);
+    jetty.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        // The body is read (without blocking) before answering: a stream whose request body is
+        // left unread is reset, and Jetty's rate control closes a connection that resets many.
+        Content.Source.consumeAll(request, Callback.from(() -> {
+          var unused = timer.schedule(() -> {
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(ANSWER), callback);
+          }, latencyMs, TimeUnit.MILLISECONDS);
+        }, callback::failed));
+        return true;
+      }
+    });
+    jetty.start();
+    try {
+      System.out.println("port " + connector.getLocalPort());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // serve until the parent ends
+      }
+    } finally {
+      jetty.stop();
     }
   }
 
@@ -189,15 +327,21 @@ public final class LoadBenchmark {
     }
   }
 
-  private static String load(String configuration, int port, int calls) {
-    String url = "http://127.0.0.1:" + port + "/v1";
+  private static String load(String configuration, int port, int calls, @Nullable Path keystore) throws Exception {
+    String url = (keystore != null ? "https" : "http") + "://127.0.0.1:" + port + "/v1";
     OpenAiChatModel.Builder builder = OpenAiChatModel.builder().baseUrl(url).model("gpt-4o-mini");
+    if (keystore != null) {
+      builder.apiKey(Secret.of("sk-load-0123456789")).sslContext(trusting(keystore)); // https: HTTP/2 by default
+    }
     if (configuration.equals("jdk-executor")) {
       builder.httpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
     }
     try (OpenAiChatModel model = builder.build(); LlmClient client = LlmClient.builder().model("gpt", model).build()) {
-      Function<ChatRequest, CompletableFuture<?>> call = configuration.equals("client")
+      Function<ChatRequest, CompletableFuture<?>> call = configuration.startsWith("client")
           ? client::chatAsync : model::chatAsync;
+      // One call first: over HTTP/2 the JDK client opens a connection (a TLS handshake) for every
+      // call sent before the first connection is up, and a burst of them times out connecting.
+      call.apply(REQUEST).join();
       List<CompletableFuture<?>> warm = new ArrayList<>();
       for (int i = 0; i < WARM_UP; i++) {
         warm.add(call.apply(REQUEST));
@@ -234,6 +378,7 @@ public final class LoadBenchmark {
       long submitted = System.nanoTime();
       long callerCpu = threads.getCurrentThreadCpuTime() - cpuStart;
       Map<String, Integer> failures = new TreeMap<>();
+      String firstFailure = "";
       int answered = 0;
       for (CompletableFuture<?> p : pending) {
         try {
@@ -241,6 +386,9 @@ public final class LoadBenchmark {
           answered++;
         } catch (CompletionException e) {
           Throwable cause = e.getCause() != null ? e.getCause() : e;
+          if (failures.isEmpty()) {
+            firstFailure = String.valueOf(cause.getMessage());
+          }
           failures.merge(cause.getClass().getSimpleName(), 1, Integer::sum);
         }
       }
@@ -255,11 +403,12 @@ public final class LoadBenchmark {
       return String.format(Locale.ROOT,
           "%-13s wall %6.0f ms | submit: all %7.1f ms, mean %7.1f us (caller CPU %6.1f us), p50 %6.1f us,"
               + " p99 %8.1f us | most in flight %d | threads %3d before, peak %4d (sampled by name %s)"
-              + " | peak heap %5.0f MiB | answered %d, failed %s",
+              + " | peak heap %5.0f MiB | answered %d, failed %s%s",
           configuration, (end - start) / 1e6, (submitted - start) / 1e6, (submitted - start) / 1e3 / calls,
           callerCpu / 1e3 / calls, submit[calls / 2] / 1e3, submit[(int) (calls * 0.99)] / 1e3, mostInFlight,
           threadsBefore,
-          peakThreads, sampler.peaks(), peakHeap / 1048576.0, answered, failures);
+          peakThreads, sampler.peaks(), peakHeap / 1048576.0, answered, failures,
+          firstFailure.isEmpty() ? "" : " (first: " + firstFailure + ")");
     }
   }
 }

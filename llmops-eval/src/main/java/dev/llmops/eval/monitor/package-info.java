@@ -2,7 +2,8 @@
  * Monitors of production calls, each a {@link dev.llmops.api.CallListener} added with {@code
  * LlmClient.Builder.listener(...)}: sampled online evaluation and user feedback ({@link
  * OnlineEvaluation}), distribution drift ({@link DriftMonitor}), silent model changes behind an
- * alias ({@link ModelChangeDetector}). See {@code docs/monitoring.md}.
+ * alias ({@link ModelChangeDetector}), and the guarded rollout controller that advances, holds or
+ * rolls back a canary ({@link GuardedRollout}). See {@code docs/monitoring.md}.
  */
 @NullMarked
 package dev.llmops.eval.monitor;

@@ -27,4 +27,5 @@ module dev.llmops.eval {
   exports dev.llmops.eval.junit5;
   exports dev.llmops.eval.gate;
   exports dev.llmops.eval.cli;
+  exports dev.llmops.eval.monitor;
 }

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * A canary ramp: the weight of one variant rises through {@code steps} as an operator (or a
- * monitor) calls {@link Experiments#advanceRamp}; the other variants share the rest equally.
+ * monitor such as {@code llmops-eval}'s {@code GuardedRollout}) calls {@link
+ * Experiments#advanceRamp}; the other variants share the rest equally.
  * Put the canary variant last: GrowthBook ranges then grow downward from 1, so a subject that got
  * the canary keeps it at every later step. Immutable.
  *

@@ -1,0 +1,86 @@
+package dev.llmops.eval.monitor;
+
+import java.util.Objects;
+
+/**
+ * One guard of a {@link GuardedRollout}: a metric on which the canary must not be worse than the
+ * control, and what to do when it is. Immutable.
+ *
+ * <p>The guard tests H0 "canary − control ≤ margin" (in the metric's bad direction) with the
+ * mSPRT ({@link dev.llmops.eval.stats.Msprt}); it fails once the estimate lies on the bad side of
+ * the margin and the mixture likelihood ratio reaches {@code 1/α}. The margin and the mixing
+ * scale {@code τ} are shares of the control's mean, read at the step's first look with enough
+ * calls and then kept for the step (so the test's threshold does not move while it is watched).
+ *
+ * @param metric what is compared
+ * @param margin the tolerated increase (decrease, for scores), as a share of the control's mean;
+ *     {@code >= 0}
+ * @param effect the size of effect the test is tuned to detect ({@code τ}), as a share of the
+ *     control's mean; {@code > 0}
+ * @param onFailure what a failure does
+ */
+public record Guard(Metric metric, double margin, double effect, Action onFailure) {
+
+  /** Checks the components. */
+  public Guard {
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(onFailure, "onFailure");
+    if (!(margin >= 0)) {
+      throw new IllegalArgumentException("margin must be >= 0 but was " + margin);
+    }
+    if (!(effect > 0)) {
+      throw new IllegalArgumentException("effect must be > 0 but was " + effect);
+    }
+  }
+
+  /** Error rate: no tolerated increase, tuned to a doubling; rolls back. */
+  public static Guard errorRate() {
+    return new Guard(Metric.ERROR_RATE, 0, 1.0, Action.ROLL_BACK);
+  }
+
+  /** Mean latency: 10 % tolerated, tuned to +25 %; rolls back. */
+  public static Guard latency() {
+    return new Guard(Metric.LATENCY_MS, 0.10, 0.25, Action.ROLL_BACK);
+  }
+
+  /** Cost per call: {@code margin} tolerated, tuned to +25 %, with {@code onFailure} (hold or roll back). */
+  public static Guard costPerCall(double margin, Action onFailure) {
+    return new Guard(Metric.COST_MICRO_USD, margin, 0.25, onFailure);
+  }
+
+  /** Evaluator score and feedback: 5 % lower tolerated, tuned to −20 %; rolls back. */
+  public static Guard score() {
+    return new Guard(Metric.SCORE, 0.05, 0.20, Action.ROLL_BACK);
+  }
+
+  /** What a guard compares. */
+  public enum Metric {
+    /** Share of calls that failed (1 failed, 0 answered); higher is worse. */
+    ERROR_RATE(true),
+    /** Call latency in milliseconds on the controller's clock; higher is worse. */
+    LATENCY_MS(true),
+    /** Cost per answered call in micro-dollars; higher is worse. */
+    COST_MICRO_USD(true),
+    /** Online evaluator scores and feedback in {@code [0, 1]}; lower is worse. */
+    SCORE(false);
+
+    private final boolean higherIsWorse;
+
+    Metric(boolean higherIsWorse) {
+      this.higherIsWorse = higherIsWorse;
+    }
+
+    /** Whether a higher value is worse. */
+    public boolean higherIsWorse() {
+      return higherIsWorse;
+    }
+  }
+
+  /** What a failing guard does. */
+  public enum Action {
+    /** Stay at the current step (no advance) while the guard fails. */
+    HOLD,
+    /** Roll the canary back: weight 0, through {@code Experiments.rollbackRamp}. */
+    ROLL_BACK
+  }
+}

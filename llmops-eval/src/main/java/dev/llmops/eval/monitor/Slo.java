@@ -1,0 +1,75 @@
+package dev.llmops.eval.monitor;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A service level objective over the metrics llmops emits through {@code llmops-otel}, for {@link
+ * SloRules}. Immutable.
+ *
+ * @param name a short name, {@code [a-z0-9_-]+} (a label value and part of rule names)
+ * @param kind what is measured
+ * @param objective the share of good calls over the SLO period, in {@code (0, 1)}, for example
+ *     {@code 0.999}; for {@link Kind#COST_PER_CALL} unused (0)
+ * @param threshold for {@link Kind#LATENCY}, the latency in seconds a good call stays under (it must
+ *     be one of the duration histogram's bucket boundaries); for {@link Kind#COST_PER_CALL}, the
+ *     mean cost per call in USD that must not be exceeded; for {@link Kind#AVAILABILITY} unused (0)
+ * @param selector PromQL label matchers narrowing the calls (for example {@code
+ *     gen_ai_request_model="gpt-4o"}), or empty for all
+ */
+public record Slo(String name, Kind kind, double objective, double threshold, String selector) {
+
+  /** Checks the components. */
+  public Slo {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(selector, "selector");
+    if (!name.matches("[a-z0-9_-]+")) {
+      throw new IllegalArgumentException("slo name must match [a-z0-9_-]+ but was '" + name + "'");
+    }
+    if (kind != Kind.COST_PER_CALL && !(objective > 0 && objective < 1)) {
+      throw new IllegalArgumentException("slo '" + name + "': objective must be in (0, 1) but was " + objective);
+    }
+    if (kind != Kind.AVAILABILITY && !(threshold > 0)) {
+      throw new IllegalArgumentException("slo '" + name + "': threshold must be > 0 but was " + threshold);
+    }
+    if (selector.contains("{") || selector.contains("}")) {
+      throw new IllegalArgumentException("slo '" + name + "': selector takes label matchers without braces: " + selector);
+    }
+  }
+
+  /** Availability: the share of calls that end without an error. */
+  public static Slo availability(String name, double objective) {
+    return new Slo(name, Kind.AVAILABILITY, objective, 0, "");
+  }
+
+  /** Latency: the share of calls that end within {@code seconds} (a bucket boundary). */
+  public static Slo latency(String name, double objective, double seconds) {
+    return new Slo(name, Kind.LATENCY, objective, seconds, "");
+  }
+
+  /** Cost: the mean cost per call stays at most {@code usd}. */
+  public static Slo costPerCall(String name, double usd) {
+    return new Slo(name, Kind.COST_PER_CALL, 0, usd, "");
+  }
+
+  /** This objective narrowed to calls matching {@code selector}. */
+  public Slo where(String selector) {
+    return new Slo(name, kind, objective, threshold, selector);
+  }
+
+  /** What an SLO measures. */
+  public enum Kind {
+    /** Calls without an error. */
+    AVAILABILITY,
+    /** Calls within a latency. */
+    LATENCY,
+    /** Mean cost per call. */
+    COST_PER_CALL;
+
+    String title() {
+      String s = name().toLowerCase(Locale.ROOT).replace("_per_", "-per-");
+      return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+  }
+}

@@ -57,10 +57,26 @@ public final class SupportDemo {
 
   private SupportDemo() {}
 
-  /** Runs the demo with 300 tickets, printing the report to standard output. */
+  /**
+   * Runs the demo and prints its report, and nothing else: {@code [tickets] [--verbose]}, 300
+   * tickets by default. {@code --verbose} also shows the assistant's (redacted) DEBUG log lines and
+   * the spans and metrics through OpenTelemetry's logging exporter, on standard error.
+   */
   public static void main(String[] args) {
-    int tickets = args.length > 0 ? Integer.parseInt(args[0]) : 300;
-    SupportReport report = run(tickets, 7, true);
+    boolean verbose = List.of(args).contains("--verbose");
+    if (!verbose) {
+      // Before the first logger exists: slf4j-simple reads these once, and system properties win
+      // over simplelogger.properties (which keeps the examples at DEBUG for --verbose).
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      System.setProperty("org.slf4j.simpleLogger.log.dev.llmops.examples", "warn");
+    }
+    int tickets = 300;
+    for (String arg : args) {
+      if (!arg.startsWith("--")) {
+        tickets = Integer.parseInt(arg);
+      }
+    }
+    SupportReport report = run(tickets, 7, verbose);
     System.out.println(report.render());
   }
 

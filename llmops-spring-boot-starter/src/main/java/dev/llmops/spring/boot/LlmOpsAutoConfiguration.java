@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -49,7 +50,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * {@code MeterRegistry} bean exists ({@code llmops.micrometer.enabled=false} turns it off); an
  * OpenTelemetry {@link TelemetryFactory} when {@code llmops-otel} is on the classpath (the {@code
  * OpenTelemetry} bean, else {@code GlobalOpenTelemetry}), used when the {@code telemetry} section is
- * on. {@code llmops.enabled=false} turns all of it off; without any {@code llmops.models} there is
+ * on; an {@link LlmOpsHealthIndicator} (breaker open: {@code DEGRADED}) when Boot's health
+ * support is on the classpath and the {@code resilience} section is set. {@code llmops.enabled=false} turns all of it off; without any {@code llmops.models} there is
  * no components and no client bean (the application may define its own).
  */
 @AutoConfiguration(afterName = {
@@ -114,7 +116,7 @@ public final class LlmOpsAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  @Conditional(OnModelsCondition.class)
+  @Conditional(OnSectionCondition.Models.class)
   LlmOpsComponents llmOpsComponents(LlmOpsConfig config, ConfigBindings bindings) {
     return config.assemble(bindings);
   }
@@ -150,6 +152,23 @@ public final class LlmOpsAutoConfiguration {
     @ConditionalOnMissingBean
     MicrometerCallListener llmOpsMicrometerListener(MeterRegistry registry, LlmOpsProperties properties) {
       return MicrometerCallListener.builder(registry).tenantTag(properties.micrometer().tenantTag()).build();
+    }
+  }
+
+  /** The health of the model endpoints, when Boot's health support is on the classpath. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  static class HealthConfiguration {
+    /**
+     * The indicator, when the {@code resilience} section is set (breakers exist only then).
+     *
+     * @return the indicator, named {@code llmOps} in the health endpoint
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "llmOpsHealthIndicator")
+    @Conditional({OnSectionCondition.Models.class, OnSectionCondition.Resilience.class})
+    LlmOpsHealthIndicator llmOpsHealthIndicator(LlmOpsComponents components, ConfigurableEnvironment environment) {
+      return LlmOpsHealthIndicator.of(components.resilience().orElseThrow(), PropertyTree.modelNames(environment));
     }
   }
 

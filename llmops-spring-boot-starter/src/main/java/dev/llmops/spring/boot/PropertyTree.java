@@ -173,4 +173,13 @@ final class PropertyTree {
     }
     return out;
   }
+
+  /** The model names under {@code llmops.models}, in order. */
+  static List<String> modelNames(ConfigurableEnvironment env) {
+    List<String> out = new ArrayList<>();
+    if (read(env).get("models") instanceof Map<?, ?> models) {
+      models.keySet().forEach(name -> out.add(String.valueOf(name)));
+    }
+    return out;
+  }
 }

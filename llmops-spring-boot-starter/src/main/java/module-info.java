@@ -10,6 +10,7 @@ module dev.llmops.spring.boot {
   requires spring.context;
   requires spring.core;
   requires static transitive micrometer.core;
+  requires static transitive micrometer.observation;
   requires static transitive spring.boot.health;
   requires static dev.llmops.otel;
   requires static io.opentelemetry.api;

@@ -11,6 +11,7 @@ import dev.llmops.core.config.LlmOpsConfig;
 import dev.llmops.core.config.TelemetryFactory;
 import dev.llmops.otel.OtelInstrumentation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,7 +58,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 @AutoConfiguration(afterName = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration"})
+    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+    "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
 @ConditionalOnProperty(prefix = "llmops", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(LlmOpsProperties.class)
 public final class LlmOpsAutoConfiguration {
@@ -152,6 +154,24 @@ public final class LlmOpsAutoConfiguration {
     @ConditionalOnMissingBean
     MicrometerCallListener llmOpsMicrometerListener(MeterRegistry registry, LlmOpsProperties properties) {
       return MicrometerCallListener.builder(registry).tenantTag(properties.micrometer().tenantTag()).build();
+    }
+  }
+
+  /** An Observation per call, when the application has an observation registry (Spring's tracing). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ObservationRegistry.class)
+  @ConditionalOnBean(ObservationRegistry.class)
+  @ConditionalOnProperty(prefix = "llmops.micrometer", name = "enabled", havingValue = "true", matchIfMissing = true)
+  static class ObservationConfiguration {
+    /**
+     * The listener starting and stopping one observation per call.
+     *
+     * @return the listener
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    ObservationCallListener llmOpsObservationListener(ObservationRegistry registry) {
+      return ObservationCallListener.create(registry);
     }
   }
 

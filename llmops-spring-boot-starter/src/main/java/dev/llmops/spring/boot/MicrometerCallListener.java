@@ -210,7 +210,8 @@ public final class MicrometerCallListener implements CallListener {
     return value == null || value.isEmpty() ? NONE : value;
   }
 
-  private static Throwable unwrap(Throwable error) {
+  /** The cause a {@link CompletionException} wraps, as the call's error. */
+  static Throwable unwrap(Throwable error) {
     Throwable e = error;
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();

@@ -2,6 +2,7 @@ package dev.llmops.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Assumptions;
 public final class ConformanceData {
   /** The system property that turns a missing folder into a failure. */
   public static final String REQUIRE_PROPERTY = "llmops.requireConformanceData";
+
+  /** Whether this JVM has said, once, why conformance tests skip. */
+  static final AtomicBoolean NOTICED = new AtomicBoolean();
 
   private ConformanceData() {}
 
@@ -41,6 +45,12 @@ public final class ConformanceData {
             + ": it lives beside the repository, not in it";
     if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
       throw new IllegalStateException(message + " (required: -D" + REQUIRE_PROPERTY + "=true)");
+    }
+    if (NOTICED.compareAndSet(false, true)) {
+      // Skip reasons otherwise reach only the XML reports: say it once on the console.
+      System.err.println("llmops: conformance tests skip: third-party material is not in ../shared/data "
+          + where + " (it lives beside the repository, never in it; see the README, 'Building'). "
+          + "-D" + REQUIRE_PROPERTY + "=true (CI) makes them fail instead.");
     }
     Assumptions.abort(message + "; test skipped");
     throw new AssertionError("unreachable");

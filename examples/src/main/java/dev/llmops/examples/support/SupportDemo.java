@@ -73,12 +73,28 @@ public final class SupportDemo {
 
   private SupportDemo() {}
 
-  /** Runs the demo with 300 tickets, printing the report to standard output. */
+  /**
+   * Runs the demo and prints its report, and nothing else: {@code [tickets] [--verbose]}, 300
+   * tickets by default. {@code --verbose} also shows the assistant's (redacted) DEBUG log lines and
+   * the spans and metrics through OpenTelemetry's logging exporter, on standard error.
+   */
   public static void main(String[] args) {
-    int tickets = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    boolean verbose = List.of(args).contains("--verbose");
+    if (!verbose) {
+      // Before the first logger exists: slf4j-simple reads these once, and system properties win
+      // over simplelogger.properties (which keeps the examples at DEBUG for --verbose).
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      System.setProperty("org.slf4j.simpleLogger.log.dev.llmops.examples", "warn");
+    }
+    int tickets = 300;
+    for (String arg : args) {
+      if (!arg.startsWith("--")) {
+        tickets = Integer.parseInt(arg);
+      }
+    }
     String url = System.getenv("LLMOPS_JDBC_URL");
     if (url == null || url.isBlank()) {
-      System.out.println(run(tickets, 7, true).render());
+      System.out.println(run(tickets, 7, verbose).render());
       return;
     }
     HikariConfig cfg = new HikariConfig();
@@ -92,7 +108,7 @@ public final class SupportDemo {
     String schema = Objects.requireNonNullElse(System.getenv("LLMOPS_DEMO_SCHEMA"), "llmops_support_demo");
     try (HikariDataSource dataSource = new HikariDataSource(cfg)) {
       JdbcLedger database = emptyLedger(dataSource, schema);
-      SupportReport report = run(tickets, 7, true, database);
+      SupportReport report = run(tickets, 7, verbose, database);
       System.out.println(report.render());
       System.out.println(SupportReport.renderCosts("cost report from PostgreSQL (" + database + ")",
           database.summarize(Dimension.TENANT), database.summarize(Dimension.MODEL), database.total()));

@@ -17,6 +17,7 @@ import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.provider.Secret;
 import dev.llmops.core.redaction.Redactor;
+import dev.llmops.core.resilience.Resilience;
 import dev.llmops.core.transcript.TranscriptStore;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ final class Assembler {
     costs.accounting();
     Budgets budgets = costs.budgets();
     costs.cache();
-    new ResilienceSection(this).resilience();
+    Resilience resilience = new ResilienceSection(this).resilience();
     TelemetrySettings telemetry = observability.telemetry(redactor);
     TranscriptStore transcripts = observability.retention(redactor);
     if (!r.problems().isEmpty()) {
@@ -117,7 +118,7 @@ final class Assembler {
       }
       audit.record(new AuditEvent(clock.instant(), "config.applied", r.source(), "config:" + r.source(), null, null, Map.of()));
     }
-    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry);
+    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry, resilience);
   }
 
   /**

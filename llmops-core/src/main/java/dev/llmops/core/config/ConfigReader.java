@@ -1,6 +1,9 @@
 package dev.llmops.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.Money;
 import dev.llmops.core.redaction.Redactor;
@@ -28,13 +31,47 @@ final class ConfigReader {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern MONEY = Pattern.compile("([+-]?\\d+(?:\\.\\d+)?)\\s*([A-Za-z]{3})?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|KiB|MiB|GiB)?");
+  private static final Pattern INTEGER_TEXT = Pattern.compile("[+-]?\\d{1,18}");
+  private static final Pattern NUMBER_TEXT = Pattern.compile("[+-]?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?");
   private static final Redactor QUOTE_REDACTOR = Redactor.defaults();
 
   private final String source;
+  /** Booleans and numbers may be given as text (a tree from property sources). */
+  private final boolean textScalars;
   private final List<String> problems = new ArrayList<>();
 
   ConfigReader(String source) {
+    this(source, false);
+  }
+
+  ConfigReader(String source, boolean textScalars) {
     this.source = source;
+    this.textScalars = textScalars;
+  }
+
+  /**
+   * The scalar {@code n} stands for: itself, or (text scalars) the boolean or number its text
+   * spells, so that property sources, which hold only text, read as a YAML file does.
+   */
+  private JsonNode scalar(JsonNode n) {
+    if (!textScalars || !n.isTextual()) {
+      return n;
+    }
+    String t = n.asText().trim();
+    if (t.equals("true") || t.equals("false")) {
+      return BooleanNode.valueOf(t.equals("true"));
+    }
+    try {
+      if (INTEGER_TEXT.matcher(t).matches()) {
+        return LongNode.valueOf(Long.parseLong(t));
+      }
+      if (NUMBER_TEXT.matcher(t).matches()) {
+        return DoubleNode.valueOf(Double.parseDouble(t));
+      }
+    } catch (NumberFormatException e) {
+      return n; // too long for a long: reported as text, not a whole number
+    }
+    return n;
   }
 
   String source() {
@@ -210,10 +247,11 @@ final class ConfigReader {
   }
 
   @Nullable Boolean bool(JsonNode parent, String key, String path) {
-    JsonNode n = present(parent, key);
-    if (n == null) {
+    JsonNode raw = present(parent, key);
+    if (raw == null) {
       return null;
     }
+    JsonNode n = scalar(raw);
     if (!n.isBoolean()) {
       problem(path, "expected true or false but found " + kind(n));
       return null;
@@ -227,10 +265,11 @@ final class ConfigReader {
   }
 
   @Nullable Long integer(JsonNode parent, String key, String path, long min) {
-    JsonNode n = present(parent, key);
-    if (n == null) {
+    JsonNode raw = present(parent, key);
+    if (raw == null) {
       return null;
     }
+    JsonNode n = scalar(raw);
     if (!n.isIntegralNumber() || !n.canConvertToLong()) {
       problem(path, "expected a whole number but found " + kind(n));
       return null;
@@ -254,10 +293,11 @@ final class ConfigReader {
 
   /** A number in {@code [min, max]}: a share, a multiplier. Never used for money. */
   @Nullable Double number(JsonNode parent, String key, String path, double min, double max) {
-    JsonNode n = present(parent, key);
-    if (n == null) {
+    JsonNode raw = present(parent, key);
+    if (raw == null) {
       return null;
     }
+    JsonNode n = scalar(raw);
     if (!n.isNumber()) {
       problem(path, "expected a number but found " + kind(n));
       return null;

@@ -5,6 +5,7 @@ import dev.llmops.core.audit.AuditLog;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.redaction.Redactor;
+import dev.llmops.core.resilience.Resilience;
 import dev.llmops.core.transcript.TranscriptStore;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,7 @@ public final class LlmOpsComponents {
   private final @Nullable AuditLog auditLog;
   private final Redactor redactor;
   private final TelemetrySettings telemetry;
+  private final @Nullable Resilience resilience;
 
   LlmOpsComponents(
       LlmClient.Builder clientBuilder,
@@ -33,7 +35,8 @@ public final class LlmOpsComponents {
       @Nullable TranscriptStore transcripts,
       @Nullable AuditLog auditLog,
       Redactor redactor,
-      TelemetrySettings telemetry) {
+      TelemetrySettings telemetry,
+      @Nullable Resilience resilience) {
     this.clientBuilder = clientBuilder;
     this.prompts = prompts;
     this.experiments = experiments;
@@ -41,6 +44,7 @@ public final class LlmOpsComponents {
     this.auditLog = auditLog;
     this.redactor = redactor;
     this.telemetry = telemetry;
+    this.resilience = resilience;
   }
 
   /** The client builder with every configured capability installed. */
@@ -71,6 +75,14 @@ public final class LlmOpsComponents {
   /** The redactor ({@code redaction} section, else {@link Redactor#defaults()}). */
   public Redactor redactor() {
     return redactor;
+  }
+
+  /**
+   * The resilience policies ({@code resilience} section), to read each endpoint's circuit breaker
+   * state ({@link Resilience#circuitState}) once the client is built.
+   */
+  public Optional<Resilience> resilience() {
+    return Optional.ofNullable(resilience);
   }
 
   /** The parsed {@code telemetry} section. */

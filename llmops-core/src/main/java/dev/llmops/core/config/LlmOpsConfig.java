@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -49,11 +50,18 @@ public final class LlmOpsConfig {
   private final JsonNode root;
   private final String source;
   private final @Nullable Path directory;
+  /** True when scalars came as text from a property source: {@code "3"} then reads as a number. */
+  private final boolean textScalars;
 
   private LlmOpsConfig(JsonNode root, String source, @Nullable Path directory) {
+    this(root, source, directory, false);
+  }
+
+  private LlmOpsConfig(JsonNode root, String source, @Nullable Path directory, boolean textScalars) {
     this.root = root;
     this.source = source;
     this.directory = directory;
+    this.textScalars = textScalars;
   }
 
   /**
@@ -108,6 +116,33 @@ public final class LlmOpsConfig {
     }
   }
 
+  /**
+   * Reads a configuration from a tree of {@link java.util.Map}s (with {@code String} keys), {@link
+   * java.util.List}s and scalars, as a framework's property sources hold it (the Spring Boot
+   * starter passes what it finds under {@code llmops.*}). The keys are the file's keys. Because a
+   * properties file holds every value as text, a whole number, a number or a boolean may be given
+   * as text ({@code "3"}, {@code "0.5"}, {@code "true"}); durations, sizes and money are text
+   * anyway. {@code sourceName} names the tree in errors. Relative paths are resolved against the
+   * bindings' base directory, else the working directory.
+   *
+   * @throws ConfigurationException if a value is neither a map, a list nor a scalar (text, number,
+   *     boolean), or a map key is not text
+   */
+  public static LlmOpsConfig fromProperties(Map<String, ?> tree, String sourceName) {
+    Objects.requireNonNull(tree, "tree");
+    Objects.requireNonNull(sourceName, "sourceName");
+    JsonNode node;
+    try {
+      node = JSON.valueToTree(tree);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(sourceName + ": not a tree of maps, lists and scalars (" + e.getClass().getSimpleName() + ")");
+    }
+    if (node == null || node.isNull()) {
+      node = JSON.createObjectNode();
+    }
+    return new LlmOpsConfig(node, sourceName, null, true);
+  }
+
   private static JsonNode read(String text, String source) {
     boolean json = source.toLowerCase(Locale.ROOT).endsWith(".json");
     JsonNode node;
@@ -140,7 +175,7 @@ public final class LlmOpsConfig {
   public LlmOpsComponents assemble(ConfigBindings bindings) {
     Objects.requireNonNull(bindings, "bindings");
     Path base = bindings.baseDirectory().orElse(directory != null ? directory : Path.of(""));
-    return new Assembler(root, new ConfigReader(source), bindings, base).assemble();
+    return new Assembler(root, new ConfigReader(source, textScalars), bindings, base).assemble();
   }
 
   /**

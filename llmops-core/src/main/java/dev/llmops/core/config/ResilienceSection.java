@@ -6,6 +6,7 @@ import dev.llmops.core.resilience.Resilience;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code resilience} section. */
 final class ResilienceSection extends Section {
@@ -21,10 +22,11 @@ final class ResilienceSection extends Section {
     super(a);
   }
 
-  void resilience() {
+  /** Installs the {@code resilience} section in the client; returns what it installed, or null. */
+  @Nullable Resilience resilience() {
     JsonNode n = r.object(root, "resilience", "resilience", RESILIENCE);
     if (n == null) {
-      return;
+      return null;
     }
     Resilience.Builder b = Resilience.builder();
     bindings.random().ifPresent(b::random);
@@ -109,6 +111,8 @@ final class ResilienceSection extends Section {
         r.apply("resilience.fallbacks[" + i + "]", () -> b.fallbackTo(f));
       }
     }
-    client.resilience(b.build());
+    Resilience built = b.build();
+    client.resilience(built);
+    return built;
   }
 }

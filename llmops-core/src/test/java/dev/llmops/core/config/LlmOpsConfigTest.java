@@ -456,4 +456,45 @@ class LlmOpsConfigTest {
             "c.yaml").assemble(bindings().model("fast", answering("x")).build()));
     assertThat(notABoolean.problems()).containsExactly("c.yaml: prompts.watch: expected true or false but found text");
   }
+
+  /** A property tree, every value text as a properties file holds it, reads as the YAML file does. */
+  @Test
+  void aTreeOfTextPropertiesReadsAsTheFileWith() {
+    Map<String, Object> tree = Map.of(
+        "models", Map.of("smart", Map.of("provider", "supplied"), "cheap", Map.of("provider", "supplied")),
+        "defaultModel", "smart",
+        "cache", Map.of("enabled", "true", "maximumSize", "100"),
+        "resilience", Map.of("maxAttempts", "2", "fallbacks", List.of("cheap"),
+            "backoff", Map.of("initial", "10ms", "multiplier", "1.5")));
+    LlmClient client = LlmOpsConfig.fromProperties(tree, "application.yml")
+        .newClientBuilder(bindings().model("smart", answering("smart")).model("cheap", answering("cheap")).build())
+        .build();
+    assertThat(client.steps()).contains(PipelineStep.CACHE, PipelineStep.RESILIENCE);
+    assertThat(client.chat(ChatRequest.of("hi")).text()).isEqualTo("smart");
+  }
+
+  /** Text that does not spell the type a key expects is reported under the tree's name, as in a file. */
+  @Test
+  void aTreeOfPropertiesReportsEveryProblemWithItsKeyPath() {
+    Map<String, Object> tree = Map.of(
+        "models", Map.of("smart", Map.of("provider", "supplied")),
+        "retrys", "3",
+        "cache", Map.of("enabled", "yes", "maximumSize", "many"),
+        "resilience", Map.of("backoff", Map.of("multiplier", "double")));
+    ConfigurationException e = catchThrowableOfType(ConfigurationException.class,
+        () -> LlmOpsConfig.fromProperties(tree, "application.yml").assemble(bindings().model("smart", answering("x")).build()));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("application.yml: retrys: unknown key"))
+        .anySatisfy(p -> assertThat(p).startsWith("application.yml: cache.enabled: expected true or false"))
+        .anySatisfy(p -> assertThat(p).startsWith("application.yml: cache.maximumSize: expected a whole number"))
+        .anySatisfy(p -> assertThat(p).startsWith("application.yml: resilience.backoff.multiplier: expected a number"));
+  }
+
+  /** A file is not lenient: text where the file format wants a number stays an error there. */
+  @Test
+  void aFileStillRefusesTextForNumbers() {
+    ConfigurationException e = catchThrowableOfType(ConfigurationException.class,
+        () -> LlmOpsConfig.parse("models: {smart: {provider: supplied}}\nresilience: {maxAttempts: \"2\"}\n", "c.yaml")
+            .assemble(bindings().model("smart", answering("x")).build()));
+    assertThat(e.problems()).containsExactly("c.yaml: resilience.maxAttempts: expected a whole number but found text");
+  }
 }

@@ -60,7 +60,7 @@ public record GatePolicy(
     }
   }
 
-  /** The defaults: block on a drop of more than 2 points with p < 0.05, or a new failure tagged {@code critical}. */
+  /** The defaults: block on a drop of more than 2 points with p {@literal <} 0.05, or a new failure tagged {@code critical}. */
   public static GatePolicy defaults() {
     return new GatePolicy(2, 0.05, Set.of("critical"), null, 10_000, 1, 0.95);
   }

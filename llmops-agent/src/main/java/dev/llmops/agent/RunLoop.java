@@ -1,13 +1,19 @@
 package dev.llmops.agent;
 
+import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Completion;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Message;
+import dev.llmops.api.ModelInfo;
 import dev.llmops.api.Money;
 import dev.llmops.api.Role;
+import dev.llmops.api.RunInfo;
+import dev.llmops.api.RunOutcome;
 import dev.llmops.api.ToolCall;
+import dev.llmops.api.ToolExecutionInfo;
 import dev.llmops.api.Usage;
+import dev.llmops.api.spi.ChatModel;
 import dev.llmops.api.time.TaskScheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class RunLoop {
   private final Agent owner;
+  /** The client's listeners, isolated. */
+  private final CallListener events;
   private final Clock clock;
   private final TaskScheduler scheduler;
 
@@ -56,6 +64,7 @@ final class RunLoop {
 
   RunLoop(Agent owner) {
     this.owner = owner;
+    this.events = owner.client.listeners();
     this.clock = owner.client.clock();
     this.scheduler = owner.client.scheduler();
   }
@@ -63,8 +72,7 @@ final class RunLoop {
   // ---- entry points ----
 
   CompletableFuture<RunResult> start(String id, String input) {
-    return guarded(() -> {
-      runId = id;
+    return guarded(id, () -> {
       startedAt = clock.instant();
       mark = clock.millis();
       if (!owner.instructions.isEmpty()) {
@@ -77,7 +85,7 @@ final class RunLoop {
   }
 
   CompletableFuture<RunResult> resume(String id) {
-    return guarded(() -> {
+    return guarded(id, () -> {
       load(id);
       if (status != RunStatus.RUNNING) {
         return done();
@@ -97,7 +105,7 @@ final class RunLoop {
   }
 
   CompletableFuture<RunResult> approve(String id, String toolCallId, @Nullable String rejection) {
-    return guarded(() -> {
+    return guarded(id, () -> {
       load(id);
       ToolExecution waiting = waitingFor(RunStatus.AWAITING_APPROVAL, toolCallId);
       status = RunStatus.RUNNING;
@@ -111,7 +119,7 @@ final class RunLoop {
   }
 
   CompletableFuture<RunResult> decide(String id, String toolCallId, Decision decision) {
-    return guarded(() -> {
+    return guarded(id, () -> {
       load(id);
       ToolExecution waiting = waitingFor(RunStatus.AWAITING_DECISION, toolCallId);
       status = RunStatus.RUNNING;
@@ -136,13 +144,38 @@ final class RunLoop {
     return pending.get(0);
   }
 
-  /** Runs {@code body}; what it throws completes the future exceptionally instead. */
-  private static CompletableFuture<RunResult> guarded(Body body) {
+  /**
+   * Runs {@code body} for the run {@code id} between the listeners' {@code runStart} and {@code
+   * runEnd}; what it throws completes the future exceptionally instead.
+   */
+  private CompletableFuture<RunResult> guarded(String id, Body body) {
+    runId = id;
+    RunInfo run = runInfo();
+    events.runStart(run);
+    CompletableFuture<RunResult> result;
     try {
-      return body.run().toCompletableFuture();
+      result = body.run().toCompletableFuture();
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      result = CompletableFuture.failedFuture(e);
     }
+    return result.whenComplete((r, e) -> events.runEnd(run, outcome(e == null ? failure : unwrap(e))));
+  }
+
+  private RunInfo runInfo() {
+    String endpoint = owner.client.endpointFor(owner.model);
+    ChatModel chatModel = owner.client.endpoints().get(endpoint);
+    ModelInfo info = chatModel == null ? null : chatModel.info();
+    return new RunInfo(runId, owner.name, info == null ? "" : info.provider(), info == null ? endpoint : info.modelId());
+  }
+
+  private RunOutcome outcome(@Nullable Throwable error) {
+    int toolCalls = 0;
+    for (int c : toolCallsByTool.values()) {
+      toolCalls += c;
+    }
+    Limit l = limit;
+    return new RunOutcome(status.name(), l == null ? null : l.name(), steps.size(), toolCalls, inputTokens,
+        outputTokens, cost, error);
   }
 
   @FunctionalInterface
@@ -189,7 +222,14 @@ final class RunLoop {
   private CompletionStage<RunResult> modelStep() {
     ChatRequest request = ChatRequest.builder().model(owner.model).messages(messages).tools(owner.toolSet).build();
     long began = clock.millis();
-    return owner.client.request(request).context(owner.context).callAsync().handle((completion, e) -> {
+    CompletableFuture<Completion> call;
+    CallListener.Scope scope = events.runScope(runInfo()); // the run's span is current while the call starts
+    try {
+      call = owner.client.request(request).context(owner.context).callAsync();
+    } finally {
+      scope.close();
+    }
+    return call.handle((completion, e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         failure = cause;
@@ -282,12 +322,17 @@ final class RunLoop {
   /** Executes a started tool call with the tool's timeout and attempts, then records its result. */
   private CompletionStage<RunResult> execute(Tool tool, ToolExecution execution) {
     long began = clock.millis();
+    ToolExecutionInfo info = new ToolExecutionInfo(runId, owner.name, tool.name(), execution.toolCallId(),
+        tool.definition().description(), steps.size() + 1);
+    events.toolStart(info);
     return attempt(tool, execution, 1).handle((result, e) -> {
       if (e == null) {
+        events.toolEnd(info, "ok", null);
         return record(execution, result, "ok", began);
       }
       Throwable cause = unwrap(e);
       boolean timedOut = cause instanceof TimeoutException;
+      events.toolEnd(info, timedOut ? "timeout" : "error", cause);
       String text = timedOut
           ? "error: the tool timed out after " + tool.timeout()
           : "error: the tool failed: " + cause.getClass().getSimpleName()

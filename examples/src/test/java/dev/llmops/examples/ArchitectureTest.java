@@ -80,17 +80,27 @@ class ArchitectureTest {
   @Test
   void nobodyUsesAnotherModulesInternalPackage() {
     for (String root : MODULE_ROOTS) {
-      // llmops-api exports its internal package to llmops-core alone (module-info), for core only.
-      String[] allowed = root.equals("dev.llmops.api")
-          ? new String[] {root + "..", "dev.llmops.core.."}
-          : new String[] {root + ".."};
       noClasses()
-          .that().resideOutsideOfPackages(allowed)
+          .that().resideOutsideOfPackage(root + "..")
           .should().dependOnClassesThat().resideInAPackage(root + ".internal..")
           .allowEmptyShould(true)
           .because(root + ".internal is not exported from its module")
           .check(classes);
     }
+  }
+
+  @Test
+  void theApiModuleHasNoInternalPackage() throws IOException {
+    noClasses()
+        .that().resideInAPackage("dev.llmops.api..")
+        .should().resideInAPackage("..internal..")
+        .because("llmops-api holds value types, SPIs and exceptions only; implementation and speed tricks live"
+            + " in llmops-core")
+        .check(classes);
+    ModuleDescriptor api = descriptorOf(dev.llmops.api.ChatRequest.class);
+    assertThat(api.packages()).as("llmops-api's packages").isNotEmpty()
+        .noneMatch(p -> p.endsWith(".internal") || p.contains(".internal."));
+    assertThat(api.exports()).as("llmops-api's exports").noneMatch(ModuleDescriptor.Exports::isQualified);
   }
 
   /** The capabilities' packages: each is one step of the pipeline, and none knows another. */

@@ -10,8 +10,6 @@ import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.core.sink.SinkQueue;
 import dev.llmops.core.tokens.TokenCounter;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -25,29 +23,17 @@ import org.jspecify.annotations.Nullable;
  * usage, a cut or cancelled stream), the usage is counted locally from the prompt and the partial
  * output, with the model's tokenizer where one exists, and flagged as estimated.
  *
- * <p>Thread-safe, and immutable but for a bounded cache of catalog lookups; one instance may serve
- * several clients.
+ * <p>Immutable and thread-safe; one instance may serve several clients. A client prices its
+ * endpoints' models once, when it is built; only an answer from a model other than the endpoint's
+ * (a dated id) is looked up in the catalog per call.
  */
 @SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
 public final class Accounting implements Capability {
-  private static final Object NO_PRICE = new Object();
-  private static final int MAX_FOUND = 4096;
-  private static final int RECENT_SLOTS = 16; // a power of two
-
   private final PriceCatalog catalog;
   private final LedgerSink ledger;
   private final SinkQueue ledgerQueue;
   private final UnknownModelPolicy unknownModels;
   private final Function<String, TokenCounter> tokenCounters;
-  // Catalog lookups by provider, then model id: the catalog is immutable, so a found price (or its
-  // absence, NO_PRICE) never changes. Bounded, so that provider-chosen model names cannot grow it.
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Object>> found = new ConcurrentHashMap<>();
-  private final AtomicInteger foundCount = new AtomicInteger();
-  // Recent lookups by the identity of their strings, in front of the maps: a call looks up its
-  // endpoint's price three times (admission, attempt, record), always with the strings of the same
-  // ModelInfo. Direct-mapped by the model id's identity hash; slots hold immutable entries, so a
-  // racing write loses a memo, never a price.
-  private final @Nullable Found[] recent = new Found[RECENT_SLOTS];
 
   private Accounting(Builder b) {
     this.catalog = b.catalog;
@@ -97,39 +83,17 @@ public final class Accounting implements Capability {
    * when it differs (responses name dated ids such as {@code gpt-4o-2024-08-06}).
    */
   public @Nullable ModelPrice price(String provider, String modelId, @Nullable String answeredBy) {
-    if (answeredBy != null && !answeredBy.isEmpty() && !answeredBy.equals(modelId)) {
-      ModelPrice p = find(provider, answeredBy);
-      if (p != null) {
-        return p;
-      }
-    }
-    return find(provider, modelId);
+    ModelPrice answering = answeringPrice(provider, modelId, answeredBy);
+    return answering != null ? answering : find(provider, modelId);
   }
 
-  @SuppressWarnings("ReferenceEquality") // an identity memo in front of the equality lookup
+  /** The price of {@code answeredBy} when it names a model other than {@code modelId} and has one. */
+  @Nullable ModelPrice answeringPrice(String provider, String modelId, @Nullable String answeredBy) {
+    return answeredBy != null && !answeredBy.isEmpty() && !answeredBy.equals(modelId) ? find(provider, answeredBy) : null;
+  }
+
   private @Nullable ModelPrice find(String provider, String modelId) {
-    int slot = System.identityHashCode(modelId) & (RECENT_SLOTS - 1);
-    Found f = recent[slot];
-    if (f != null && f.provider() == provider && f.modelId() == modelId) {
-      return f.price();
-    }
-    ModelPrice price = lookUp(provider, modelId);
-    recent[slot] = new Found(provider, modelId, price);
-    return price;
-  }
-
-  private @Nullable ModelPrice lookUp(String provider, String modelId) {
-    ConcurrentHashMap<String, Object> byModel = found.get(provider);
-    Object p = byModel == null ? null : byModel.get(modelId);
-    if (p == null) {
-      ModelPrice price = catalog.find(provider, modelId).orElse(null);
-      p = price == null ? NO_PRICE : price;
-      if (foundCount.get() < MAX_FOUND
-          && found.computeIfAbsent(provider, k -> new ConcurrentHashMap<>()).putIfAbsent(modelId, p) == null) {
-        foundCount.incrementAndGet();
-      }
-    }
-    return p == NO_PRICE ? null : (ModelPrice) p;
+    return catalog.find(provider, modelId).orElse(null);
   }
 
   /** The cost of {@code usage} on {@code model}, unknown when the catalog has no price for it. */
@@ -214,7 +178,4 @@ public final class Accounting implements Capability {
       return new Accounting(this);
     }
   }
-
-  /** One remembered lookup; immutable. */
-  private record Found(String provider, String modelId, @Nullable ModelPrice price) {}
 }

@@ -97,6 +97,7 @@ final class AccountingStep implements Interceptor, CallListener {
     } catch (LlmException e) {
       return CompletableFuture.failedFuture(e);
     }
+    request = settlement.bound(request); // the output cap the reservation paid for
     CallState state = state(call);
     Meter meter = new Meter(request, endpoint.name(), model, settlement, state);
     Meter previous = state.swapPending(meter);
@@ -237,7 +238,7 @@ final class AccountingStep implements Interceptor, CallListener {
 
   private void record(AttemptInfo attempt, Meter meter, Outcome outcome, String answeredBy, Usage usage) {
     ModelInfo model = attempt.model();
-    ModelPrice price = accounting.price(model.provider(), model.modelId(), answeredBy);
+    ModelPrice price = price(attempt, answeredBy);
     Cost cost = accounting.cost(price, usage);
     // Exact, in integer arithmetic: the budget need not convert the decimal total.
     long nanos = price == null ? 0 : price.costNanosCeiling(usage);
@@ -250,6 +251,21 @@ final class AccountingStep implements Interceptor, CallListener {
     }
     String modelName = answeredBy.isEmpty() ? model.modelId() : answeredBy;
     sink(baseRecord(call, attempt.number(), outcome, attempt.endpoint(), model.provider(), modelName, usage, cost, null));
+  }
+
+  /**
+   * The price of an attempt: the one its endpoint resolved when the client was built, unless the
+   * answer names another model the catalog prices (a dated id); a model that is not its endpoint's
+   * is looked up.
+   */
+  private @Nullable ModelPrice price(AttemptInfo attempt, String answeredBy) {
+    ModelInfo model = attempt.model();
+    Endpoints.Endpoint endpoint = endpoints.get(attempt.endpoint());
+    if (endpoint == null || !endpoint.info().equals(model)) {
+      return accounting.price(model.provider(), model.modelId(), answeredBy);
+    }
+    ModelPrice answering = accounting.answeringPrice(model.provider(), model.modelId(), answeredBy);
+    return answering != null ? answering : endpoint.price();
   }
 
   private LedgerRecord baseRecord(

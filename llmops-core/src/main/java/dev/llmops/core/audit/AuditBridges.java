@@ -7,8 +7,8 @@ import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.budget.RateLimit;
 import dev.llmops.core.experiment.ExperimentAuditListener;
 import dev.llmops.core.experiment.ExperimentChange;
+import dev.llmops.core.prompt.PromptEvent;
 import dev.llmops.core.prompt.PromptEventListener;
-import dev.llmops.core.prompt.PromptLabelMoved;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +55,7 @@ public final class AuditBridges {
   public static PromptEventListener prompts(AuditSink sink) {
     Objects.requireNonNull(sink, "sink");
     return event -> {
-      if (event instanceof PromptLabelMoved m) {
+      if (event instanceof PromptEvent.LabelMoved m) {
         sink.record(new AuditEvent(
             m.at(), AuditEvent.PROMPT_LABEL_MOVED, m.promptName() + "/" + m.label(), m.actor(),
             m.fromVersion() == null ? null : String.valueOf(m.fromVersion()), String.valueOf(m.toVersion()),

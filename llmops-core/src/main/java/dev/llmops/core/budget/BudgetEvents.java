@@ -48,4 +48,24 @@ public final class BudgetEvents {
       return "llmops.budget.waiting";
     }
   }
+
+  /**
+   * An attempt under a hard budget used more than was reserved for it (a provider that ignored the
+   * output cap, an unpriced model charged at a fallback price below its real one). The whole
+   * usage is charged, so the budget may end above its limit by {@code overshoot}; this event says
+   * so, never silently.
+   *
+   * @param scope the scope value, for example {@code tenant:acme}
+   * @param limit the limit in words
+   * @param reserved what was reserved, in the budget's counter unit (nano-dollars or tokens)
+   * @param actual what was charged, in the same unit
+   * @param overshoot {@code actual - reserved}, {@code > 0}
+   */
+  public record Overshoot(String scope, String limit, long reserved, long actual, long overshoot)
+      implements CallEvent {
+    @Override
+    public String name() {
+      return "llmops.budget.overshoot";
+    }
+  }
 }

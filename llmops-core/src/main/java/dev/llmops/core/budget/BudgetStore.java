@@ -1,5 +1,7 @@
 package dev.llmops.core.budget;
 
+import java.time.Instant;
+
 /**
  * Where budget counters live: in memory for one instance ({@link #inMemory()}), or a shared store
  * (Redis) for many. Counters are integers (nano-dollars or tokens) keyed by budget, scope value and
@@ -15,7 +17,21 @@ public interface BudgetStore {
    */
   boolean reserve(String key, long amount, long limit);
 
-  /** Turns a reservation of {@code reserved} into spending of {@code actual}, atomically. */
+  /**
+   * {@link #reserve(String, long, long)}, telling the store that the counter is not needed after
+   * {@code expiresAt} (the end of its window): a store may forget it then, for example with a key
+   * expiry. The client calls this one. The default ignores {@code expiresAt}.
+   *
+   * @return true when reserved, false when there is no room (nothing changed)
+   */
+  default boolean reserve(String key, long amount, long limit, Instant expiresAt) {
+    return reserve(key, amount, limit);
+  }
+
+  /**
+   * Turns a reservation of {@code reserved} into spending of {@code actual}, atomically; nothing
+   * when the store has already forgotten the counter (its window ended).
+   */
   void settle(String key, long reserved, long actual);
 
   /** Frees a reservation of {@code reserved}. */
@@ -37,6 +53,26 @@ public interface BudgetStore {
   default boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit) {
     throw new UnsupportedOperationException(getClass().getName() + " does not support rolling budget windows");
   }
+
+  /**
+   * {@link #reserveRolling(String, long, int, long, long)}, telling the store that the counter is
+   * not needed after {@code expiresAt} unless it is reserved on again (the time at which bucket
+   * {@code bucket} leaves the window): a store may forget it then. The client calls this one. The
+   * default ignores {@code expiresAt}.
+   *
+   * @return true when reserved, false when there is no room (nothing changed)
+   */
+  default boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit, Instant expiresAt) {
+    return reserveRolling(key, bucket, buckets, amount, limit);
+  }
+
+  /**
+   * Forgets the counters whose {@code expiresAt} is at or before {@code now}. The client calls it
+   * from time to time (at most once per second of its clock) on the thread of a call being
+   * admitted, so it must be quick when nothing has expired. The default does nothing: a store
+   * whose keys expire by themselves need not override it.
+   */
+  default void evictExpired(Instant now) {}
 
   /**
    * Turns a reservation of {@code reserved} made in bucket {@code bucket} into spending of {@code

@@ -17,8 +17,14 @@ import java.util.Objects;
  * first (a retry, a fallback) reserves again in the accounting step; the accounting step settles
  * each reservation to the attempt's real cost or releases it. So concurrent calls can never
  * together spend past a hard budget, as long as providers keep within the output limit reserved
- * for ({@code max_tokens}, else the catalog's {@code max_output_tokens}, else {@link
- * Builder#defaultMaxOutputTokens}).
+ * for ({@code maxOutputTokens}, else the catalog's {@code max_output_tokens}, else {@link
+ * Builder#defaultMaxOutputTokens}). Under a hard budget that reservation is binding: the request
+ * sent carries it as its {@code maxOutputTokens} (lowered, never raised); when the caller set no
+ * cap, it is lowered further to what the budgets still have room for (down to {@link
+ * Builder#minOutputTokens}) rather than rejecting (a budget that waits or downgrades does that
+ * instead); usage past a reservation is charged and published as {@link
+ * BudgetEvents.Overshoot}. A call to a model without a price is handled by {@link
+ * UnpricedModels} (rejected by default). Shadow calls are counted apart (see {@link Scope}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -28,12 +34,16 @@ public final class Budgets implements Capability {
   private final List<RateLimit> rateLimits;
   private final BudgetStore store;
   private final long defaultMaxOutputTokens;
+  private final long minOutputTokens;
+  private final UnpricedModels unpricedModels;
 
   private Budgets(Builder b) {
     this.budgets = List.copyOf(b.budgets);
     this.rateLimits = List.copyOf(b.rateLimits);
     this.store = b.store;
     this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
+    this.minOutputTokens = b.minOutputTokens;
+    this.unpricedModels = b.unpricedModels;
   }
 
   /** A new builder. */
@@ -58,6 +68,15 @@ public final class Budgets implements Capability {
 
   long defaultMaxOutputTokens() {
     return defaultMaxOutputTokens;
+  }
+
+  long minOutputTokens() {
+    return minOutputTokens;
+  }
+
+  /** What admission does with a call to a model without a price under a hard money budget. */
+  public UnpricedModels unpricedModels() {
+    return unpricedModels;
   }
 
   /**
@@ -96,6 +115,8 @@ public final class Budgets implements Capability {
     private final List<RateLimit> rateLimits = new ArrayList<>();
     private BudgetStore store = BudgetStore.inMemory();
     private long defaultMaxOutputTokens = 4096;
+    private long minOutputTokens = 1;
+    private UnpricedModels unpricedModels = UnpricedModels.reject();
 
     private Builder() {}
 
@@ -129,8 +150,8 @@ public final class Budgets implements Capability {
 
     /**
      * Sets the output tokens reserved for a request that sets no {@code maxOutputTokens} to a model
-     * whose catalog entry has no {@code max_output_tokens} (default 4096). Such a reservation is
-     * not a guaranteed bound: set {@code maxOutputTokens} on requests to make it one.
+     * whose catalog entry has no {@code max_output_tokens} (default 4096). Under a hard budget the
+     * request is sent with this cap, so that the reservation bounds what it can cost.
      *
      * @throws IllegalArgumentException if below 1
      */
@@ -139,6 +160,30 @@ public final class Budgets implements Capability {
         throw new IllegalArgumentException("defaultMaxOutputTokens must be >= 1 but was " + tokens);
       }
       this.defaultMaxOutputTokens = tokens;
+      return this;
+    }
+
+    /**
+     * Sets the fewest output tokens admission lowers the cap of a request that set none to when a
+     * hard budget has no room for the default reservation (default 1); below that the call is not
+     * admitted (and the budget's {@link OverLimit} action applies).
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder minOutputTokens(long tokens) {
+      if (tokens < 1) {
+        throw new IllegalArgumentException("minOutputTokens must be >= 1 but was " + tokens);
+      }
+      this.minOutputTokens = tokens;
+      return this;
+    }
+
+    /**
+     * Sets what admission does with a call to a model that has no price while a hard money budget
+     * applies (default {@link UnpricedModels#reject()}).
+     */
+    public Builder unpricedModels(UnpricedModels policy) {
+      this.unpricedModels = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -1,9 +1,11 @@
 package dev.llmops.core.budget;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -11,16 +13,29 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link BudgetStore} in memory: one pair of atomic counters per key in a concurrent map, so calls
  * on different keys never contend and calls on one key contend only on a compare-and-set.
- * Counters of past windows are kept (a few dozen bytes each) until {@link #clear()}.
  *
  * <p>A rolling counter is an immutable ring of {@code buckets + 1} bucket balances behind one
  * atomic reference per key, replaced by compare-and-set (each update copies the ring: about 16
  * bytes per bucket); so rolling counters, too, contend only per key, never on a global lock.
- * Thread-safe.
+ *
+ * <p>Counters expire: one reserved with an {@code expiresAt} (the client passes its window's end,
+ * or for a rolling counter the time its newest reservation leaves the window) is forgotten by
+ * {@link #evictExpired} once that time has passed, so memory stays bounded by the scope values
+ * active in the current windows. A counter is retired by one compare-and-set that marks it dead
+ * and only then removed from the map, so a reservation racing with eviction either lands before
+ * it (and the counter is not expired) or finds the mark and starts again on a fresh counter.
+ * Settling or releasing on a counter that was forgotten does nothing. Thread-safe.
  */
 public final class InMemoryBudgetStore implements BudgetStore {
+  /** The committed value of a counter that was evicted. */
+  private static final long DEAD = Long.MIN_VALUE;
+  private static final long NEVER = Long.MAX_VALUE;
+
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicReference<Ring>> rings = new ConcurrentHashMap<>();
+  /** No counter expires before this (epoch millis): a lower bound, so eviction can skip the scan. */
+  private final AtomicLong earliestExpiry = new AtomicLong(NEVER);
+  private final AtomicBoolean evicting = new AtomicBoolean();
 
   private InMemoryBudgetStore() {}
 
@@ -31,25 +46,49 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
   @Override
   public boolean reserve(String key, long amount, long limit) {
+    return reserve(key, amount, limit, NEVER);
+  }
+
+  @Override
+  public boolean reserve(String key, long amount, long limit, Instant expiresAt) {
+    return reserve(key, amount, limit, expiresAt.toEpochMilli());
+  }
+
+  private boolean reserve(String key, long amount, long limit, long expiresAtMillis) {
     requireNonNegative(amount, "amount");
-    Counter c = counters.computeIfAbsent(Objects.requireNonNull(key, "key"), k -> new Counter());
-    long committed;
-    do {
-      committed = c.committed.get();
-      if (committed > limit - amount) {
-        return false;
+    Objects.requireNonNull(key, "key");
+    while (true) {
+      Counter c = counters.computeIfAbsent(key, k -> newCounter(expiresAtMillis));
+      long committed;
+      do {
+        committed = c.committed.get();
+        if (committed == DEAD) {
+          break;
+        }
+        if (committed > limit - amount) {
+          return false;
+        }
+      } while (!c.committed.compareAndSet(committed, committed + amount));
+      if (committed != DEAD) {
+        return true;
       }
-    } while (!c.committed.compareAndSet(committed, committed + amount));
-    return true;
+      counters.remove(key, c); // evicted under us: start again on a fresh counter
+    }
+  }
+
+  private Counter newCounter(long expiresAtMillis) {
+    earliestExpiry.accumulateAndGet(expiresAtMillis, Math::min);
+    return new Counter(expiresAtMillis);
   }
 
   @Override
   public void settle(String key, long reserved, long actual) {
     requireNonNegative(reserved, "reserved");
     requireNonNegative(actual, "actual");
-    Counter c = counters.computeIfAbsent(Objects.requireNonNull(key, "key"), k -> new Counter());
-    c.spent.addAndGet(actual);
-    c.committed.addAndGet(actual - reserved);
+    Counter c = counters.get(Objects.requireNonNull(key, "key"));
+    if (c != null && c.add(actual - reserved)) {
+      c.spent.addAndGet(actual);
+    }
   }
 
   @Override
@@ -57,32 +96,46 @@ public final class InMemoryBudgetStore implements BudgetStore {
     requireNonNegative(reserved, "reserved");
     Counter c = counters.get(Objects.requireNonNull(key, "key"));
     if (c != null) {
-      c.committed.addAndGet(-reserved);
+      c.add(-reserved);
     }
   }
 
   @Override
   public Balance balance(String key) {
     Counter c = counters.get(key);
-    if (c == null) {
+    long committed = c == null ? DEAD : c.committed.get();
+    if (c == null || committed == DEAD) {
       return new Balance(0, 0);
     }
     long spent = c.spent.get();
-    return new Balance(spent, c.committed.get() - spent);
+    return new Balance(spent, committed - spent);
   }
 
   @Override
   public boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit) {
+    return reserveRolling(key, bucket, buckets, amount, limit, NEVER);
+  }
+
+  @Override
+  public boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit, Instant expiresAt) {
+    return reserveRolling(key, bucket, buckets, amount, limit, expiresAt.toEpochMilli());
+  }
+
+  private boolean reserveRolling(String key, long bucket, int buckets, long amount, long limit, long expiresAtMillis) {
     requireNonNegative(amount, "amount");
-    AtomicReference<Ring> ref = ring(key, bucket, buckets);
     while (true) {
+      AtomicReference<Ring> ref = ring(key, bucket, buckets, expiresAtMillis);
       Ring old = current(ref);
+      if (old == Ring.DEAD) {
+        rings.remove(key, ref); // evicted under us: start again on a fresh ring
+        continue;
+      }
       Ring now = old.advance(bucket);
       long committed = now.committed();
       if (committed > limit - amount || !now.holds(bucket)) {
         return false;
       }
-      if (ref.compareAndSet(old, now.add(bucket, 0, amount))) {
+      if (ref.compareAndSet(old, now.add(bucket, 0, amount).expiringAt(expiresAtMillis))) {
         return true;
       }
     }
@@ -108,33 +161,38 @@ public final class InMemoryBudgetStore implements BudgetStore {
     @Nullable Ring ring = ref == null ? null : current(ref);
     for (int i = 0; i <= buckets; i++) {
       long b = bucket - buckets + i;
-      out[i] = ring == null ? new Balance(0, 0) : ring.balance(b, bucket);
+      out[i] = ring == null || ring == Ring.DEAD ? new Balance(0, 0) : ring.balance(b, bucket);
     }
     return out;
   }
 
-  private AtomicReference<Ring> ring(String key, long bucket, int buckets) {
+  private AtomicReference<Ring> ring(String key, long bucket, int buckets, long expiresAtMillis) {
     if (buckets < 1) {
       throw new IllegalArgumentException("buckets must be >= 1 but was " + buckets);
     }
-    AtomicReference<Ring> ref = rings.computeIfAbsent(
-        Objects.requireNonNull(key, "key"), k -> new AtomicReference<>(Ring.empty(buckets + 1, bucket)));
-    if (current(ref).size() != buckets + 1) {
-      throw new IllegalArgumentException("rolling counter " + key + " has " + (current(ref).size() - 1)
+    AtomicReference<Ring> ref = rings.computeIfAbsent(Objects.requireNonNull(key, "key"), k -> {
+      earliestExpiry.accumulateAndGet(expiresAtMillis, Math::min);
+      return new AtomicReference<>(Ring.empty(buckets + 1, bucket, expiresAtMillis));
+    });
+    Ring r = current(ref);
+    if (r != Ring.DEAD && r.size() != buckets + 1) {
+      throw new IllegalArgumentException("rolling counter " + key + " has " + (r.size() - 1)
           + " buckets, not " + buckets);
     }
     return ref;
   }
 
-  private static Ring current(AtomicReference<Ring> ref) {
-    return Objects.requireNonNull(ref.get(), "ring");
-  }
-
   private void update(String key, long bucket, int buckets, long spent, long committed) {
-    AtomicReference<Ring> ref = ring(key, bucket, buckets);
+    if (buckets < 1) {
+      throw new IllegalArgumentException("buckets must be >= 1 but was " + buckets);
+    }
+    AtomicReference<Ring> ref = rings.get(Objects.requireNonNull(key, "key"));
+    if (ref == null) {
+      return; // forgotten: its reservations left the window with it
+    }
     while (true) {
       Ring old = current(ref);
-      if (!old.holds(bucket)) {
+      if (old == Ring.DEAD || !old.holds(bucket)) {
         return; // the bucket has left the window, and its reservation with it
       }
       if (ref.compareAndSet(old, old.add(bucket, spent, committed))) {
@@ -143,10 +201,70 @@ public final class InMemoryBudgetStore implements BudgetStore {
     }
   }
 
-  /** Every counter's balance by key, sorted. */
+  private static Ring current(AtomicReference<Ring> ref) {
+    return Objects.requireNonNull(ref.get(), "ring");
+  }
+
+  /**
+   * Forgets the counters whose expiry is at or before {@code now}. Quick when none can have
+   * expired yet; otherwise one pass over the counters, by one thread at a time (others return).
+   */
+  @Override
+  public void evictExpired(Instant now) {
+    long nowMillis = now.toEpochMilli();
+    if (nowMillis < earliestExpiry.get() || !evicting.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      // Counters created from here on lower the bound themselves.
+      earliestExpiry.set(NEVER);
+      long earliest = NEVER;
+      for (Map.Entry<String, Counter> e : counters.entrySet()) {
+        Counter c = e.getValue();
+        if (c.expiresAtMillis <= nowMillis) {
+          c.committed.set(DEAD); // a fixed window's counter is never extended
+          counters.remove(e.getKey(), c);
+        } else {
+          earliest = Math.min(earliest, c.expiresAtMillis);
+        }
+      }
+      for (Map.Entry<String, AtomicReference<Ring>> e : rings.entrySet()) {
+        AtomicReference<Ring> ref = e.getValue();
+        while (true) {
+          Ring r = current(ref);
+          if (r == Ring.DEAD) {
+            rings.remove(e.getKey(), ref);
+            break;
+          }
+          if (r.expiresAtMillis > nowMillis) {
+            earliest = Math.min(earliest, r.expiresAtMillis);
+            break;
+          }
+          if (ref.compareAndSet(r, Ring.DEAD)) { // fails if a reservation extended it meanwhile
+            rings.remove(e.getKey(), ref);
+            break;
+          }
+        }
+      }
+      earliestExpiry.accumulateAndGet(earliest, Math::min);
+    } finally {
+      evicting.set(false);
+    }
+  }
+
+  /** The number of counters held, fixed-window and rolling. */
+  public int size() {
+    return counters.size() + rings.size();
+  }
+
+  /** Every live fixed-window counter's balance by key, sorted. */
   public Map<String, Balance> balances() {
     Map<String, Balance> out = new TreeMap<>();
-    counters.keySet().forEach(k -> out.put(k, balance(k)));
+    counters.forEach((k, c) -> {
+      if (c.committed.get() != DEAD) {
+        out.put(k, balance(k));
+      }
+    });
     return out;
   }
 
@@ -179,21 +297,27 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
   /**
    * The buckets {@code head - size + 1} to {@code head} of a rolling counter, each at slot {@code
-   * bucket mod size}: spent, and spent plus reserved. Immutable once published.
+   * bucket mod size}: spent, and spent plus reserved; and when the counter may be forgotten.
+   * Immutable once published.
    */
   private static final class Ring {
+    /** The ring of an evicted counter: holds nothing, takes nothing. */
+    static final Ring DEAD = new Ring(Long.MIN_VALUE, new long[0], new long[0], Long.MIN_VALUE);
+
     final long head;
     final long[] spent;
     final long[] committed;
+    final long expiresAtMillis;
 
-    private Ring(long head, long[] spent, long[] committed) {
+    private Ring(long head, long[] spent, long[] committed, long expiresAtMillis) {
       this.head = head;
       this.spent = spent;
       this.committed = committed;
+      this.expiresAtMillis = expiresAtMillis;
     }
 
-    static Ring empty(int size, long head) {
-      return new Ring(head, new long[size], new long[size]);
+    static Ring empty(int size, long head, long expiresAtMillis) {
+      return new Ring(head, new long[size], new long[size], expiresAtMillis);
     }
 
     int size() {
@@ -221,7 +345,12 @@ public final class InMemoryBudgetStore implements BudgetStore {
         s[slot(b)] = 0;
         c[slot(b)] = 0;
       }
-      return new Ring(bucket, s, c);
+      return new Ring(bucket, s, c, expiresAtMillis);
+    }
+
+    /** This ring, kept at least until {@code millis}. */
+    Ring expiringAt(long millis) {
+      return millis <= expiresAtMillis ? this : new Ring(head, spent, committed, millis);
     }
 
     long committed() {
@@ -238,7 +367,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
       long[] c = committed.clone();
       s[slot(bucket)] += spentDelta;
       c[slot(bucket)] += committedDelta;
-      return new Ring(head, s, c);
+      return new Ring(head, s, c, expiresAtMillis);
     }
 
     /** Bucket {@code bucket}'s balance as seen at bucket {@code now}. */
@@ -252,9 +381,27 @@ public final class InMemoryBudgetStore implements BudgetStore {
     }
   }
 
-  /** Spent, and spent plus reserved. */
+  /** Spent, and spent plus reserved ({@link #DEAD} once evicted); and when it may be forgotten. */
   private static final class Counter {
     final AtomicLong spent = new AtomicLong();
     final AtomicLong committed = new AtomicLong();
+    final long expiresAtMillis;
+
+    Counter(long expiresAtMillis) {
+      this.expiresAtMillis = expiresAtMillis;
+    }
+
+    /** Adds {@code delta} to the committed amount unless the counter was evicted; true if added. */
+    boolean add(long delta) {
+      while (true) {
+        long c = committed.get();
+        if (c == DEAD) {
+          return false;
+        }
+        if (committed.compareAndSet(c, c + delta)) {
+          return true;
+        }
+      }
+    }
   }
 }

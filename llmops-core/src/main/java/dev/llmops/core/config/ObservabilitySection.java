@@ -8,6 +8,7 @@ import dev.llmops.core.redaction.PiiType;
 import dev.llmops.core.redaction.RedactionMode;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.core.sink.SinkQueue;
+import dev.llmops.core.transcript.SubjectKey;
 import dev.llmops.core.transcript.TranscriptStore;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 final class ObservabilitySection extends Section {
   private static final Set<String> TELEMETRY = Set.of("enabled", "captureContent", "conventions");
   private static final Set<String> REDACTION = Set.of("disabled", "mode", "modes", "hmacKeyEnv", "allow", "allowPatterns");
-  private static final Set<String> RETENTION = Set.of("enabled", "ttl", "maxEntries", "maxBytes", "sampleRate", "queue");
+  private static final Set<String> RETENTION = Set.of("enabled", "ttl", "maxEntries", "maxBytes", "sampleRate", "queue", "subjectKeyEnv");
   private static final Set<String> AUDIT = Set.of("enabled", "recordStartup", "queue");
   /** The transcript store's default queue: transcripts are large, so fewer wait in memory. */
   private static final SinkQueue TRANSCRIPT_QUEUE = SinkQueue.builder().capacity(1_000).build();
@@ -136,6 +137,14 @@ final class ObservabilitySection extends Section {
     bindings.random().ifPresent(b::random);
     bindings.scheduler().ifPresent(b::scheduler);
     bindings.transcriptSinks().forEach(b::sink);
+    String subjectKeyEnv = r.string(n, "subjectKeyEnv", "retention.subjectKeyEnv");
+    if (subjectKeyEnv != null) {
+      Secret key = a.secret(subjectKeyEnv, "retention.subjectKeyEnv");
+      if (key != null) {
+        r.apply("retention.subjectKeyEnv",
+            () -> b.subjectKey(SubjectKey.of(key.reveal().getBytes(StandardCharsets.UTF_8))));
+      }
+    }
     b.queue(a.queues.queue(n, "queue", "retention.queue", TRANSCRIPT_QUEUE));
     Duration ttl = r.duration(n, "ttl", "retention.ttl");
     if (ttl != null) {

@@ -55,6 +55,15 @@ public final class Experiment {
   private final @Nullable Ramp ramp;
   private final int rampStep;
   private final @Nullable Shadow shadow;
+  private final @Nullable Condition condition;
+  private final List<Prerequisite> prerequisites;
+  private final List<BucketFilter> filters;
+  private final @Nullable List<BucketRange> explicitRanges;
+  private final @Nullable String fallbackAttribute;
+  private final int bucketVersion;
+  private final int minBucketVersion;
+  private final boolean stickyBucketing;
+  private final @Nullable String enrolledVariant;
 
   // Derived, for the hot path.
   private final double[] ranges;
@@ -80,11 +89,20 @@ public final class Experiment {
     this.ramp = b.ramp;
     this.rampStep = b.rampStep;
     this.shadow = b.shadow;
+    this.condition = b.condition;
+    this.prerequisites = List.copyOf(b.prerequisites);
+    this.filters = List.copyOf(b.filters);
+    this.explicitRanges = b.explicitRanges == null ? null : List.copyOf(b.explicitRanges);
+    this.fallbackAttribute = b.fallbackAttribute;
+    this.bucketVersion = b.bucketVersion;
+    this.minBucketVersion = b.minBucketVersion;
+    this.stickyBucketing = b.stickyBucketing;
+    this.enrolledVariant = b.enrolledVariant;
     double[] w = new double[this.weights.size()];
     for (int i = 0; i < w.length; i++) {
       w[i] = this.weights.get(i);
     }
-    this.ranges = GrowthBook.ranges(variants.size(), coverage, w, w.length);
+    this.ranges = explicitRanges != null ? flat(explicitRanges) : GrowthBook.ranges(variants.size(), coverage, w, w.length);
     this.forcedIndex = new HashMap<>();
     forced.forEach((subject, variant) -> forcedIndex.put(subject, indexOf(variant)));
     this.overrideIndex = override == null ? -1 : indexOf(override);
@@ -115,7 +133,25 @@ public final class Experiment {
     b.ramp = ramp;
     b.rampStep = rampStep;
     b.shadow = shadow;
+    b.condition = condition;
+    b.prerequisites.addAll(prerequisites);
+    b.filters.addAll(filters);
+    b.explicitRanges = explicitRanges;
+    b.fallbackAttribute = fallbackAttribute;
+    b.bucketVersion = bucketVersion;
+    b.minBucketVersion = minBucketVersion;
+    b.stickyBucketing = stickyBucketing;
+    b.enrolledVariant = enrolledVariant;
     return b;
+  }
+
+  private static double[] flat(List<BucketRange> list) {
+    double[] out = new double[2 * list.size()];
+    for (int i = 0; i < list.size(); i++) {
+      out[2 * i] = list.get(i).start();
+      out[2 * i + 1] = list.get(i).end();
+    }
+    return out;
   }
 
   /** The experiment's key. */
@@ -198,6 +234,55 @@ public final class Experiment {
     return shadow;
   }
 
+  /** The targeting condition, or null when every subject may enter. */
+  public @Nullable Condition condition() {
+    return condition;
+  }
+
+  /** Prerequisites on other flags, all of which must hold. */
+  public List<Prerequisite> prerequisites() {
+    return prerequisites;
+  }
+
+  /** GrowthBook filters (when set, the namespace is ignored). */
+  public List<BucketFilter> filters() {
+    return filters;
+  }
+
+  /** The attribute hashed when the hash attribute is missing (only with sticky bucketing), or null. */
+  public @Nullable String fallbackAttribute() {
+    return fallbackAttribute;
+  }
+
+  /** The sticky bucket version (default 0); raising it lets every subject be hashed afresh. */
+  public int bucketVersion() {
+    return bucketVersion;
+  }
+
+  /** Subjects with a sticky bucket of a version below this one are kept out (default 0: none). */
+  public int minBucketVersion() {
+    return minBucketVersion;
+  }
+
+  /** Whether sticky bucketing applies, when the targeting context has a store (default true). */
+  public boolean stickyBucketing() {
+    return stickyBucketing;
+  }
+
+  /** The variant every enrolled subject gets (GrowthBook's {@code force}), or null. */
+  public @Nullable String enrolledVariant() {
+    return enrolledVariant;
+  }
+
+  /**
+   * Whether assigning needs a {@link Targeting} built from the call: a condition, prerequisites,
+   * filters, a fallback attribute, or sticky bucketing with a store.
+   */
+  boolean targeted(boolean stickyStore) {
+    return condition != null || !prerequisites.isEmpty() || !filters.isEmpty() || fallbackAttribute != null
+        || enrolledVariant != null || (stickyStore && stickyBucketing);
+  }
+
   /** The bucket ranges in force, one per variant. */
   public List<BucketRange> bucketRanges() {
     List<BucketRange> out = new ArrayList<>(variants.size());
@@ -217,6 +302,166 @@ public final class Experiment {
    */
   public @Nullable Assignment assign(@Nullable String subject) {
     return assign(subject, null, null);
+  }
+
+  /**
+   * Assigns one subject with GrowthBook's full algorithm (the {@code run} and {@code stickyBucket}
+   * sections of its conformance file pass case by case), plus llmops' operator levers, in this
+   * order:
+   *
+   * <ol>
+   *   <li>the kill switch (control for everyone; it always wins);
+   *   <li>a query-string override in {@link Targeting#url()}, then {@link
+   *       Targeting#forcedVariations()} (reason {@link Assignment.Reason#FORCED});
+   *   <li>stopped: nobody; the override ({@link Builder#override}) sends everyone to one variant;
+   *   <li>the hash value: the hash attribute, else (with sticky bucketing) the fallback attribute;
+   *       none: not in the experiment; forced subjects ({@link Builder#force}) and the {@link
+   *       VariantSource};
+   *   <li>a sticky bucket for {@code "<key>__<bucketVersion>"} (a bucket of a version below {@link
+   *       #minBucketVersion()} keeps the subject out);
+   *   <li>without a sticky bucket: filters (else the namespace), the condition, prerequisites;
+   *   <li>the hash and the bucket ranges; cut by coverage: out;
+   *   <li>the enrolled variant, if any; QA mode: out;
+   *   <li>the assignment, remembered in the sticky bucket store when it changed the document.
+   * </ol>
+   *
+   * @return the assignment, or null when the subject is not in the experiment
+   */
+  public @Nullable Assignment assign(Targeting targeting) {
+    return assign(targeting, null, null);
+  }
+
+  @Nullable Assignment assign(Targeting t, @Nullable VariantSource source, @Nullable CallInfo call) {
+    if (status == ExperimentStatus.KILLED) {
+      return assignment(0, Assignment.Reason.KILLED, Double.NaN);
+    }
+    String url = t.url();
+    int fromQuery = url == null ? -1 : GrowthBook.queryStringOverride(key, url, variants.size());
+    if (fromQuery >= 0) {
+      return assignment(fromQuery, Assignment.Reason.FORCED, Double.NaN);
+    }
+    Integer forcedByContext = t.forcedVariations().get(key);
+    if (forcedByContext != null) {
+      int i = forcedByContext;
+      return i >= 0 && i < variants.size() ? assignment(i, Assignment.Reason.FORCED, Double.NaN) : null;
+    }
+    if (status == ExperimentStatus.STOPPED) {
+      return null;
+    }
+    if (overrideIndex >= 0) {
+      return assignment(overrideIndex, Assignment.Reason.OVERRIDE, Double.NaN);
+    }
+    StickyBucketStore store = t.stickyBuckets();
+    boolean sticky = stickyBucketing && store.enabled();
+    String hashAttr = hashAttribute;
+    String value = t.hashValue(hashAttr);
+    if (value == null && sticky && fallbackAttribute != null) {
+      value = t.hashValue(fallbackAttribute);
+      if (value != null) {
+        hashAttr = fallbackAttribute;
+      }
+    }
+    if (value == null) {
+      return null;
+    }
+    Integer forcedTo = forcedIndex.get(value);
+    if (forcedTo != null) {
+      return assignment(forcedTo, Assignment.Reason.FORCED, Double.NaN);
+    }
+    if (source != null && call != null) {
+      String chosen = source.variant(this, value, call);
+      int index = chosen == null ? -1 : indexOf(chosen);
+      if (index >= 0) {
+        return assignment(index, Assignment.Reason.SOURCE, Double.NaN);
+      }
+    }
+    int stuck = -1;
+    if (sticky) {
+      Map<String, String> remembered = remembered(t, store);
+      for (int v = 0; v < minBucketVersion; v++) {
+        if (remembered.containsKey(key + "__" + v)) {
+          return null; // a blocked bucket version keeps the subject out
+        }
+      }
+      String variantKey = remembered.get(key + "__" + bucketVersion);
+      stuck = variantKey == null ? -1 : indexOf(variantKey);
+    }
+    if (stuck < 0 && !eligible(t, value)) {
+      return null;
+    }
+    double n = GrowthBook.hash(seed, value, hashVersion);
+    if (Double.isNaN(n)) {
+      return null;
+    }
+    int index = stuck >= 0 ? stuck : GrowthBook.choose(n, ranges);
+    if (index < 0) {
+      return null;
+    }
+    if (enrolledVariant != null) {
+      return assignment(indexOf(enrolledVariant), Assignment.Reason.ENROLLED, Double.NaN);
+    }
+    if (t.qaMode()) {
+      return null;
+    }
+    Assignment a = new Assignment(key, variants.get(index).key(), index,
+        stuck >= 0 ? Assignment.Reason.STICKY : Assignment.Reason.HASHED, n, hashAttr);
+    if (sticky) {
+      remember(store, hashAttr, value, variants.get(index).key());
+    }
+    return a;
+  }
+
+  /** The sticky assignments of the subject: the fallback attribute's document, overlaid by the hash attribute's. */
+  private Map<String, String> remembered(Targeting t, StickyBucketStore store) {
+    String own = t.hashValue(hashAttribute);
+    Map<String, String> main = own == null ? Map.of() : store.assignments(hashAttribute, own);
+    String fb = fallbackAttribute == null ? null : t.hashValue(fallbackAttribute);
+    if (fb == null) {
+      return main;
+    }
+    Map<String, String> merged = new HashMap<>(store.assignments(Objects.requireNonNull(fallbackAttribute), fb));
+    merged.putAll(main);
+    return merged;
+  }
+
+  private void remember(StickyBucketStore store, String attribute, String value, String variantKey) {
+    Map<String, String> doc = store.assignments(attribute, value);
+    String entry = key + "__" + bucketVersion;
+    if (variantKey.equals(doc.get(entry))) {
+      return;
+    }
+    Map<String, String> next = new LinkedHashMap<>(doc);
+    next.put(entry, variantKey);
+    store.save(attribute, value, next);
+  }
+
+  /** Filters (else the namespace), the condition and the prerequisites. */
+  private boolean eligible(Targeting t, String value) {
+    if (!filters.isEmpty()) {
+      for (BucketFilter f : filters) {
+        String v = t.hashValue(f.attribute());
+        if (v == null || !f.passes(v)) {
+          return false;
+        }
+      }
+    } else {
+      Namespace ns = namespace;
+      if (ns != null && !GrowthBook.inNamespace(value, ns)) {
+        return false;
+      }
+    }
+    Condition c = condition;
+    if (c != null && !c.test(t.attributes(), t.savedGroups())) {
+      return false;
+    }
+    for (Prerequisite p : prerequisites) {
+      Map<String, @Nullable Object> flag = new HashMap<>();
+      flag.put("value", t.flags().get(p.flag()));
+      if (!p.condition().test(flag, t.savedGroups())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Nullable Assignment assign(@Nullable String subject, @Nullable VariantSource source, @Nullable CallInfo call) {
@@ -315,6 +560,15 @@ public final class Experiment {
     private @Nullable Ramp ramp;
     private int rampStep;
     private @Nullable Shadow shadow;
+    private @Nullable Condition condition;
+    private final List<Prerequisite> prerequisites = new ArrayList<>();
+    private final List<BucketFilter> filters = new ArrayList<>();
+    private @Nullable List<BucketRange> explicitRanges;
+    private @Nullable String fallbackAttribute;
+    private int bucketVersion;
+    private int minBucketVersion;
+    private boolean stickyBucketing = true;
+    private @Nullable String enrolledVariant;
 
     private Builder(String key) {
       this.key = Objects.requireNonNull(key, "key");
@@ -426,6 +680,72 @@ public final class Experiment {
       return this;
     }
 
+    /** Enrols only subjects whose attributes pass {@code condition} (targeting). */
+    public Builder condition(Condition condition) {
+      this.condition = Objects.requireNonNull(condition, "condition");
+      return this;
+    }
+
+    /** Enrols only subjects for whom {@code prerequisite} holds; all prerequisites must hold. */
+    public Builder prerequisite(Prerequisite prerequisite) {
+      prerequisites.add(Objects.requireNonNull(prerequisite, "prerequisite"));
+      return this;
+    }
+
+    /** Adds a GrowthBook filter; with filters, the namespace is ignored. */
+    public Builder filter(BucketFilter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * Sets explicit bucket ranges, one per variant, which replace coverage and weights (GrowthBook's
+     * {@code ranges}); not allowed with a ramp.
+     */
+    public Builder ranges(List<BucketRange> ranges) {
+      this.explicitRanges = List.copyOf(Objects.requireNonNull(ranges, "ranges"));
+      return this;
+    }
+
+    /** Hashes this attribute when the hash attribute is missing, with sticky bucketing only. */
+    public Builder fallbackAttribute(String attribute) {
+      this.fallbackAttribute = Objects.requireNonNull(attribute, "attribute");
+      return this;
+    }
+
+    /** Sets the sticky bucket version, {@code >= 0} (default 0); raising it re-buckets everyone. */
+    public Builder bucketVersion(int version) {
+      if (version < 0) {
+        throw new IllegalArgumentException("bucketVersion must be >= 0 but was " + version);
+      }
+      this.bucketVersion = version;
+      return this;
+    }
+
+    /** Keeps out subjects with a sticky bucket of a lower version, {@code >= 0} (default 0). */
+    public Builder minBucketVersion(int version) {
+      if (version < 0) {
+        throw new IllegalArgumentException("minBucketVersion must be >= 0 but was " + version);
+      }
+      this.minBucketVersion = version;
+      return this;
+    }
+
+    /** Turns sticky bucketing off for this experiment, or back on (default on when a store is set). */
+    public Builder stickyBucketing(boolean on) {
+      this.stickyBucketing = on;
+      return this;
+    }
+
+    /**
+     * Sends every subject that passes targeting and coverage to {@code variant} (GrowthBook's
+     * {@code force}: a staged rollout of one variant); null clears it.
+     */
+    public Builder enrolledVariant(@Nullable String variant) {
+      this.enrolledVariant = variant;
+      return this;
+    }
+
     /** Drops the ramp, so that weights can be set by hand. */
     Builder clearRamp() {
       this.ramp = null;
@@ -487,6 +807,28 @@ public final class Experiment {
         }
         if (!(sh.fraction() >= 0 && sh.fraction() <= 1)) {
           problems.add(where + ": shadow.fraction: must be in [0, 1] but was " + sh.fraction());
+        }
+      }
+      if (enrolledVariant != null && !names.contains(enrolledVariant)) {
+        problems.add(where + ": enrolledVariant: unknown variant '" + enrolledVariant + "'; variants are " + names);
+      }
+      if (minBucketVersion > bucketVersion) {
+        problems.add(where + ": minBucketVersion: " + minBucketVersion + " is above bucketVersion " + bucketVersion);
+      }
+      List<BucketRange> er = explicitRanges;
+      if (er != null) {
+        if (er.size() != variants.size()) {
+          problems.add(where + ": ranges: has " + er.size() + " ranges for " + variants.size() + " variants");
+        }
+        if (ramp != null) {
+          problems.add(where + ": ranges: not allowed with a ramp (the ramp sets the weights)");
+        }
+        for (int i = 0; i < er.size(); i++) {
+          BucketRange r = er.get(i);
+          if (!(r.start() >= 0 && r.start() <= r.end() && r.end() <= 1)) {
+            problems.add(where + ": ranges[" + i + "]: must satisfy 0 <= start <= end <= 1 but was ["
+                + r.start() + ", " + r.end() + ")");
+          }
         }
       }
       List<Double> effective = effectiveWeights(where, problems, names);

@@ -29,7 +29,8 @@ final class ExperimentFiles {
 
   private static final Set<String> EXPERIMENT_FIELDS = Set.of(
       "key", "prompt", "feature", "hashAttribute", "seed", "hashVersion", "coverage", "namespace", "status",
-      "variants", "weights", "forced", "override", "shadow", "ramp");
+      "variants", "weights", "forced", "override", "shadow", "ramp", "condition", "fallbackAttribute",
+      "bucketVersion", "minBucketVersion", "stickyBucketing");
   private static final Set<String> VARIANT_FIELDS = Set.of("key", "model", "promptLabel", "promptVersion", "parameters");
   private static final Set<String> PARAMETER_FIELDS = Set.of(
       "temperature", "topP", "maxOutputTokens", "stopSequences", "seed", "presencePenalty", "frequencyPenalty");
@@ -129,6 +130,46 @@ final class ExperimentFiles {
       Integer hv = integer(node, "hashVersion");
       if (hv != null) {
         b.hashVersion(hv);
+      }
+      JsonNode condition = node.get("condition");
+      if (condition != null) {
+        if (condition.isObject()) {
+          try {
+            b.condition(Condition.of(JSON.convertValue(condition, java.util.Map.class)));
+          } catch (IllegalArgumentException e) {
+            problem("condition", String.valueOf(e.getMessage()).replaceFirst("^condition[.:] ?", ""));
+          }
+        } else {
+          problem("condition", "must be an object (a GrowthBook condition)");
+        }
+      }
+      s = text(node, "fallbackAttribute");
+      if (s != null) {
+        b.fallbackAttribute(s);
+      }
+      Integer bv = integer(node, "bucketVersion");
+      if (bv != null) {
+        if (bv < 0) {
+          problem("bucketVersion", "must be >= 0 but was " + bv);
+        } else {
+          b.bucketVersion(bv);
+        }
+      }
+      Integer mbv = integer(node, "minBucketVersion");
+      if (mbv != null) {
+        if (mbv < 0) {
+          problem("minBucketVersion", "must be >= 0 but was " + mbv);
+        } else {
+          b.minBucketVersion(mbv);
+        }
+      }
+      JsonNode stickyNode = node.get("stickyBucketing");
+      if (stickyNode != null) {
+        if (stickyNode.isBoolean()) {
+          b.stickyBucketing(stickyNode.booleanValue());
+        } else {
+          problem("stickyBucketing", "must be true or false");
+        }
       }
       Double coverage = number(node, "coverage");
       if (coverage != null) {

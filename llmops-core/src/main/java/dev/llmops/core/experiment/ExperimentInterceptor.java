@@ -64,7 +64,7 @@ final class ExperimentInterceptor implements Interceptor {
       if (first == null) {
         first = e;
       }
-      assignment = experiments.assign(e, Experiments.hashValue(e.hashAttribute(), context), call);
+      assignment = experiments.assign(e, call);
       if (assignment != null) {
         chosen = e;
         break;

@@ -54,6 +54,14 @@ public final class Experiments implements Capability {
   /** A call attribute naming the experiment a call belongs to, bypassing the selectors. */
   public static final AttributeKey<String> EXPERIMENT = AttributeKey.of("llmops.experiment.key", String.class);
 
+  /**
+   * A call attribute with the subject's targeting attributes (plan, region, app version, ...: JSON
+   * values), which experiments' conditions, filters and hash attributes read beside the context's
+   * {@code subject}, {@code tenant}, {@code feature}, {@code apiKeyId} and tags; these win.
+   */
+  @SuppressWarnings("rawtypes")
+  public static final AttributeKey<Map> ATTRIBUTES = AttributeKey.of("llmops.experiment.attributes", Map.class);
+
   /** The context tag ({@code llmops.shadow=true}) on every shadow call. */
   public static final String SHADOW_TAG = "llmops.shadow";
 
@@ -61,6 +69,8 @@ public final class Experiments implements Capability {
   private final List<ExperimentAuditListener> auditListeners;
   private final VariantSource source;
   private final ShadowSink sink;
+  private final StickyBucketStore stickyBuckets;
+  private final Map<String, List<?>> savedGroups;
   private final ShadowDispatcher dispatcher;
   private final ExperimentInterceptor interceptor;
   private volatile Clock clock;
@@ -75,6 +85,8 @@ public final class Experiments implements Capability {
     this.auditListeners = List.copyOf(b.auditListeners);
     this.source = b.source;
     this.sink = b.sink;
+    this.stickyBuckets = b.stickyBuckets;
+    this.savedGroups = Map.copyOf(b.savedGroups);
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     this.clockSet = b.clock != null;
     this.dispatcher = new ShadowDispatcher(b.shadowQueueCapacity, b.shadowMaxConcurrent, b.shadowTimeout, this::deliver);
@@ -179,6 +191,20 @@ public final class Experiments implements Capability {
     return require(key).assign(subject);
   }
 
+  /**
+   * Assigns a subject with these attributes in experiment {@code key} as a call would be (without a
+   * {@link VariantSource}): targeting, the sticky bucket store and saved groups of these
+   * experiments included.
+   *
+   * @return the assignment, or null when the subject is not in the experiment
+   * @throws IllegalArgumentException if there is no such experiment
+   */
+  public @Nullable Assignment assign(String key, Map<String, ?> attributes) {
+    Objects.requireNonNull(attributes, "attributes");
+    return require(key).assign(
+        Targeting.builder().stickyBuckets(stickyBuckets).savedGroups(savedGroups).attributes(attributes).build());
+  }
+
   Experiment[] snapshot() {
     return snapshot;
   }
@@ -190,6 +216,47 @@ public final class Experiments implements Capability {
       HookFailures.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex);
       return e.assign(subject);
     }
+  }
+
+  /** Assigns the call in {@code e}: through a {@link Targeting} when {@code e} needs one, else by its hash value. */
+  @Nullable Assignment assign(Experiment e, CallInfo call) {
+    if (!e.targeted(stickyBuckets.enabled())) {
+      return assign(e, hashValue(e.hashAttribute(), call.context()), call);
+    }
+    Targeting t = targeting(call);
+    try {
+      return e.assign(t, source, call);
+    } catch (RuntimeException ex) {
+      HookFailures.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex);
+      return e.assign(t);
+    }
+  }
+
+  /** The targeting context of a call: its context's attributes, then the caller's {@link #ATTRIBUTES}. */
+  Targeting targeting(CallInfo call) {
+    CallContext context = call.context();
+    Targeting.Builder b = Targeting.builder().stickyBuckets(stickyBuckets).savedGroups(savedGroups);
+    context.tags().forEach(b::attribute);
+    putIfSet(b, "subject", context.subject());
+    putIfSet(b, "tenant", context.tenant());
+    putIfSet(b, "feature", context.feature());
+    putIfSet(b, "apiKeyId", context.apiKeyId());
+    Map<?, ?> extra = call.attributes().getOrNull(ATTRIBUTES);
+    if (extra != null) {
+      extra.forEach((k, v) -> b.attribute(String.valueOf(k), v));
+    }
+    return b.build();
+  }
+
+  private static void putIfSet(Targeting.Builder b, String name, @Nullable String value) {
+    if (value != null) {
+      b.attribute(name, value);
+    }
+  }
+
+  /** The sticky bucket store ({@link StickyBucketStore#noop()} unless set). */
+  public StickyBucketStore stickyBuckets() {
+    return stickyBuckets;
   }
 
   /** The value of the hash attribute {@code attribute} in {@code context}, or null. */
@@ -246,7 +313,8 @@ public final class Experiments implements Capability {
       if (e.ramp() == null) {
         throw new IllegalStateException("experiment '" + key + "' has no ramp");
       }
-      return e.toBuilder().rampStep(-1).build();
+      // A new bucket version, so that sticky buckets do not keep subjects on the rolled-back canary.
+      return e.toBuilder().rampStep(-1).bucketVersion(e.bucketVersion() + 1).build();
     }, Experiments::rampText);
   }
 
@@ -400,6 +468,8 @@ public final class Experiments implements Capability {
     private final List<ExperimentAuditListener> auditListeners = new ArrayList<>();
     private VariantSource source = VariantSource.none();
     private ShadowSink sink = InMemoryShadowSink.create();
+    private StickyBucketStore stickyBuckets = StickyBucketStore.noop();
+    private final Map<String, List<?>> savedGroups = new LinkedHashMap<>();
     private final Set<String> knownModels = new LinkedHashSet<>();
     private final Set<String> knownPrompts = new LinkedHashSet<>();
     private @Nullable Clock clock;
@@ -449,6 +519,23 @@ public final class Experiments implements Capability {
     /** Lets another system (a flag platform) choose variants before hashing (default: none). */
     public Builder variantSource(VariantSource source) {
       this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
+     * Keeps subjects on their variant when weights change, through {@code store} (default {@link
+     * StickyBucketStore#noop()}: off). A rollback raises the experiment's bucket version, so that
+     * nobody stays on a rolled-back canary.
+     */
+    public Builder stickyBuckets(StickyBucketStore store) {
+      this.stickyBuckets = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Adds saved groups (group id to members) for conditions' {@code $inGroup} and {@code $notInGroup}. */
+    public Builder savedGroups(Map<String, ? extends List<?>> groups) {
+      Objects.requireNonNull(groups, "groups").forEach((id, members) -> savedGroups.put(
+          Objects.requireNonNull(id, "group id"), List.copyOf(Objects.requireNonNull(members, "members"))));
       return this;
     }
 

@@ -104,6 +104,68 @@ public final class GrowthBook {
     return -1;
   }
 
+  /**
+   * GrowthBook's {@code getQueryStringOverride(id, url, numVariations)}: the variation forced by a
+   * {@code ?<id>=<n>} parameter of {@code url} (the first one named {@code id}; {@code n} read as
+   * JavaScript's {@code parseInt} reads it), or -1 when there is none or it is outside {@code [0,
+   * numVariations)}.
+   */
+  public static int queryStringOverride(String id, String url, int numVariations) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(url, "url");
+    int q = url.indexOf('?');
+    if (q < 0) {
+      return -1;
+    }
+    int stop = url.indexOf('?', q + 1);
+    String search = url.substring(q + 1, stop < 0 ? url.length() : stop);
+    int hash = search.indexOf('#');
+    if (hash >= 0) {
+      search = search.substring(0, hash);
+    }
+    if (search.isEmpty()) {
+      return -1;
+    }
+    for (String kv : search.split("&", -1)) {
+      int eq = kv.indexOf('=');
+      String k = eq < 0 ? kv : kv.substring(0, eq);
+      if (!k.equals(id)) {
+        continue;
+      }
+      if (eq < 0) {
+        return -1;
+      }
+      String v = kv.substring(eq + 1);
+      int second = v.indexOf('=');
+      long n = parseIntPrefix(second < 0 ? v : v.substring(0, second));
+      return n >= 0 && n < numVariations ? (int) n : -1;
+    }
+    return -1;
+  }
+
+  /** JavaScript's {@code parseInt(s)} for base 10: leading whitespace, a sign, digits; -1 for NaN. */
+  private static long parseIntPrefix(String s) {
+    int i = 0;
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+      i++;
+    }
+    boolean negative = false;
+    if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+      negative = s.charAt(i) == '-';
+      i++;
+    }
+    int start = i;
+    long n = 0;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9' && n < Integer.MAX_VALUE) {
+      n = n * 10 + (s.charAt(i) - '0');
+      i++;
+    }
+    if (i == start) {
+      return -1;
+    }
+    return negative ? (n == 0 ? 0 : -1) : n;
+  }
+
   // ---- array forms for the hot path: ranges are stored flat as [start0, end0, start1, end1, ...] ----
 
   /** Bucket ranges, flat; {@code weightCount} is the length the caller's weight list had. */

@@ -55,5 +55,15 @@ public interface CostGate {
 
     /** The attempt never reached a provider: free the whole reservation. */
     void release();
+
+    /**
+     * The request to send for this attempt: {@code request} carrying the output cap the
+     * reservation paid for ({@code maxOutputTokens} lowered to it, never raised), so that a
+     * provider that keeps to its cap cannot spend past the reservation. The default returns {@code
+     * request}.
+     */
+    default ChatRequest bound(ChatRequest request) {
+      return request;
+    }
   }
 }

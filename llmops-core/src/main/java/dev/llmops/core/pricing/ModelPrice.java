@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The price of one model: base rates, higher rates above prompt-size thresholds, or a table of
- * tiers by prompt size, and the model's token limits. Immutable and thread-safe.
+ * tiers by prompt size, and the model's token limits. Immutable and thread-safe; equal when all
+ * its components are.
  *
  * <p>Tiers follow LiteLLM's rules. With thresholds, a request whose prompt tokens (cached and
  * cache-written included) are strictly above a threshold (at or above, for xAI) is billed entirely
@@ -19,39 +21,87 @@ import java.util.Objects;
  * set keeps its base value. With a tier table, the one tier whose {@code [min, max)} range holds
  * the prompt tokens prices the whole request.
  *
- * @param key the catalog key (for example {@code claude-sonnet-4-5})
- * @param provider the provider ({@code litellm_provider}), or empty
- * @param rates the base rates
- * @param thresholds rates above prompt-size thresholds, ascending by threshold
- * @param tiers rates by prompt-size range, ascending; empty when the model has none
- * @param thresholdInclusive true when a threshold applies at exactly its token count (xAI)
- * @param maxInputTokens the context window, or 0 when unknown
- * @param maxOutputTokens the most output tokens one response can have, or 0 when unknown
+ * <p>A price resolves the exact integer forms of all its rates once, when it is made, so pricing a
+ * call does no decimal arithmetic and looks nothing up.
  */
-public record ModelPrice(
-    String key,
-    String provider,
-    Rates rates,
-    List<Threshold> thresholds,
-    List<Tier> tiers,
-    boolean thresholdInclusive,
-    long maxInputTokens,
-    long maxOutputTokens) {
+public final class ModelPrice {
+  private final String key;
+  private final String provider;
+  private final Rates rates;
+  private final List<Threshold> thresholds;
+  private final List<Tier> tiers;
+  private final boolean thresholdInclusive;
+  private final long maxInputTokens;
+  private final long maxOutputTokens;
+  // Resolved once: the rates a request can be billed at (the tiers', or the base and thresholds'),
+  // their exact forms in the same order, and the highest rates any token can cost.
+  private final List<Rates> choices;
+  private final List<ExactRate.Forms> forms;
+  private final BigDecimal maxInputRate;
+  private final BigDecimal maxOutputRate;
+  private final @Nullable ExactRate maxInput;
+  private final @Nullable ExactRate maxOutput;
 
-  /** Checks the components, copies and sorts the lists. */
-  public ModelPrice {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(provider, "provider");
-    Objects.requireNonNull(rates, "rates");
+  /**
+   * A price; copies and sorts the lists.
+   *
+   * @param key the catalog key (for example {@code claude-sonnet-4-5})
+   * @param provider the provider ({@code litellm_provider}), or empty
+   * @param rates the base rates
+   * @param thresholds rates above prompt-size thresholds, in any order
+   * @param tiers rates by prompt-size range, in any order; empty when the model has none
+   * @param thresholdInclusive true when a threshold applies at exactly its token count (xAI)
+   * @param maxInputTokens the context window, or 0 when unknown
+   * @param maxOutputTokens the most output tokens one response can have, or 0 when unknown
+   * @throws IllegalArgumentException if a token limit is negative
+   */
+  public ModelPrice(
+      String key,
+      String provider,
+      Rates rates,
+      List<Threshold> thresholds,
+      List<Tier> tiers,
+      boolean thresholdInclusive,
+      long maxInputTokens,
+      long maxOutputTokens) {
+    this.key = Objects.requireNonNull(key, "key");
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.rates = Objects.requireNonNull(rates, "rates");
     List<Threshold> t = new ArrayList<>(thresholds);
     t.sort(Comparator.comparingLong(Threshold::aboveTokens));
-    thresholds = List.copyOf(t);
+    this.thresholds = List.copyOf(t);
     List<Tier> r = new ArrayList<>(tiers);
     r.sort(Comparator.comparingLong(Tier::minTokens));
-    tiers = List.copyOf(r);
+    this.tiers = List.copyOf(r);
     if (maxInputTokens < 0 || maxOutputTokens < 0) {
       throw new IllegalArgumentException("token limits of '" + key + "' must be >= 0");
     }
+    this.thresholdInclusive = thresholdInclusive;
+    this.maxInputTokens = maxInputTokens;
+    this.maxOutputTokens = maxOutputTokens;
+    List<Rates> c = new ArrayList<>();
+    if (this.tiers.isEmpty()) {
+      c.add(rates);
+      this.thresholds.forEach(threshold -> c.add(threshold.rates()));
+    } else {
+      this.tiers.forEach(tier -> c.add(tier.rates()));
+    }
+    this.choices = List.copyOf(c);
+    this.forms = choices.stream().map(ExactRate.Forms::of).toList();
+    BigDecimal in = rates.maxInput();
+    BigDecimal out = rates.maxOutput();
+    for (Threshold threshold : this.thresholds) {
+      in = in.max(threshold.rates().maxInput());
+      out = out.max(threshold.rates().maxOutput());
+    }
+    for (Tier tier : this.tiers) {
+      in = in.max(tier.rates().maxInput());
+      out = out.max(tier.rates().maxOutput());
+    }
+    this.maxInputRate = in;
+    this.maxOutputRate = out;
+    this.maxInput = ExactRate.of(in);
+    this.maxOutput = ExactRate.of(out);
   }
 
   /** A model with flat rates and unknown limits; for overrides such as negotiated prices. */
@@ -73,20 +123,24 @@ public record ModelPrice(
 
   /** The rates that bill a request with {@code promptTokens} input tokens (cache included). */
   public Rates ratesFor(long promptTokens) {
+    return choices.get(choice(promptTokens));
+  }
+
+  /** The index in {@code choices} of the rates that bill a request of {@code promptTokens}. */
+  private int choice(long promptTokens) {
+    int chosen = 0;
     if (!tiers.isEmpty()) {
-      Tier chosen = tiers.get(0);
-      for (Tier tier : tiers) {
-        if (promptTokens >= tier.minTokens()) {
-          chosen = tier;
+      for (int i = 1; i < tiers.size(); i++) {
+        if (promptTokens >= tiers.get(i).minTokens()) {
+          chosen = i;
         }
       }
-      return chosen.rates();
+      return chosen;
     }
-    Rates chosen = rates;
-    for (Threshold threshold : thresholds) {
-      long n = threshold.aboveTokens();
+    for (int i = 0; i < thresholds.size(); i++) {
+      long n = thresholds.get(i).aboveTokens();
       if (thresholdInclusive ? promptTokens >= n : promptTokens > n) {
-        chosen = threshold.rates();
+        chosen = i + 1;
       }
     }
     return chosen;
@@ -100,11 +154,12 @@ public record ModelPrice(
    * @param catalogVersion recorded on the cost
    */
   public Cost cost(Usage usage, String catalogVersion) {
-    Rates r = ratesFor(usage.inputTokens());
-    Cost exact = ExactRate.cost(r, usage, catalogVersion, key);
+    int choice = choice(usage.inputTokens());
+    Cost exact = forms.get(choice).cost(usage, catalogVersion, key);
     if (exact != null) {
       return exact;
     }
+    Rates r = choices.get(choice);
     Money input = times(r.input(), usage.uncachedInputTokens());
     Money cacheRead = times(r.effectiveCacheRead(), usage.cachedInputTokens());
     Money cacheWrite = times(r.effectiveCacheWrite(), usage.cacheWriteTokens());
@@ -122,7 +177,7 @@ public record ModelPrice(
    * @throws ArithmeticException if it does not fit a {@code long}
    */
   public long costNanosCeiling(Usage usage) {
-    long nanos = ExactRate.costNanosCeiling(ratesFor(usage.inputTokens()), usage);
+    long nanos = forms.get(choice(usage.inputTokens())).costNanosCeiling(usage);
     return nanos >= 0 ? nanos : Objects.requireNonNull(cost(usage, "").total()).toNanosCeiling();
   }
 
@@ -131,7 +186,7 @@ public record ModelPrice(
    * outputTokens} output tokens: every token at the highest rate of its kind in any tier.
    */
   public Money upperBound(long inputTokens, long outputTokens) {
-    return times(maxInputRate(), inputTokens).plus(times(maxOutputRate(), outputTokens));
+    return times(maxInputRate, inputTokens).plus(times(maxOutputRate, outputTokens));
   }
 
   /**
@@ -141,32 +196,76 @@ public record ModelPrice(
    * @throws ArithmeticException if it does not fit a {@code long}
    */
   public long upperBoundNanos(long inputTokens, long outputTokens) {
-    BigDecimal in = maxInputRate();
-    BigDecimal out = maxOutputRate();
-    long nanos = ExactRate.nanosCeiling(in, inputTokens, out, outputTokens);
-    return nanos >= 0 ? nanos : times(in, inputTokens).plus(times(out, outputTokens)).toNanosCeiling();
+    long nanos = ExactRate.nanosCeiling(maxInput, inputTokens, maxOutput, outputTokens);
+    return nanos >= 0 ? nanos : upperBound(inputTokens, outputTokens).toNanosCeiling();
   }
 
-  private BigDecimal maxInputRate() {
-    BigDecimal in = rates.maxInput();
-    for (Threshold t : thresholds) {
-      in = in.max(t.rates().maxInput());
-    }
-    for (Tier t : tiers) {
-      in = in.max(t.rates().maxInput());
-    }
-    return in;
+  /** The catalog key (for example {@code claude-sonnet-4-5}). */
+  public String key() {
+    return key;
   }
 
-  private BigDecimal maxOutputRate() {
-    BigDecimal out = rates.maxOutput();
-    for (Threshold t : thresholds) {
-      out = out.max(t.rates().maxOutput());
+  /** The provider ({@code litellm_provider}), or empty. */
+  public String provider() {
+    return provider;
+  }
+
+  /** The base rates. */
+  public Rates rates() {
+    return rates;
+  }
+
+  /** Rates above prompt-size thresholds, ascending by threshold. */
+  public List<Threshold> thresholds() {
+    return thresholds;
+  }
+
+  /** Rates by prompt-size range, ascending; empty when the model has none. */
+  public List<Tier> tiers() {
+    return tiers;
+  }
+
+  /** True when a threshold applies at exactly its token count (xAI). */
+  public boolean thresholdInclusive() {
+    return thresholdInclusive;
+  }
+
+  /** The context window, or 0 when unknown. */
+  public long maxInputTokens() {
+    return maxInputTokens;
+  }
+
+  /** The most output tokens one response can have, or 0 when unknown. */
+  public long maxOutputTokens() {
+    return maxOutputTokens;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (o == this) {
+      return true;
     }
-    for (Tier t : tiers) {
-      out = out.max(t.rates().maxOutput());
-    }
-    return out;
+    return o instanceof ModelPrice p
+        && key.equals(p.key)
+        && provider.equals(p.provider)
+        && rates.equals(p.rates)
+        && thresholds.equals(p.thresholds)
+        && tiers.equals(p.tiers)
+        && thresholdInclusive == p.thresholdInclusive
+        && maxInputTokens == p.maxInputTokens
+        && maxOutputTokens == p.maxOutputTokens;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, provider, rates, thresholds, tiers, thresholdInclusive, maxInputTokens, maxOutputTokens);
+  }
+
+  @Override
+  public String toString() {
+    return "ModelPrice[key=" + key + ", provider=" + provider + ", rates=" + rates + ", thresholds=" + thresholds
+        + ", tiers=" + tiers + ", thresholdInclusive=" + thresholdInclusive + ", maxInputTokens=" + maxInputTokens
+        + ", maxOutputTokens=" + maxOutputTokens + "]";
   }
 
   private static Money times(BigDecimal rate, long tokens) {

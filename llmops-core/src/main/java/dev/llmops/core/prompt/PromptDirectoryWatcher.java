@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * registry is refreshed anyway.
  *
  * <p>A refresh reloads the prompts the registry has cached; a broken directory keeps the last good
- * state and publishes {@link PromptRefreshFailed}, as a background refresh does. The thread never
+ * state and publishes {@link PromptEvent.RefreshFailed}, as a background refresh does. The thread never
  * dies from a failing refresh or hook: the failure is logged and the watcher carries on. Where the
  * JDK has no native file notification (it then polls, as on macOS) a change may take seconds to
  * be seen.

@@ -52,16 +52,27 @@ final class PromptFiles {
       throw new ConfigurationException(display + ": not a directory");
     }
     Map<String, byte[]> files = new TreeMap<>();
+    List<String> outside = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(root, 2)) {
+      Path realRoot = root.toRealPath();
       for (Path p : (Iterable<Path>) walk::iterator) {
         Path rel = root.relativize(p);
-        if (rel.getNameCount() == 2 && Files.isRegularFile(p) && relevant(rel.getFileName().toString())
-            && !rel.getName(0).toString().startsWith(".")) {
+        if (rel.getNameCount() == 0 || rel.getName(0).toString().startsWith(".")) {
+          continue;
+        }
+        if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(realRoot)) {
+          // A link out of the directory would serve (and let a prompt edit overwrite) any file.
+          outside.add(display + "/" + rel.toString().replace('\\', '/')
+              + ": is a symbolic link to a file outside the prompt directory; refused");
+        } else if (rel.getNameCount() == 2 && Files.isRegularFile(p) && relevant(rel.getFileName().toString())) {
           files.put(rel.getName(0) + "/" + rel.getFileName(), Files.readAllBytes(p));
         }
       }
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new ConfigurationException(display + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+    if (!outside.isEmpty()) {
+      throw new ConfigurationException(outside);
     }
     return files;
   }

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>the call's {@link Fingerprint} records prompt name, version, content hash, model and the
  *       hash of the parameters as sent, keeping an experiment key, variant and evaluation dataset
  *       an earlier step (or the caller) set;
- *   <li>{@link PromptResolved} (and {@link StalePromptServed} when served stale) is published.
+ *   <li>{@link PromptEvent.Resolved} (and {@link PromptEvent.StaleServed} when served stale) is published.
  * </ul>
  *
  * A call without a {@link PromptRef} passes through untouched. Thread-safe.
@@ -81,7 +81,7 @@ final class PromptInterceptor implements Interceptor {
     chain.publish(version.resolved(resolution.label, rendered.unusedVariables()));
     PromptRegistry.Entry entry = resolution.entry;
     if (entry.staleSince != null) {
-      chain.publish(new StalePromptServed(version.name(), version.version(), entry.staleSince, entry.reason, entry.fallback));
+      chain.publish(new PromptEvent.StaleServed(version.name(), version.version(), entry.staleSince, entry.reason, entry.fallback));
     }
     return chain.proceed(out);
   }

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * is older than the time-to-live (default 30 s), the next lookup still answers from the cache and
  * reloads it on the executor (refresh in the background). If the reload fails, the last good copy
  * stays and is served as stale (stale-if-error): the registry's listeners get a {@link
- * PromptRefreshFailed}, each call served the stale copy a {@link StalePromptServed}, and the source
+ * PromptEvent.RefreshFailed}, each call served the stale copy a {@link PromptEvent.StaleServed}, and the source
  * is tried again one time-to-live later. If the very first load fails and the application
  * registered a {@linkplain Builder#fallback fallback prompt}, the fallback is served the same way.
  * Time is read from the injected {@link Clock}, so a test clock drives expiry without sleeping.
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *
  * {@link #promote} and {@link #rollback} move a label, check the target version exists in the
  * source at that moment, have the source store the move (a file source rewrites its labels file),
- * update the cache at once and record a {@link PromptLabelMoved} (who, when, from, to) in {@link
+ * update the cache at once and record a {@link PromptEvent.LabelMoved} (who, when, from, to) in {@link
  * #history()} and to the listeners.
  *
  * <p>Thread-safe; build one per application and share it.
@@ -88,7 +88,7 @@ public final class PromptRegistry implements Capability {
   private final Loader loader = new Loader();
   /** Label moves the source could not store: prompt name to label to version. */
   private final ConcurrentHashMap<String, Map<String, Integer>> unpersisted = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<PromptLabelMoved> history = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<PromptEvent.LabelMoved> history = new CopyOnWriteArrayList<>();
   private final Object moves = new Object();
   private final PromptInterceptor interceptor;
 
@@ -210,7 +210,7 @@ public final class PromptRegistry implements Capability {
   }
 
   /** Every label move made through this registry, oldest first. */
-  public List<PromptLabelMoved> history() {
+  public List<PromptEvent.LabelMoved> history() {
     return List.copyOf(history);
   }
 
@@ -223,7 +223,7 @@ public final class PromptRegistry implements Capability {
    * @throws IllegalArgumentException if the label is {@link #LATEST} or not a valid name, or the
    *     actor is blank
    */
-  public PromptLabelMoved promote(String name, String label, int version, String actor) {
+  public PromptEvent.LabelMoved promote(String name, String label, int version, String actor) {
     return move(name, label, version, actor, false);
   }
 
@@ -236,7 +236,7 @@ public final class PromptRegistry implements Capability {
    * @throws PromptNotFoundException if the prompt or label is unknown
    * @throws IllegalStateException if there is no earlier version to go back to
    */
-  public PromptLabelMoved rollback(String name, String label, String actor) {
+  public PromptEvent.LabelMoved rollback(String name, String label, String actor) {
     synchronized (moves) {
       PromptDefinition d = fresh(name);
       Integer current = d.labels().get(label);
@@ -267,8 +267,8 @@ public final class PromptRegistry implements Capability {
    */
   private @Nullable Integer previousFromHistory(String name, String label, int current) {
     java.util.ArrayDeque<Integer> undo = new java.util.ArrayDeque<>();
-    PromptLabelMoved last = null;
-    for (PromptLabelMoved m : history) {
+    PromptEvent.LabelMoved last = null;
+    for (PromptEvent.LabelMoved m : history) {
       if (m.promptName().equals(name) && m.label().equals(label)) {
         last = m;
         if (m.rollback()) {
@@ -287,7 +287,7 @@ public final class PromptRegistry implements Capability {
    * @return the audit event, also sent to the listeners
    * @throws PromptNotFoundException if the prompt or the version is not in the source
    */
-  public PromptLabelMoved rollback(String name, String label, int version, String actor) {
+  public PromptEvent.LabelMoved rollback(String name, String label, int version, String actor) {
     return move(name, label, version, actor, true);
   }
 
@@ -305,7 +305,7 @@ public final class PromptRegistry implements Capability {
     }
   }
 
-  private PromptLabelMoved move(String name, String label, int version, String actor, boolean rollback) {
+  private PromptEvent.LabelMoved move(String name, String label, int version, String actor, boolean rollback) {
     PromptVersion.checkName(label, "label");
     if (LATEST.equals(label)) {
       throw new IllegalArgumentException("label '" + LATEST + "' is implicit and cannot be moved");
@@ -338,8 +338,8 @@ public final class PromptRegistry implements Capability {
       }
       Entry old = cache.getIfPresent(name);
       cache.put(name, Entry.fresh(reuse(old, d.withLabel(label, version))));
-      PromptLabelMoved event =
-          new PromptLabelMoved(name, label, from, version, actor, clock.instant(), rollback, persisted);
+      PromptEvent.LabelMoved event =
+          new PromptEvent.LabelMoved(name, label, from, version, actor, clock.instant(), rollback, persisted);
       history.add(event);
       LOG.info("prompt '{}' label '{}' moved from version {} to {} by {}{}", name, label, from, version, actor,
           rollback ? " (rollback)" : "");
@@ -526,7 +526,7 @@ public final class PromptRegistry implements Capability {
         }
         Instant now = clock.instant();
         String why = reason(e);
-        publish(new PromptRefreshFailed(name, now, why, true));
+        publish(new PromptEvent.RefreshFailed(name, now, why, true));
         return new Entry(PromptDefinition.of(List.of(fallback)), now, why, true);
       }
     }
@@ -546,7 +546,7 @@ public final class PromptRegistry implements Capability {
 
     private Entry failed(String name, Entry old, String why) {
       Instant now = clock.instant();
-      publish(new PromptRefreshFailed(name, now, why, old.fallback));
+      publish(new PromptEvent.RefreshFailed(name, now, why, old.fallback));
       LOG.warn("prompt '{}' could not be refreshed, serving the last good copy: {}", name, why);
       return old.stale(now, why);
     }

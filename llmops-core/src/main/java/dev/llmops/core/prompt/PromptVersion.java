@@ -61,7 +61,7 @@ public final class PromptVersion {
    * repeat them. Replaced whole.
    */
   private volatile Recent[] recentFingerprints = new Recent[0];
-  private volatile @Nullable PromptResolved lastResolved;
+  private volatile PromptEvent.@Nullable Resolved lastResolved;
 
   private PromptVersion(Builder b, Mustache[] compiled, Set<String> variables) {
     this.name = b.name;
@@ -263,12 +263,12 @@ public final class PromptVersion {
   }
 
   /** The event for a call resolved to this version; the last one is reused when equal. */
-  PromptResolved resolved(@Nullable String label, Set<String> unusedVariables) {
-    PromptResolved last = lastResolved;
+  PromptEvent.Resolved resolved(@Nullable String label, Set<String> unusedVariables) {
+    PromptEvent.Resolved last = lastResolved;
     if (last != null && Objects.equals(last.label(), label) && last.unusedVariables().equals(unusedVariables)) {
       return last;
     }
-    PromptResolved event = new PromptResolved(name, label, version, contentHash, unusedVariables);
+    PromptEvent.Resolved event = new PromptEvent.Resolved(name, label, version, contentHash, unusedVariables);
     lastResolved = event;
     return event;
   }

@@ -50,6 +50,21 @@ final class Decoded {
     return d;
   }
 
+  /** The first index from {@code from} on where something decodes, or -1. */
+  static int next(String text, int from) {
+    return next(text, from, text.length());
+  }
+
+  /** The first index in {@code [from, to)} where something decodes, or -1. */
+  static int next(String text, int from, int to) {
+    for (int i = Math.max(from, 0); i < to; i++) {
+      if (decodes(text, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Where the view's {@code [start, end)} lies in the text: from the first escape to the last one, whole. */
   int start(int viewStart) {
     return origin[viewStart];

@@ -189,14 +189,14 @@ public final class Redactor {
         return null;
       }
       Scanner.Scan scan = scanner.scan(text, rewriters);
-      int encodedAt = scan.encodedAt();
-      Decoded decoded = encodedAt < 0 ? null : Decoded.of(text, encodedAt);
       Rewriter raw = (Rewriter) scan.sink();
-      if (decoded == null) {
+      int encodedAt = raw == null ? scan.encodedAt() : raw.encodedAt(scan.encodedAt());
+      List<Hit> decodedHits = encodedAt < 0 ? List.of() : decodedHits(text, encodedAt);
+      if (decodedHits.isEmpty()) {
         return raw;
       }
       List<Hit> rawHits = raw == null ? List.of() : raw.hits();
-      return rewrite(text, merge(decodedHits(decoded), rawHits, List.of()));
+      return rewrite(text, merge(decodedHits, rawHits, List.of()));
     }
     return rewrite(text, collect(text));
   }
@@ -236,22 +236,69 @@ public final class Redactor {
       return merge(List.of(), List.of(), customHits(text));
     }
     List<Hit> raw = new ArrayList<>();
-    int encodedAt = scanner.scan(text, (type, start, end) -> raw.add(new Hit(type, start, end, text, start, end)));
-    Decoded decoded = encodedAt < 0 ? null : Decoded.of(text, encodedAt);
-    if (decoded == null && customs.isEmpty()) {
+    int encodedAt = encodedAt(
+        scanner.scan(text, (type, start, end) -> raw.add(new Hit(type, start, end, text, start, end))), raw);
+    List<Hit> decodedHits = encodedAt < 0 ? List.of() : decodedHits(text, encodedAt);
+    if (decodedHits.isEmpty() && customs.isEmpty()) {
       return raw;
     }
-    return merge(decoded == null ? List.of() : decodedHits(decoded), raw, customHits(text));
+    return merge(decodedHits, raw, customHits(text));
   }
 
 
-  /** The built-in findings in a decoded view, placed on the text; the value is the decoded one. */
-  private List<Hit> decodedHits(Decoded decoded) {
+  /**
+   * Where the first thing that may decode is: the scan's answer, or an escape inside a finding,
+   * whose characters the scan does not look at one by one. So a value with an escape in it is
+   * always taken from the decoded view, and gets the same pseudonym alone as beside other escapes.
+   */
+  private static int encodedAt(int scanned, List<Hit> raw) {
+    int at = scanned;
+    for (Hit h : raw) {
+      int inside = Decoded.next(h.source(), h.start(), at < 0 ? h.end() : Math.min(h.end(), at));
+      if (inside >= 0) {
+        at = inside;
+      }
+    }
+    return at;
+  }
+
+  /**
+   * The built-in findings in decoded views of the text from {@code encodedAt} on, placed on the
+   * text; the value is the decoded one. A view covers each line that holds something to decode and
+   * the lines on either side of it (a value may be split across two lines), windows that touch
+   * joined: so a long log with a few escapes is decoded and scanned again only around them.
+   */
+  private List<Hit> decodedHits(String text, int encodedAt) {
     List<Hit> hits = new ArrayList<>();
-    String view = decoded.view;
-    scanner.scan(view, (type, start, end) ->
-        hits.add(new Hit(type, decoded.start(start), decoded.end(end), view, start, end)));
+    int at = Decoded.next(text, encodedAt);
+    while (at >= 0) {
+      int from = lineStartBefore(text, text.lastIndexOf('\n', at) + 1);
+      int to = lineEndAfter(text, lineEnd(text, at));
+      // Join the next escaped line's window while it touches this one.
+      for (int next = Decoded.next(text, to); next >= 0 && lineStartBefore(text, text.lastIndexOf('\n', next) + 1) <= to;
+          next = Decoded.next(text, to)) {
+        to = lineEndAfter(text, lineEnd(text, next));
+      }
+      int offset = from;
+      Decoded decoded = Decoded.of(text.substring(from, to), at - from);
+      if (decoded != null) {
+        String view = decoded.view;
+        scanner.scan(view, (type, start, end) ->
+            hits.add(new Hit(type, offset + decoded.start(start), offset + decoded.end(end), view, start, end)));
+      }
+      at = to >= text.length() ? -1 : Decoded.next(text, to);
+    }
     return hits;
+  }
+
+  /** The start of the line before the one starting at {@code lineStart} (0 for the first line). */
+  private static int lineStartBefore(String s, int lineStart) {
+    return lineStart == 0 ? 0 : s.lastIndexOf('\n', lineStart - 2) + 1;
+  }
+
+  /** The end of the line after the one ending at {@code lineEnd} (the text's end for the last). */
+  private static int lineEndAfter(String s, int lineEnd) {
+    return lineEnd >= s.length() ? s.length() : lineEnd(s, lineEnd + 1);
   }
 
   private List<Hit> customHits(String text) {
@@ -406,6 +453,19 @@ public final class Redactor {
     }
 
     /** The scanner's findings in this text, as hits. */
+    /** {@code scanned}, or the first escape inside a finding before it (see {@link Redactor#encodedAt}). */
+    int encodedAt(int scanned) {
+      int at = scanned;
+      for (int k = 0; k < reportedCount; k++) {
+        int end = reported[3 * k + 2];
+        int inside = Decoded.next(text, reported[3 * k + 1], at < 0 ? end : Math.min(end, at));
+        if (inside >= 0) {
+          at = inside;
+        }
+      }
+      return at;
+    }
+
     List<Hit> hits() {
       List<Hit> hits = new ArrayList<>(reportedCount);
       for (int k = 0; k < reportedCount; k++) {

@@ -165,7 +165,7 @@ public final class Resilience implements Capability {
       }
     }
     ResilienceInterceptor step =
-        new ResilienceInterceptor(this, wiring.clock(), wiring.scheduler(), wiring.endpoints().defaultName());
+        new ResilienceInterceptor(this, wiring.clock(), wiring.scheduler(), endpoints, wiring.endpoints().defaultName());
     installed.add(step);
     wiring.interceptor(step);
     wiring.listener(step);
@@ -191,6 +191,11 @@ public final class Resilience implements Capability {
   /** How many calls are inside the resilience step right now, in every client it is installed in. */
   public int activeCalls() {
     return installed.stream().mapToInt(ResilienceInterceptor::activeCalls).sum();
+  }
+
+  /** The steps this configuration is installed in, one per client. */
+  List<ResilienceInterceptor> installed() {
+    return List.copyOf(installed);
   }
 
   /** The backoff before retrying after failed attempt {@code failedAttempt} (from 1), jittered. */

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * @param callId the call's id
  * @param at when the call ended, on the store's clock
  * @param tenant the call's tenant, redacted, or null
- * @param subjectHash the SHA-256 (hex) of the call's subject, or null when it had none; the raw
- *     subject is never stored, yet {@link TranscriptStore#purgeSubject} finds it
+ * @param subjectHash the pseudonym of the call's subject under the store's {@link SubjectKey}
+ *     (HMAC-SHA256, hex), or null when it had none; the raw subject is never stored, yet {@link
+ *     TranscriptStore#purgeSubject} finds it
  * @param endpoint the endpoint the request named, or null for the default
  * @param messages the request's messages, each content redacted
  * @param answer the answer's text, redacted, or null when the call failed

@@ -10,15 +10,11 @@ import dev.llmops.core.sink.BatchSink;
 import dev.llmops.core.sink.SinkQueue;
 import dev.llmops.core.sink.SinkStats;
 import dev.llmops.core.sink.internal.RecordQueues;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Retention: a transcript older than the TTL (on the injected clock) is dropped on the next
  * write or read; beyond {@code maxEntries} or {@code maxBytes} the oldest are dropped. Sampling
  * draws from the injected {@link RandomGenerator}. The raw subject is never stored: only its
- * SHA-256, which {@link #purgeSubject} matches. Thread-safe.
+ * pseudonym under the {@link SubjectKey} (an HMAC, not a plain hash a dictionary could reverse),
+ * which {@link #purgeSubject} matches. Thread-safe.
  *
  * <p>Durable stores: {@link Builder#sink} forwards every kept transcript to a {@link BatchSink} (a
  * database) through a bounded queue of its own ({@link Builder#queue}, named {@code transcripts.0},
@@ -62,6 +59,7 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
   private final double sampleRate;
   private final RandomGenerator random;
   private final Redactor redactor;
+  private final SubjectKey subjectKey;
   private final RecordQueues<Transcript> queues;
 
   // Guarded by this.
@@ -76,12 +74,13 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
     this.sampleRate = b.sampleRate;
     this.random = b.random;
     this.redactor = b.redactor;
+    this.subjectKey = b.subjectKey;
     this.queues = RecordQueues.open("transcripts", b.queue, b.sinks, TranscriptCodec.INSTANCE, b.clock, b.scheduler);
   }
 
   /**
    * A builder with the defaults: system clock, TTL 24 hours, 1,000 entries, 8 MiB, every call kept,
-   * no durable sink.
+   * a random subject key, no durable sink.
    */
   public static Builder builder() {
     return new Builder();
@@ -113,7 +112,7 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
     String subject = call.context().subject();
     Transcript t = new Transcript(
         call.callId(), clock.instant(), redactor.redactNullable(call.context().tenant()),
-        subject == null ? null : hash(subject), call.originalRequest().model(), messages, answer, error);
+        subject == null ? null : subjectKey.pseudonym(subject), call.originalRequest().model(), messages, answer, error);
     add(t);
     queues.offer(t);
   }
@@ -153,7 +152,7 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
   /** The stored transcripts of {@code subject}, oldest first. */
   public synchronized List<Transcript> bySubject(String subject) {
     expire(clock.instant());
-    String h = hash(Objects.requireNonNull(subject, "subject"));
+    String h = subjectKey.pseudonym(subject);
     List<Transcript> out = new ArrayList<>();
     for (Transcript t : entries) {
       if (h.equals(t.subjectHash())) {
@@ -169,7 +168,7 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
    * @return how many were deleted
    */
   public synchronized int purgeSubject(String subject) {
-    String h = hash(Objects.requireNonNull(subject, "subject"));
+    String h = subjectKey.pseudonym(subject);
     int removed = 0;
     for (Iterator<Transcript> it = entries.iterator(); it.hasNext(); ) {
       Transcript t = it.next();
@@ -207,15 +206,6 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
     queues.close();
   }
 
-  static String hash(String subject) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(subject.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-  }
-
   /** Builds a {@link TranscriptStore}; setters validate at once. Not thread-safe. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
@@ -225,6 +215,7 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
     private double sampleRate = 1.0;
     private RandomGenerator random = new SplittableRandom();
     private Redactor redactor = Redactor.defaults();
+    private SubjectKey subjectKey = SubjectKey.random();
     private final List<RecordQueues.Target<Transcript>> sinks = new ArrayList<>();
     private SinkQueue queue = SinkQueue.builder().capacity(1_000).build();
     private @Nullable TaskScheduler scheduler;
@@ -319,6 +310,16 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
     /** Sets the random source of sampling (default a new {@link SplittableRandom}); seed it in tests. */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Sets the key of subject pseudonyms (default {@link SubjectKey#random()}, which lasts as long
+     * as this store). Set the same key on every replica and restart, and on a durable store's
+     * purge, when transcripts outlive the process.
+     */
+    public Builder subjectKey(SubjectKey subjectKey) {
+      this.subjectKey = Objects.requireNonNull(subjectKey, "subjectKey");
       return this;
     }
 

@@ -63,37 +63,6 @@ class ExactRateTest {
         .isEqualTo(price.upperBound(inTokens, outTokens).toNanosCeiling());
   }
 
-  /**
-   * The identity memo of recent rates never mixes two rates up: many rate instances (more than its
-   * slots, so they collide), equal ones among them, priced again and again in a random order, each
-   * time exactly as decimals price them.
-   */
-  @Property(tries = 200)
-  void interleavedRatesArePricedAsTheirOwn(
-      @ForAll("rateLists") java.util.List<Rates> rates, @ForAll("orders") java.util.List<Integer> order,
-      @ForAll @LongRange(min = 0, max = 100_000) long inTokens, @ForAll @LongRange(min = 0, max = 10_000) long outTokens) {
-    Usage usage = Usage.of(inTokens, outTokens);
-    for (int pick : order) {
-      Rates r = rates.get(pick % rates.size());
-      ModelPrice price = ModelPrice.of("m", r);
-      Money input = times(r.input(), inTokens);
-      Money output = times(r.output(), outTokens);
-      assertThat(price.cost(usage, "v").total()).isEqualTo(input.plus(output));
-      assertThat(price.costNanosCeiling(usage)).isEqualTo(input.plus(output).toNanosCeiling());
-      assertThat(price.upperBoundNanos(inTokens, outTokens)).isEqualTo(input.plus(output).toNanosCeiling());
-    }
-  }
-
-  @Provide
-  Arbitrary<java.util.List<Rates>> rateLists() {
-    return Combinators.combine(perMillion(), perMillion()).as(Rates::perMillion).list().ofMinSize(1).ofMaxSize(24);
-  }
-
-  @Provide
-  Arbitrary<java.util.List<Integer>> orders() {
-    return Arbitraries.integers().between(0, 1000).list().ofMinSize(1).ofMaxSize(60);
-  }
-
   @Test
   void aRateTooFineForALongFallsBackToDecimals() {
     Rates rates = Rates.perMillion("0.0000000000001", "3");

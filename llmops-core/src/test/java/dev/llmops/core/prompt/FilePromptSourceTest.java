@@ -211,6 +211,51 @@ class FilePromptSourceTest {
         .anySatisfy(p -> assertThat(p).contains("p/labels.yaml: staging: must be a version number"));
   }
 
+  /** A prompt file somewhere else on the disk, as a secret or another application's file would be. */
+  private static Path fileOutside(Path elsewhere) throws IOException {
+    Path secret = elsewhere.resolve("v9.yaml");
+    Files.writeString(secret, "messages:\n  - role: system\n    content: the secret\n", StandardCharsets.UTF_8);
+    return secret;
+  }
+
+  @Test
+  void aVersionFileLinkedToAFileOutsideTheDirectoryIsRefusedByName(@TempDir Path elsewhere) throws IOException {
+    goodDirectory();
+    Files.createSymbolicLink(dir.resolve("support/v9.yaml"), fileOutside(elsewhere));
+
+    assertThat(failure().problems()).containsExactly(
+        dir + "/support/v9.yaml: is a symbolic link to a file outside the prompt directory; refused");
+  }
+
+  @Test
+  void aPromptFolderLinkedOutsideTheDirectoryIsRefused(@TempDir Path elsewhere) throws IOException {
+    goodDirectory();
+    fileOutside(elsewhere);
+    Files.createSymbolicLink(dir.resolve("stolen"), elsewhere);
+
+    assertThat(failure().problems()).singleElement().asString()
+        .startsWith(dir + "/stolen: is a symbolic link");
+  }
+
+  @Test
+  void aLinkThatStaysInsideTheDirectoryIsServed() throws IOException {
+    goodDirectory();
+    Files.createSymbolicLink(dir.resolve("support/v3.yaml"), dir.resolve("greet/v1.yml"));
+
+    PromptDefinition support = FilePromptSource.directory(dir).load("support").orElseThrow();
+    assertThat(support.version(3)).isPresent();
+  }
+
+  @Test
+  void aLinkAddedLaterFailsTheReloadNamingIt(@TempDir Path elsewhere) throws IOException {
+    goodDirectory();
+    FilePromptSource source = FilePromptSource.directory(dir);
+    Files.createSymbolicLink(dir.resolve("support/v9.yaml"), fileOutside(elsewhere));
+
+    assertThatThrownBy(() -> source.load("support"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("support/v9.yaml: is a symbolic link");
+  }
+
   @Test
   void notADirectoryIsRejected() {
     assertThatThrownBy(() -> FilePromptSource.directory(dir.resolve("missing")))

@@ -105,7 +105,7 @@ class PromptDirectoryWatcherTest {
     put("support/labels.yaml", "production: [not a number\n");
 
     refreshes.awaitUntil("the refresh failure published",
-        () -> events.stream().anyMatch(e -> e instanceof PromptRefreshFailed));
+        () -> events.stream().anyMatch(e -> e instanceof PromptEvent.RefreshFailed));
     assertThat(registry.resolve("support").version()).isEqualTo(1);
     assertThat(watcher.thread().isAlive()).isTrue();
 

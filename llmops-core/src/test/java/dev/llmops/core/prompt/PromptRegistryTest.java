@@ -91,9 +91,9 @@ class PromptRegistryTest {
     PromptRegistry r = registry(source);
     assertThat(r.resolve("support").version()).isEqualTo(2);
 
-    PromptLabelMoved moved = r.promote("support", "production", 3, "ana");
+    PromptEvent.LabelMoved moved = r.promote("support", "production", 3, "ana");
 
-    assertThat(moved).isEqualTo(new PromptLabelMoved("support", "production", 2, 3, "ana", NOW, false, true));
+    assertThat(moved).isEqualTo(new PromptEvent.LabelMoved("support", "production", 2, 3, "ana", NOW, false, true));
     assertThat(moved.name()).isEqualTo("llmops.prompt.label_moved");
     assertThat(r.resolve("support").version()).isEqualTo(3);
     assertThat(source.load("support").orElseThrow().labels()).containsEntry("production", 3);
@@ -105,7 +105,7 @@ class PromptRegistryTest {
   void promoteCreatesANewLabelFromNothing() {
     PromptRegistry r = registry(source());
 
-    PromptLabelMoved moved = r.promote("support", "canary", 1, "bo");
+    PromptEvent.LabelMoved moved = r.promote("support", "canary", 1, "bo");
 
     assertThat(moved.fromVersion()).isNull();
     assertThat(r.resolve("support", "canary").version()).isEqualTo(1);
@@ -117,13 +117,13 @@ class PromptRegistryTest {
     r.promote("support", "production", 3, "ana");
     r.promote("support", "production", 1, "ana");
 
-    PromptLabelMoved first = r.rollback("support", "production", "oncall");
-    PromptLabelMoved second = r.rollback("support", "production", "oncall");
+    PromptEvent.LabelMoved first = r.rollback("support", "production", "oncall");
+    PromptEvent.LabelMoved second = r.rollback("support", "production", "oncall");
 
-    assertThat(first).isEqualTo(new PromptLabelMoved("support", "production", 1, 3, "oncall", NOW, true, true));
-    assertThat(second).isEqualTo(new PromptLabelMoved("support", "production", 3, 2, "oncall", NOW, true, true));
+    assertThat(first).isEqualTo(new PromptEvent.LabelMoved("support", "production", 1, 3, "oncall", NOW, true, true));
+    assertThat(second).isEqualTo(new PromptEvent.LabelMoved("support", "production", 3, 2, "oncall", NOW, true, true));
     assertThat(r.resolve("support").version()).isEqualTo(2);
-    assertThat(events).hasSize(4).allSatisfy(e -> assertThat(e).isInstanceOf(PromptLabelMoved.class));
+    assertThat(events).hasSize(4).allSatisfy(e -> assertThat(e).isInstanceOf(PromptEvent.LabelMoved.class));
   }
 
   @Test
@@ -158,7 +158,7 @@ class PromptRegistryTest {
     PromptSource readOnly = name -> backing.load(name); // keeps the default moveLabel: stores nothing
     PromptRegistry r = registry(readOnly);
 
-    PromptLabelMoved moved = r.promote("support", "production", 1, "ana");
+    PromptEvent.LabelMoved moved = r.promote("support", "production", 1, "ana");
     r.refresh();
 
     assertThat(moved.persisted()).isFalse();

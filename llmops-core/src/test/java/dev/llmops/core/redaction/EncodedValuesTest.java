@@ -109,6 +109,40 @@ class EncodedValuesTest {
   }
 
   @Test
+  void encodedValuesDeepInALongLogAreFoundWhereTheyAre() {
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 2_000; i++) {
+      log.append("line ").append(i).append(": GET /api/items?page=").append(i).append(" 200\n");
+    }
+    int at = log.length() + "x ".length();
+    log.append("x jane%40example.com y\n");
+    for (int i = 0; i < 500; i++) {
+      log.append(i % 7 == 0 ? "q=caf%C3%A9 ok\n" : "plain line\n");
+    }
+    log.append("card 4111&#32;1111&#32;1111&#32;1111\n");
+
+    assertThat(REDACTOR.find(log.toString())).extracting(Finding::type).containsExactly("EMAIL", "CREDIT_CARD");
+    assertThat(REDACTOR.find(log.toString()).get(0)).isEqualTo(new Finding("EMAIL", at, at + 18));
+  }
+
+  @Test
+  void aValueWithAnEscapeInsideGetsOnePseudonymWhateverIsBesideIt() {
+    Redactor hmacs = Redactor.builder().modeForAll(RedactionMode.HMAC)
+        .hmacKey("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)).build();
+    String line = "password=aaaaaaaaaatU664%2D01%2D9999";
+    String alone = hmacs.redact(line);
+    assertThat(hmacs.redact("%40\n\n" + line)).isEqualTo("%40\n\n" + alone);
+    assertThat(hmacs.redact("password=aaaaaaaaaatU664-01-9999")).isEqualTo(alone);
+  }
+
+  @Test
+  void anEncodedValueAHardWrapSplitAcrossTwoLinesIsFound() {
+    assertThat(REDACTOR.redact("card 4111&#32;1111\n1111&#32;1111 ok")).isEqualTo("card <CREDIT_CARD> ok");
+    assertThat(REDACTOR.redact("first\nsecond\nkey sk-proj-Ab3dEf6hIj9kLm2n\nOp5qRs8tUv1wXy4z%20\nthanks"))
+        .isEqualTo("first\nsecond\nkey <API_KEY>%20\nthanks");
+  }
+
+  @Test
   void findingsOfDecodedValuesCoverTheWholeEscapes() {
     String text = "x jane%40example.com y";
     assertThat(REDACTOR.find(text)).containsExactly(new Finding("EMAIL", 2, 20));

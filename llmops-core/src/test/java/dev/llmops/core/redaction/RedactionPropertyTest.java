@@ -46,6 +46,26 @@ class RedactionPropertyTest {
     }
   }
 
+  /**
+   * Encoded values are decoded around the lines that hold them: a log of paragraphs (which no
+   * value spans) redacts exactly as its paragraphs do one by one, wherever the escapes are.
+   */
+  @Property(tries = 300)
+  void aLogRedactsAsItsParagraphsDo(@ForAll("logs") List<String> lines) {
+    String log = String.join("\n\n", lines);
+    for (Redactor r : List.of(TAGS, HMACS)) {
+      List<String> oneByOne = lines.stream().map(r::redact).toList();
+      assertThat(r.redact(log)).as("lines %s", lines).isEqualTo(String.join("\n\n", oneByOne));
+      assertThat(r.find(log)).as("lines %s", lines).hasSize(lines.stream().mapToInt(l -> r.find(l).size()).sum());
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> logs() {
+    Arbitrary<String> line = Arbitraries.oneOf(prose(), texts());
+    return line.list().ofMinSize(1).ofMaxSize(12);
+  }
+
   /** Findings lie inside the text, in order, without overlaps; none extends past the input. */
   @Property(tries = 500)
   void findingsAreOrderedDisjointSpansOfTheInput(@ForAll("texts") String text) {

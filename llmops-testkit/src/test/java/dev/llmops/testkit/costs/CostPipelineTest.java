@@ -3,7 +3,6 @@ package dev.llmops.testkit.costs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llmops.api.BudgetExceededException;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Completion;
@@ -21,37 +20,25 @@ import dev.llmops.core.accounting.LedgerRecord;
 import dev.llmops.core.accounting.Outcome;
 import dev.llmops.core.accounting.UnknownModelPolicy;
 import dev.llmops.core.accounting.UnknownPriceEvent;
-import dev.llmops.core.budget.Budget;
-import dev.llmops.core.budget.BudgetEvents;
-import dev.llmops.core.budget.Budgets;
-import dev.llmops.core.budget.InMemoryBudgetStore;
-import dev.llmops.core.budget.OverLimit;
-import dev.llmops.core.budget.RateLimit;
-import dev.llmops.core.budget.Scope;
-import dev.llmops.core.budget.Window;
 import dev.llmops.core.cache.ResponseCache;
-import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.pricing.PriceCatalog;
-import dev.llmops.core.pricing.Rates;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.FakeReply;
 import dev.llmops.testkit.Fault;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.RecordingListener;
 import dev.llmops.testkit.TestClock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** Accounting, budgets and the cache through a real client with fake models and a test clock. */
+/**
+ * Accounting and the cache through a real client with fake models and a test clock (the budget
+ * tests are in llmops-core's own tests).
+ */
 class CostPipelineTest {
   private final TestClock clock = TestClock.create();
   private final ManualScheduler scheduler = ManualScheduler.on(clock);
   private final InMemoryLedger ledger = InMemoryLedger.create();
   private final RecordingListener events = RecordingListener.create();
-  private final InMemoryBudgetStore store = InMemoryBudgetStore.create();
 
   private static final CallContext ACME =
       CallContext.ofTenant("acme").withSubject("u1").withFeature("support").withApiKeyId("key-7");
@@ -122,22 +109,6 @@ class CostPipelineTest {
   }
 
   @Test
-  void aCancelledCallIsRecordedOnceAndItsReservationReleased() {
-    FakeChatModel model = gpt4o();
-    model.failNext(1, Fault.hang());
-    Budget daily = Budget.money(Scope.TENANT, Money.usd("10"), Window.daily());
-    try (LlmClient c = client(model).budgets(Budgets.builder().store(store).budget(daily).build()).build()) {
-      CompletableFuture<Completion> f = c.request(ChatRequest.of("hi")).context(ACME).callAsync();
-      assertThat(store.totalReserved()).isPositive();
-      f.cancel(true);
-      assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
-    }
-    assertThat(ledger.records()).singleElement().extracting(LedgerRecord::outcome).isEqualTo(Outcome.CANCELLED);
-    assertThat(store.totalReserved()).isZero();
-    assertThat(store.balances().values().iterator().next().spent()).isPositive(); // the prompt was billed
-  }
-
-  @Test
   void unknownModelsFailOrAreRecordedAtUnknownCostByPolicy() {
     FakeChatModel model = FakeChatModel.create(); // "fake-model": not in any catalog
     try (LlmClient c = LlmClient.builder().model("m", model).clock(clock).scheduler(scheduler)
@@ -177,91 +148,5 @@ class CostPipelineTest {
     }
     assertThat(model.callCount()).isEqualTo(3);
   }
-
-  @Test
-  void budgetWindowsRollOverOnTheClock() {
-    FakeChatModel model = FakeChatModel.builder().provider("openai").modelId("gpt-4o").wordsPerReply(4).build();
-    Budget tokens = Budget.tokens(Scope.TENANT, 200, Window.daily());
-    ChatRequest request = ChatRequest.builder().user("hi there").maxOutputTokens(40).build();
-    try (LlmClient c = client(model).budgets(Budgets.builder().store(store).budget(tokens).build()).build()) {
-      int admitted = 0;
-      BudgetExceededException rejected = null;
-      for (int i = 0; i < 20 && rejected == null; i++) {
-        try {
-          c.chat(request, ACME);
-          admitted++;
-        } catch (BudgetExceededException e) {
-          rejected = e;
-        }
-      }
-      assertThat(admitted).isPositive();
-      assertThat(rejected).isNotNull();
-      assertThat(rejected.scope()).isEqualTo("tenant:acme");
-      assertThat(rejected.resetAt()).isEqualTo(Instant.parse("2026-01-02T00:00:00Z"));
-      assertThat(store.balances().values().iterator().next().spent()).isLessThanOrEqualTo(200);
-      clock.advance(Duration.ofDays(1));
-      assertThat(c.chat(request, ACME).text()).isNotEmpty();
-      assertThat(c.chat(request, CallContext.ofTenant("other")).text()).isNotEmpty(); // scopes are apart
-    }
-    assertThat(store.totalReserved()).isZero();
-  }
-
-  @Test
-  void rateLimitsRejectOrWaitWithoutSleeping() {
-    FakeChatModel model = gpt4o();
-    RateLimit twoPerMinute = RateLimit.requestsPerMinute(Scope.TENANT, 2);
-    try (LlmClient c = client(model).budgets(Budgets.builder().rateLimit(twoPerMinute).build()).build()) {
-      c.chat(ChatRequest.of("1"), ACME);
-      c.chat(ChatRequest.of("2"), ACME);
-      assertThatThrownBy(() -> c.chat(ChatRequest.of("3"), ACME)).isInstanceOf(BudgetExceededException.class)
-          .hasMessageContaining("2 requests per minute");
-      clock.advance(Duration.ofSeconds(30));
-      assertThat(c.chat(ChatRequest.of("4"), ACME).text()).isNotEmpty();
-    }
-    try (LlmClient c = client(model).budgets(Budgets.builder()
-        .rateLimit(twoPerMinute.onExceeded(OverLimit.waitUpTo(Duration.ofMinutes(1)))).build()).build()) {
-      c.chat(ChatRequest.of("1"), ACME);
-      c.chat(ChatRequest.of("2"), ACME);
-      CompletableFuture<Completion> third = c.request(ChatRequest.of("3")).context(ACME).callAsync();
-      assertThat(third).isNotDone();
-      assertThat(events.events(BudgetEvents.Waiting.class)).singleElement()
-          .satisfies(w -> assertThat(w.delay()).isEqualTo(Duration.ofSeconds(30)));
-      clock.advance(Duration.ofSeconds(30));
-      assertThat(third).isCompleted();
-    }
-  }
-
-  @Test
-  void anExhaustedBudgetDowngradesToTheCheaperEndpoint() {
-    FakeChatModel smart = gpt4o();
-    FakeChatModel cheap = FakeChatModel.builder().provider("openai").modelId("gpt-4o-mini").build();
-    PriceCatalog catalog = PriceCatalog.bundled();
-    Budget perFeature = Budget.money(Scope.FEATURE, Money.usd("0.003"), Window.daily())
-        .onExceeded(OverLimit.downgradeTo("cheap"));
-    try (LlmClient c = LlmClient.builder().model("smart", smart).model("cheap", cheap).clock(clock).scheduler(scheduler)
-        .listener(events).accounting(Accounting.builder().catalog(catalog).ledger(ledger).build())
-        .budgets(Budgets.builder().budget(perFeature).build()).build()) {
-      // gpt-4o reserves 200 output tokens at 1e-05 (0.002 + input); gpt-4o-mini 0.00012 + input.
-      ChatRequest request = ChatRequest.builder().user("hi").maxOutputTokens(200).build();
-      for (int i = 0; i < 12; i++) {
-        c.chat(request, ACME);
-      }
-      assertThat(cheap.callCount()).isPositive();
-      assertThat(events.events(BudgetEvents.Downgraded.class)).isNotEmpty()
-          .allSatisfy(d -> assertThat(d.to()).isEqualTo("cheap"));
-    }
-    assertThat(ledger.total().cost()).isLessThanOrEqualTo(Money.usd("0.003"));
-  }
-
-  @Test
-  void negotiatedPricesOverrideTheCatalog() {
-    PriceCatalog catalog = PriceCatalog.bundled()
-        .withOverride("gpt-4o", ModelPrice.of("gpt-4o", Rates.perMillion("1", "2")));
-    FakeChatModel model = gpt4o();
-    model.enqueue(FakeReply.text("x").withUsage(Usage.of(1_000_000, 1_000_000)));
-    try (LlmClient c = LlmClient.builder().model("m", model).clock(clock).scheduler(scheduler)
-        .accounting(Accounting.builder().catalog(catalog).build()).build()) {
-      assertThat(c.chat(ChatRequest.of("hi")).attribute(Cost.KEY).flatMap(Cost::amount)).hasValue(Money.usd("3"));
-    }
-  }
 }
+

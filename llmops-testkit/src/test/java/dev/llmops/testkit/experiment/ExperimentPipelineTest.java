@@ -13,6 +13,7 @@ import dev.llmops.api.PromptRef;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.PipelineStep;
 import dev.llmops.core.experiment.Assignment;
+import dev.llmops.core.experiment.Condition;
 import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.ExperimentStatus;
 import dev.llmops.core.experiment.Experiments;
@@ -74,6 +75,21 @@ class ExperimentPipelineTest {
         .context(context)
         .attribute(PromptRef.KEY, new PromptRef("support-reply", "production", null, Map.of()))
         .call();
+  }
+
+  @Test
+  void aConditionOnCallerAttributesAndContextTagsTargetsCalls() {
+    client(supportModel().condition(Condition.parse("{\"plan\": \"pro\", \"region\": {\"$in\": [\"eu\", \"us\"]}}")).build());
+    CallContext eu = CallContext.ofSubject("u-1").withFeature("support").withTag("region", "eu");
+    Completion free = client.request(ChatRequest.builder().user("hello").build()).context(eu)
+        .attribute(Experiments.ATTRIBUTES, Map.of("plan", "free")).call();
+    assertThat(free.attribute(Assignment.KEY)).isEmpty();
+    Completion pro = client.request(ChatRequest.builder().user("hello").build()).context(eu)
+        .attribute(Experiments.ATTRIBUTES, Map.of("plan", "pro")).call();
+    assertThat(pro.attribute(Assignment.KEY)).get().extracting(Assignment::reason).isEqualTo(Assignment.Reason.HASHED);
+    Completion asia = client.request(ChatRequest.builder().user("hello").build())
+        .context(eu.withTag("region", "apac")).attribute(Experiments.ATTRIBUTES, Map.of("plan", "pro")).call();
+    assertThat(asia.attribute(Assignment.KEY)).isEmpty();
   }
 
   @Test

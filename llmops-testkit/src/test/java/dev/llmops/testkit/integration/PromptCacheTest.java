@@ -7,7 +7,6 @@ import dev.llmops.api.ConfigurationException;
 import dev.llmops.core.prompt.InMemoryPromptSource;
 import dev.llmops.core.prompt.PromptDefinition;
 import dev.llmops.core.prompt.PromptEvent;
-import dev.llmops.core.prompt.PromptRefreshFailed;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.prompt.PromptSource;
 import dev.llmops.core.prompt.PromptVersion;
@@ -128,7 +127,7 @@ class PromptCacheTest {
     assertThat(r.resolve("support")).isSameAs(good);
     assertThat(source.loads).hasValue(2);
     assertThat(events).containsExactly(
-        new PromptRefreshFailed("support", failedAt, IllegalStateException.class.getName(), false));
+        new PromptEvent.RefreshFailed("support", failedAt, IllegalStateException.class.getName(), false));
 
     clock.advance(TTL.plusSeconds(1));
     assertThat(r.resolve("support")).isSameAs(good);
@@ -150,7 +149,7 @@ class PromptCacheTest {
 
     clock.advance(TTL.plusSeconds(1));
     assertThat(r.resolve("support").version()).isEqualTo(1);
-    assertThat(events).singleElement().isInstanceOfSatisfying(PromptRefreshFailed.class,
+    assertThat(events).singleElement().isInstanceOfSatisfying(PromptEvent.RefreshFailed.class,
         e -> assertThat(e.reason()).contains("labels.yaml").contains("production"));
   }
 
@@ -162,7 +161,7 @@ class PromptCacheTest {
 
     assertThat(r.resolve("support", "staging")).isSameAs(fallback);
     assertThat(r.resolve("support", 7)).isSameAs(fallback);
-    assertThat(events).singleElement().isInstanceOfSatisfying(PromptRefreshFailed.class,
+    assertThat(events).singleElement().isInstanceOfSatisfying(PromptEvent.RefreshFailed.class,
         e -> assertThat(e.servingFallback()).isTrue());
 
     source.failure = null;

@@ -15,10 +15,9 @@ import dev.llmops.api.TemplateVariableMissingException;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.PipelineStep;
 import dev.llmops.core.prompt.InMemoryPromptSource;
+import dev.llmops.core.prompt.PromptEvent;
 import dev.llmops.core.prompt.PromptRegistry;
-import dev.llmops.core.prompt.PromptResolved;
 import dev.llmops.core.prompt.PromptVersion;
-import dev.llmops.core.prompt.StalePromptServed;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.RecordingListener;
 import dev.llmops.testkit.TestClock;
@@ -83,8 +82,8 @@ class PromptPipelineTest {
     assertThat(fingerprint(c)).isEqualTo(
         new Fingerprint("support", 1, v1.contentHash(), "smart", v1.parametersHash(), null, null));
     assertThat(c.attribute(PromptRegistry.VERSION_KEY)).containsSame(v1);
-    assertThat(listener.events(PromptResolved.class))
-        .containsExactly(new PromptResolved("support", "production", 1, v1.contentHash(), java.util.Set.of()));
+    assertThat(listener.events(PromptEvent.Resolved.class))
+        .containsExactly(new PromptEvent.Resolved("support", "production", 1, v1.contentHash(), java.util.Set.of()));
   }
 
   @Test
@@ -97,7 +96,7 @@ class PromptPipelineTest {
     assertThat(fingerprint(staging).model()).isNull();
     assertThat(staging.endpoint()).isEqualTo("fast");
     assertThat(fingerprint(pinned).promptVersion()).isEqualTo(1);
-    assertThat(listener.events(PromptResolved.class)).extracting(PromptResolved::label, PromptResolved::unusedVariables)
+    assertThat(listener.events(PromptEvent.Resolved.class)).extracting(PromptEvent.Resolved::label, PromptEvent.Resolved::unusedVariables)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("staging", java.util.Set.of()),
             org.assertj.core.groups.Tuple.tuple(null, java.util.Set.of("unused")));
@@ -167,7 +166,7 @@ class PromptPipelineTest {
 
     assertThat(fast.lastRequest().messages()).containsExactly(Message.user("hello"));
     assertThat(c.attribute(Fingerprint.KEY)).isEmpty();
-    assertThat(listener.events(PromptResolved.class)).isEmpty();
+    assertThat(listener.events(PromptEvent.Resolved.class)).isEmpty();
   }
 
   @Test
@@ -216,8 +215,8 @@ class PromptPipelineTest {
 
     assertThat(fast.lastRequest().messages()).containsExactly(Message.user("Sorry: q"));
     assertThat(fingerprint(c).contentHash()).isEqualTo(fallback.contentHash());
-    assertThat(listener.events(StalePromptServed.class)).containsExactly(
-        new StalePromptServed("support", 1, clock.instant(), IllegalStateException.class.getName(), true));
+    assertThat(listener.events(PromptEvent.StaleServed.class)).containsExactly(
+        new PromptEvent.StaleServed("support", 1, clock.instant(), IllegalStateException.class.getName(), true));
   }
 
   @Test

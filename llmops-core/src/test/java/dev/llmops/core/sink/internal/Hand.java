@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Time and threads moved by hand, for the queue's tests in this module (which cannot use the
- * testkit): a clock that stands still until {@link #advance}d, a scheduler whose tasks run when
+ * testkit; the budget tests use it too): a clock that stands still until {@link #advance}d, a scheduler whose tasks run when
  * the clock passes their due time (on the advancing thread), and an executor whose tasks run when
  * {@link #runTasks} is called. Thread-safe.
  */
-final class Hand extends Clock implements TaskScheduler, Executor {
+public final class Hand extends Clock implements TaskScheduler, Executor {
   private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -58,14 +58,19 @@ final class Hand extends Clock implements TaskScheduler, Executor {
   }
 
   /** Moves the clock forward, running the timers that fall due, in order. */
-  void advance(Duration d) {
-    Instant until = now.plus(d);
+  public void advance(Duration d) {
+    Instant until;
+    synchronized (this) {
+      until = now.plus(d);
+    }
     while (true) {
       Timer t;
       synchronized (this) {
         Timer head = timers.peek();
         if (head == null || head.due.isAfter(until)) {
-          now = until;
+          if (until.isAfter(now)) { // threads advancing at once never move it back
+            now = until;
+          }
           return;
         }
         t = timers.poll();

@@ -1,0 +1,18 @@
+/**
+ * Durable llmops records on PostgreSQL through plain JDBC on the application's {@link
+ * javax.sql.DataSource}: the ledger ({@link dev.llmops.jdbc.JdbcLedger}), the audit log ({@link
+ * dev.llmops.jdbc.JdbcAuditLog}), the prompt store ({@link dev.llmops.jdbc.JdbcPromptStore}) and the
+ * schema migrations ({@link dev.llmops.jdbc.JdbcMigrations}).
+ */
+@SuppressWarnings({"requires-automatic"}) // Flyway's jar names no module: see docs/shared-state.md
+module dev.llmops.jdbc {
+  requires transitive dev.llmops.core;
+  requires transitive java.sql;
+  requires com.fasterxml.jackson.databind;
+  // Only JdbcMigrations uses Flyway; an application that runs our SQL with its own tool needs no
+  // Flyway on its module path.
+  requires static flyway.core;
+  requires static transitive org.jspecify;
+
+  exports dev.llmops.jdbc;
+}

@@ -1,5 +1,7 @@
 package dev.llmops.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Observes calls through the client: telemetry, logs, monitors and audits subscribe here. Every
  * method has a no-op default, so new events can be added without breaking implementations.
@@ -52,6 +54,37 @@ public interface CallListener {
 
   /** A pipeline step published a typed event (prompt resolved, retry, fallback, ...). */
   default void onEvent(CallInfo call, CallEvent event) {}
+
+  /**
+   * An agent run starts or is carried on (resumed, approved, decided). Followed by exactly one
+   * {@link #runEnd} for the same run; its model calls and tool executions come in between.
+   */
+  default void runStart(RunInfo run) {}
+
+  /**
+   * Opens what should be current on the thread while the agent starts one of the run's model
+   * calls (the run's span, so the call's span is its child); the agent closes it on the same
+   * thread as soon as the call has started. Like {@link #attemptScope}, it must not throw.
+   *
+   * @return the scope to close; {@link Scope#NONE} (the default) when there is nothing to open
+   */
+  default Scope runScope(RunInfo run) {
+    return Scope.NONE;
+  }
+
+  /** A tool execution of a run starts. Followed by exactly one {@link #toolEnd}. */
+  default void toolStart(ToolExecutionInfo tool) {}
+
+  /**
+   * A tool execution ended.
+   *
+   * @param outcome {@code ok}, {@code error} or {@code timeout}
+   * @param error what the last attempt failed with, or null
+   */
+  default void toolEnd(ToolExecutionInfo tool, String outcome, @Nullable Throwable error) {}
+
+  /** A run's carrying-on ended: finished, paused for an approval or a decision, or stopped. */
+  default void runEnd(RunInfo run, RunOutcome outcome) {}
 
   /**
    * Opens what should be current on the thread while the model starts {@code attempt}, and

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  *     to fill it in: the client rejects a request that reaches a model without messages
  * @param parameters generation parameters
  * @param toolsJson tool definitions as a JSON array in the provider's format, passed through; or
- *     null
+ *     null. Prefer the typed {@code tools}; a request cannot have both
+ * @param tools typed tool definitions, tool choice and parallel-call flag, written by each adapter
+ *     in its provider's format; {@link ToolSet#NONE} when there are none
  * @param responseFormatJson a structured-output format as a JSON object in the provider's format,
  *     passed through; or null
  * @param metadata free-form application key/values; never sent to the provider
@@ -28,13 +30,22 @@ public record ChatRequest(
     List<Message> messages,
     GenerationParameters parameters,
     @Nullable String toolsJson,
+    ToolSet tools,
     @Nullable String responseFormatJson,
     Map<String, String> metadata) {
 
-  /** Checks the components and copies the collections. */
+  /**
+   * Checks the components and copies the collections.
+   *
+   * @throws IllegalArgumentException if both {@code toolsJson} and typed {@code tools} are set
+   */
   public ChatRequest {
     messages = List.copyOf(messages);
     Objects.requireNonNull(parameters, "parameters");
+    Objects.requireNonNull(tools, "tools");
+    if (toolsJson != null && !tools.isEmpty()) {
+      throw new IllegalArgumentException("a request has either toolsJson or typed tools, not both");
+    }
     metadata = Map.copyOf(metadata);
   }
 
@@ -55,6 +66,7 @@ public record ChatRequest(
     b.messages.addAll(messages);
     b.parameters = parameters;
     b.toolsJson = toolsJson;
+    b.tools = tools;
     b.responseFormatJson = responseFormatJson;
     b.metadata.putAll(metadata);
     return b;
@@ -62,12 +74,12 @@ public record ChatRequest(
 
   /** This request aimed at another model endpoint. */
   public ChatRequest withModel(@Nullable String model) {
-    return new ChatRequest(model, messages, parameters, toolsJson, responseFormatJson, metadata);
+    return new ChatRequest(model, messages, parameters, toolsJson, tools, responseFormatJson, metadata);
   }
 
   /** This request with other parameters. */
   public ChatRequest withParameters(GenerationParameters parameters) {
-    return new ChatRequest(model, messages, parameters, toolsJson, responseFormatJson, metadata);
+    return new ChatRequest(model, messages, parameters, toolsJson, tools, responseFormatJson, metadata);
   }
 
   /** The content of the last user message, or the empty string if there is none. */
@@ -86,6 +98,7 @@ public record ChatRequest(
     private final List<Message> messages = new ArrayList<>();
     private GenerationParameters parameters = GenerationParameters.DEFAULTS;
     private @Nullable String toolsJson;
+    private ToolSet tools = ToolSet.NONE;
     private @Nullable String responseFormatJson;
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
@@ -148,6 +161,17 @@ public record ChatRequest(
       return this;
     }
 
+    /** Sets the typed tools (definitions, choice, parallel-call flag). */
+    public Builder tools(ToolSet tools) {
+      this.tools = Objects.requireNonNull(tools, "tools");
+      return this;
+    }
+
+    /** Sets typed tool definitions with the provider's default choice. */
+    public Builder tools(ToolDefinition... definitions) {
+      return tools(ToolSet.of(definitions));
+    }
+
     /** Sets the response format JSON, passed through to the provider. */
     public Builder responseFormatJson(@Nullable String responseFormatJson) {
       this.responseFormatJson = responseFormatJson;
@@ -164,7 +188,7 @@ public record ChatRequest(
     public ChatRequest build() {
       // Map.copyOf walks even an empty map's entry set; most requests carry no metadata.
       return new ChatRequest(
-          model, messages, parameters, toolsJson, responseFormatJson, metadata.isEmpty() ? Map.of() : metadata);
+          model, messages, parameters, toolsJson, tools, responseFormatJson, metadata.isEmpty() ? Map.of() : metadata);
     }
   }
 }

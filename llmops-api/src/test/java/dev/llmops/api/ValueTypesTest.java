@@ -36,7 +36,7 @@ class ValueTypesTest {
   @Test
   void chatRequestIsImmutableAndCopiesItsCollections() {
     List<Message> messages = new ArrayList<>(List.of(Message.user("a")));
-    ChatRequest r = new ChatRequest("m", messages, GenerationParameters.DEFAULTS, null, null, Map.of());
+    ChatRequest r = new ChatRequest("m", messages, GenerationParameters.DEFAULTS, null, ToolSet.NONE, null, Map.of());
     messages.add(Message.user("b"));
     assertThat(r.messages()).hasSize(1);
     assertThatThrownBy(() -> r.messages().add(Message.user("c"))).isInstanceOf(UnsupportedOperationException.class);

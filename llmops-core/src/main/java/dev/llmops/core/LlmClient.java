@@ -79,6 +79,17 @@ public final class LlmClient implements AutoCloseable {
     this.prompts = stepOrder.contains(PipelineStep.PROMPT);
   }
 
+  /**
+   * The client's listeners as one, for components that run on top of the client and publish
+   * their own events ({@link CallListener#runStart}, {@link CallListener#toolStart}, ... of agent
+   * runs), so the listeners registered once with the client see them: each event goes to each
+   * listener, and one that throws is logged once, counted in {@link #listenerFailures()} and
+   * ignored. Thread-safe.
+   */
+  public CallListener listeners() {
+    return pipeline.listeners().runEvents();
+  }
+
   /** A new builder. */
   public static Builder builder() {
     return new Builder();

@@ -9,6 +9,9 @@ import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Cost;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.Money;
+import dev.llmops.api.RunInfo;
+import dev.llmops.api.RunOutcome;
+import dev.llmops.api.ToolExecutionInfo;
 import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.config.TelemetryFactory;
 import dev.llmops.core.config.TelemetrySettings;
@@ -95,6 +98,7 @@ public final class OtelInstrumentation implements CallListener {
 
   private final GenAiConventions conventions;
   private final OtelSpans spans;
+  private final OtelAgentSpans agentSpans;
   private final OtelMetrics metrics;
   private final Clock clock;
   /**
@@ -111,6 +115,7 @@ public final class OtelInstrumentation implements CallListener {
         new OtelContent(b.captureContent, b.redactor, conventions));
     this.metrics = new OtelMetrics(openTelemetry.getMeter(INSTRUMENTATION_SCOPE), conventions);
     this.clock = b.clock;
+    this.agentSpans = new OtelAgentSpans(openTelemetry.getTracer(INSTRUMENTATION_SCOPE), b.clock);
   }
 
   /**
@@ -206,6 +211,34 @@ public final class OtelInstrumentation implements CallListener {
   }
 
   // ------------------------------------------------------------------ events
+
+  /** Starts the run's {@code invoke_agent} span. */
+  @Override
+  public void runStart(RunInfo run) {
+    agentSpans.start(run);
+  }
+
+  /** Makes the run's span current while the agent starts a model call: the call's span is its child. */
+  @Override
+  public CallListener.Scope runScope(RunInfo run) {
+    return agentSpans.scope(run);
+  }
+
+  /** Starts the {@code execute_tool} span, a child of the run's. */
+  @Override
+  public void toolStart(ToolExecutionInfo tool) {
+    agentSpans.toolStart(tool);
+  }
+
+  @Override
+  public void toolEnd(ToolExecutionInfo tool, String outcome, @Nullable Throwable error) {
+    agentSpans.toolEnd(tool, outcome, error);
+  }
+
+  @Override
+  public void runEnd(RunInfo run, RunOutcome outcome) {
+    agentSpans.end(run, outcome);
+  }
 
   @Override
   public void callStart(CallInfo call) {

@@ -13,6 +13,8 @@ import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.Cost;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Interceptor;
+import dev.llmops.api.ToolDefinition;
+import dev.llmops.api.ToolSet;
 import dev.llmops.api.Usage;
 import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.pipeline.CostGate;
@@ -230,7 +232,7 @@ final class BudgetStep implements Interceptor, CostGate {
     evictExpired(nowMillis);
     long nowNanos = Math.multiplyExact(nowMillis, 1_000_000L);
     long inBound = TokenCounter.upperBound(request.messages()) + textBound(request.toolsJson())
-        + textBound(request.responseFormatJson());
+        + typedToolsBound(request.tools()) + textBound(request.responseFormatJson());
     ModelPrice catalogPrice = endpoint.price();
     ModelPrice price = catalogPrice != null ? catalogPrice : config.unpricedModels().fallbackPrice();
     if (price == null && hardMoney) {
@@ -438,6 +440,16 @@ final class BudgetStep implements Interceptor, CostGate {
 
   private static long textBound(@Nullable String text) {
     return text == null ? 0 : TokenCounter.upperBound(text);
+  }
+
+  /** An upper bound of the tokens the typed tool definitions add to the prompt. */
+  private static long typedToolsBound(ToolSet tools) {
+    long bound = 0;
+    for (ToolDefinition d : tools.definitions()) {
+      bound += TokenCounter.upperBound(d.name()) + TokenCounter.upperBound(d.description())
+          + TokenCounter.upperBound(d.parametersSchemaJson());
+    }
+    return bound;
   }
 
   /** Why a call was not admitted, and when it might be. */

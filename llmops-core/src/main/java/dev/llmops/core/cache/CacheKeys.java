@@ -4,6 +4,9 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.ToolCall;
+import dev.llmops.api.ToolChoice;
+import dev.llmops.api.ToolDefinition;
+import dev.llmops.api.ToolSet;
 import dev.llmops.core.pipeline.Rendering;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -85,7 +88,7 @@ final class CacheKeys {
         // A copy, so that the key does not keep the rendered messages alive through a view.
         : List.copyOf(messages.subList(rendered, messages.size()));
     CacheKey.Prompt key = new CacheKey.Prompt(endpoint, rendering.promptName(), rendering.version(),
-        rendering.contentHash(), rendered, variables, trailing, request.parameters(), request.toolsJson(), request.responseFormatJson());
+        rendering.contentHash(), rendered, variables, trailing, request.parameters(), toolsKey(request), request.responseFormatJson());
     chars += chars(trailing) + chars(request);
     return chars <= MAX_EXACT_CHARS ? key : key.digest();
   }
@@ -97,7 +100,7 @@ final class CacheKeys {
   }
 
   private static CacheKey.Request request(String endpoint, ChatRequest request) {
-    return new CacheKey.Request(endpoint, request.messages(), request.parameters(), request.toolsJson(),
+    return new CacheKey.Request(endpoint, request.messages(), request.parameters(), toolsKey(request),
         request.responseFormatJson());
   }
 
@@ -145,9 +148,35 @@ final class CacheKeys {
     for (String stop : request.parameters().stopSequences()) {
       chars += stop.length();
     }
-    String tools = request.toolsJson();
+    String tools = toolsKey(request);
     String format = request.responseFormatJson();
     return chars + (tools == null ? 0 : tools.length()) + (format == null ? 0 : format.length());
+  }
+
+  /**
+   * What identifies the request's tools in a key: the pass-through JSON, or the typed tools written
+   * with each field length-prefixed (so no two different tool sets give the same text), or null.
+   */
+  static @Nullable String toolsKey(ChatRequest request) {
+    String json = request.toolsJson();
+    ToolSet tools = request.tools();
+    if (json != null || tools.isEmpty()) {
+      return json;
+    }
+    StringBuilder b = new StringBuilder("typed:");
+    for (ToolDefinition d : tools.definitions()) {
+      field(b, d.name());
+      field(b, d.description());
+      field(b, d.parametersSchemaJson());
+    }
+    ToolChoice choice = tools.choice();
+    field(b, choice == null ? "-" : choice.mode() + ":" + choice.toolName());
+    field(b, String.valueOf(tools.parallelToolCalls()));
+    return b.toString();
+  }
+
+  private static void field(StringBuilder b, String value) {
+    b.append(value.length()).append(':').append(value);
   }
 
   /** The digest of a full-request key. */

@@ -7,11 +7,17 @@ import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatResponse;
+import dev.llmops.api.RunInfo;
+import dev.llmops.api.RunOutcome;
+import dev.llmops.api.ToolExecutionInfo;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers events to the client's listeners, isolating the call from them: a listener that throws
@@ -184,6 +190,65 @@ public final class ListenerDispatcher {
       String key = scope.getClass().getName() + "#close";
       if (logged.add(key)) {
         LOG.warn("an attempt scope ({}) threw when closed; the call goes on", scope.getClass().getName(), e);
+      }
+    }
+  }
+
+  /**
+   * The listeners as one, for the events of components that run on top of the client (agent
+   * runs): each event goes to each listener, isolated as the call events are.
+   */
+  public CallListener runEvents() {
+    return runEvents;
+  }
+
+  private final CallListener runEvents = new CallListener() {
+    @Override
+    public void runStart(RunInfo run) {
+      each("runStart", l -> l.runStart(run));
+    }
+
+    @Override
+    public Scope runScope(RunInfo run) {
+      List<Scope> opened = new ArrayList<>(0);
+      each("runScope", l -> {
+        Scope s = l.runScope(run);
+        if (s != null && s != Scope.NONE) {
+          opened.add(s);
+        }
+      });
+      if (opened.isEmpty()) {
+        return Scope.NONE;
+      }
+      return () -> {
+        for (int k = opened.size() - 1; k >= 0; k--) {
+          close(opened.get(k));
+        }
+      };
+    }
+
+    @Override
+    public void toolStart(ToolExecutionInfo tool) {
+      each("toolStart", l -> l.toolStart(tool));
+    }
+
+    @Override
+    public void toolEnd(ToolExecutionInfo tool, String outcome, @Nullable Throwable error) {
+      each("toolEnd", l -> l.toolEnd(tool, outcome, error));
+    }
+
+    @Override
+    public void runEnd(RunInfo run, RunOutcome outcome) {
+      each("runEnd", l -> l.runEnd(run, outcome));
+    }
+  };
+
+  private void each(String event, Consumer<CallListener> action) {
+    for (CallListener l : listeners) {
+      try {
+        action.accept(l);
+      } catch (RuntimeException | LinkageError | AssertionError e) {
+        failed(l, event, e);
       }
     }
   }

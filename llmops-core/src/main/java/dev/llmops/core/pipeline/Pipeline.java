@@ -42,7 +42,8 @@ public final class Pipeline {
     this.clock = clock;
   }
 
-  ListenerDispatcher listeners() {
+  /** The listeners of this pipeline's client. */
+  public ListenerDispatcher listeners() {
     return listeners;
   }
 

@@ -66,7 +66,8 @@ final class PromptInterceptor implements Interceptor {
       parameters = version.parameters().overriddenBy(request.parameters());
     }
     ChatRequest out = new ChatRequest(
-        model, messages, parameters, request.toolsJson(), request.responseFormatJson(), request.metadata());
+        model, messages, parameters, request.toolsJson(), request.tools(), request.responseFormatJson(),
+        request.metadata());
 
     Fingerprint prior = attributes.getOrNull(Fingerprint.KEY);
     Fingerprint fingerprint = version.fingerprint(

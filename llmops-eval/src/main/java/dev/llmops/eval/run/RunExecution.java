@@ -172,7 +172,7 @@ final class RunExecution {
       throw new IllegalArgumentException(
           "case '" + c.id() + "' has no messages to send to the plain model candidate " + candidate.name());
     }
-    ChatRequest request = new ChatRequest(candidate.model(), c.messages(), parameters, null, null, Map.of());
+    ChatRequest request = new ChatRequest(candidate.model(), c.messages(), parameters, null, dev.llmops.api.ToolSet.NONE, null, Map.of());
     // Recorded before the call starts; the prompt and experiment steps keep its dataset.
     Fingerprint fingerprint = new Fingerprint(null, 0, null, candidate.model(),
         Fingerprint.hashParameters(parameters), null, null, dataset.id());

@@ -114,6 +114,15 @@ public final class Cassette {
     params.put("presencePenalty", p.presencePenalty());
     params.put("frequencyPenalty", p.frequencyPenalty());
     n.put("tools", r.toolsJson());
+    if (!r.tools().isEmpty()) {
+      // Typed tools only when there are some, so cassettes recorded before them still match.
+      ObjectNode typed = n.putObject("typedTools");
+      ArrayNode defs = typed.putArray("definitions");
+      r.tools().definitions().forEach(d -> defs.addObject()
+          .put("name", d.name()).put("description", d.description()).put("parameters", d.parametersSchemaJson()));
+      typed.put("choice", String.valueOf(r.tools().choice()));
+      typed.put("parallelToolCalls", r.tools().parallelToolCalls());
+    }
     n.put("responseFormat", r.responseFormatJson());
     return n;
   }

@@ -10,6 +10,9 @@ import dev.llmops.api.InvalidRequestException;
 import dev.llmops.api.Message;
 import dev.llmops.api.Role;
 import dev.llmops.api.ToolCall;
+import dev.llmops.api.ToolChoice;
+import dev.llmops.api.ToolDefinition;
+import dev.llmops.api.ToolSet;
 import dev.llmops.api.Usage;
 import dev.llmops.api.spi.ModelExchange;
 import dev.llmops.core.provider.internal.Json;
@@ -18,6 +21,7 @@ import dev.llmops.core.provider.internal.ProviderErrors.ErrorBody;
 import dev.llmops.core.provider.internal.StreamDecoder;
 import dev.llmops.core.provider.internal.WireFormat;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -65,8 +69,20 @@ final class AnthropicWire implements WireFormat {
         g.writeStringField("system", system.toString());
       }
       g.writeArrayFieldStart("messages");
-      for (Message m : request.messages()) {
-        writeMessage(g, m);
+      List<Message> messages = request.messages();
+      for (int i = 0; i < messages.size(); i++) {
+        Message m = messages.get(i);
+        if (m.role() == Role.TOOL) {
+          // The results of one turn's parallel tool uses go back together, in one user message.
+          int end = i;
+          while (end + 1 < messages.size() && messages.get(end + 1).role() == Role.TOOL) {
+            end++;
+          }
+          writeToolResults(g, messages.subList(i, end + 1));
+          i = end;
+        } else {
+          writeMessage(g, m);
+        }
       }
       g.writeEndArray();
       if (p.temperature() != null) {
@@ -86,6 +102,7 @@ final class AnthropicWire implements WireFormat {
         g.writeFieldName("tools");
         g.writeTree(passThrough(request.toolsJson(), "toolsJson"));
       }
+      writeTools(g, request.tools());
       if (request.responseFormatJson() != null) {
         g.writeObjectFieldStart("output_config");
         g.writeFieldName("format");
@@ -178,19 +195,69 @@ final class AnthropicWire implements WireFormat {
         return;
       }
       case TOOL -> {
-        g.writeStartObject();
-        g.writeStringField("role", "user");
-        g.writeArrayFieldStart("content");
-        g.writeStartObject();
-        g.writeStringField("type", "tool_result");
-        g.writeStringField("tool_use_id", String.valueOf(m.toolCallId()));
-        g.writeStringField("content", m.content());
-        g.writeEndObject();
-        g.writeEndArray();
-        g.writeEndObject();
+        writeToolResults(g, List.of(m));
         return;
       }
     }
+  }
+
+  /** Tool results as one user message of {@code tool_result} blocks. */
+  private static void writeToolResults(JsonGenerator g, List<Message> results) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("role", "user");
+    g.writeArrayFieldStart("content");
+    for (Message m : results) {
+      g.writeStartObject();
+      g.writeStringField("type", "tool_result");
+      g.writeStringField("tool_use_id", String.valueOf(m.toolCallId()));
+      g.writeStringField("content", m.content());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /**
+   * Typed tools as {@code tools} ({@code name, description, input_schema}) and {@code
+   * tool_choice}; forbidding parallel calls sets {@code disable_parallel_tool_use}, which needs a
+   * choice, so it comes with {@code auto} when none was given.
+   */
+  private void writeTools(JsonGenerator g, ToolSet tools) throws IOException {
+    if (tools.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("tools");
+    for (ToolDefinition d : tools.definitions()) {
+      g.writeStartObject();
+      g.writeStringField("name", d.name());
+      if (!d.description().isEmpty()) {
+        g.writeStringField("description", d.description());
+      }
+      g.writeFieldName("input_schema");
+      g.writeTree(passThrough(d.parametersSchemaJson(), "tools[" + d.name() + "].parametersSchemaJson"));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    ToolChoice choice = tools.choice();
+    boolean noParallel = Boolean.FALSE.equals(tools.parallelToolCalls());
+    if (choice == null && !noParallel) {
+      return;
+    }
+    ToolChoice c = choice == null ? ToolChoice.AUTO : choice;
+    g.writeObjectFieldStart("tool_choice");
+    g.writeStringField("type", switch (c.mode()) {
+      case AUTO -> "auto";
+      case NONE -> "none";
+      case REQUIRED -> "any";
+      case TOOL -> "tool";
+    });
+    if (c.mode() == ToolChoice.Mode.TOOL) {
+      g.writeStringField("name", String.valueOf(c.toolName()));
+    }
+    if (noParallel && c.mode() != ToolChoice.Mode.NONE) {
+      g.writeBooleanField("disable_parallel_tool_use", true);
+    }
+    g.writeEndObject();
   }
 
   static FinishReason mapStopReason(String raw) {

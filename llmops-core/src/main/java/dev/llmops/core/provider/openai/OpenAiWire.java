@@ -9,6 +9,9 @@ import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.InvalidRequestException;
 import dev.llmops.api.Message;
 import dev.llmops.api.ToolCall;
+import dev.llmops.api.ToolChoice;
+import dev.llmops.api.ToolDefinition;
+import dev.llmops.api.ToolSet;
 import dev.llmops.api.spi.ModelExchange;
 import dev.llmops.core.provider.internal.Json;
 import dev.llmops.core.provider.internal.ProviderErrors;
@@ -62,6 +65,7 @@ final class OpenAiWire implements WireFormat {
         g.writeFieldName("tools");
         g.writeTree(Json.passThrough(request.toolsJson(), "toolsJson", provider, model));
       }
+      writeTools(g, request.tools());
       if (request.responseFormatJson() != null) {
         g.writeFieldName("response_format");
         g.writeTree(Json.passThrough(request.responseFormatJson(), "responseFormatJson", provider, model));
@@ -103,6 +107,48 @@ final class OpenAiWire implements WireFormat {
   @Override
   public StreamDecoder decoder(ChatRequest request, ModelExchange exchange, Map<String, String> headerMetadata) {
     return new OpenAiStreamDecoder(provider, model, request, exchange, headerMetadata);
+  }
+
+  /** Typed tools as {@code tools}, {@code tool_choice} and {@code parallel_tool_calls}. */
+  private void writeTools(JsonGenerator g, ToolSet tools) throws IOException {
+    if (tools.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("tools");
+    for (ToolDefinition d : tools.definitions()) {
+      g.writeStartObject();
+      g.writeStringField("type", "function");
+      g.writeObjectFieldStart("function");
+      g.writeStringField("name", d.name());
+      if (!d.description().isEmpty()) {
+        g.writeStringField("description", d.description());
+      }
+      g.writeFieldName("parameters");
+      g.writeTree(Json.passThrough(d.parametersSchemaJson(), "tools[" + d.name() + "].parametersSchemaJson", provider, model));
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    ToolChoice choice = tools.choice();
+    if (choice != null) {
+      switch (choice.mode()) {
+        case AUTO -> g.writeStringField("tool_choice", "auto");
+        case NONE -> g.writeStringField("tool_choice", "none");
+        case REQUIRED -> g.writeStringField("tool_choice", "required");
+        case TOOL -> {
+          g.writeObjectFieldStart("tool_choice");
+          g.writeStringField("type", "function");
+          g.writeObjectFieldStart("function");
+          g.writeStringField("name", String.valueOf(choice.toolName()));
+          g.writeEndObject();
+          g.writeEndObject();
+        }
+      }
+    }
+    Boolean parallel = tools.parallelToolCalls();
+    if (parallel != null) {
+      g.writeBooleanField("parallel_tool_calls", parallel);
+    }
   }
 
   private static void writeMessage(JsonGenerator g, Message m) throws IOException {

@@ -283,12 +283,9 @@ class LlmOpsConfigTest {
               prompt: support-reply
               variants: [{key: control, model: smart}, {key: cheap, model: cheap}]
               weights: [0, 1]
-        accounting:
-          catalog: bundled
-          unknownModels: record
-          # The supplied models have no catalog price, and a hard money budget admits no unpriced call.
-          overrides: {unknown: {inputPerMillion: "1.00", outputPerMillion: "2.00"}}
+        accounting: {catalog: bundled, unknownModels: record}
         budgets: [{scope: tenant, limit: "5.00 USD", window: daily}]
+        # The supplied models have no catalog price, and a hard money budget admits no unpriced call.
         unpricedModels: {inputPerMillion: "1.00", outputPerMillion: "2.00"}
         rateLimits: [{scope: api_key, requestsPerMinute: 600, onExceeded: wait, maxWait: 5s}]
         cache: {maximumSize: 100, expireAfterWrite: 30m}

@@ -6,7 +6,6 @@ import dev.llmops.core.prompt.InMemoryPromptSource;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.prompt.PromptSource;
 import dev.llmops.core.prompt.PromptVersion;
-import dev.llmops.core.prompt.RenderedPrompt;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -101,19 +100,19 @@ public class PromptBenchmark {
 
   /** Label resolution through the cache, then strict rendering of both messages. */
   @Benchmark
-  public RenderedPrompt resolveAndRender() {
+  public PromptVersion.Rendered resolveAndRender() {
     return registry.render(ref);
   }
 
   /** As the full pipeline renders: the same values on every call, but a new ticket number. */
   @Benchmark
-  public RenderedPrompt resolveAndRenderNewTicket() {
+  public PromptVersion.Rendered resolveAndRenderNewTicket() {
     return registry.render(tickets[cursor++ & (DISTINCT - 1)]);
   }
 
   /** Every value differs from the last call's: no message repeats. */
   @Benchmark
-  public RenderedPrompt resolveAndRenderAllNew() {
+  public PromptVersion.Rendered resolveAndRenderAllNew() {
     return registry.render(allNew[cursor++ & (DISTINCT - 1)]);
   }
 

@@ -152,6 +152,30 @@ class ArchitectureTest {
     assertThat(classes.contain(dev.llmops.core.pipeline.Wiring.class)).isTrue();
   }
 
+  /**
+   * llmops-core's public surface stays small (issue 14): at most 80 public top-level types in the
+   * packages it exports to everyone. A new event or value type nests in the type it belongs to.
+   */
+  @Test
+  void coreExportsAtMostEightyPublicTopLevelTypes() throws IOException {
+    Set<String> exported = new TreeSet<>();
+    for (ModuleDescriptor.Exports e : descriptorOf(dev.llmops.core.LlmClient.class).exports()) {
+      if (!e.isQualified()) {
+        exported.add(e.source());
+      }
+    }
+    List<String> surface = classes.stream()
+        .filter(c -> exported.contains(c.getPackageName()))
+        .filter(c -> c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC))
+        .filter(c -> c.isTopLevelClass())
+        .map(c -> c.getName())
+        .sorted()
+        .toList();
+    assertThat(surface).as("public top-level types of llmops-core's exported packages")
+        .contains(dev.llmops.core.LlmClient.class.getName())
+        .hasSizeLessThanOrEqualTo(80);
+  }
+
   /** The module descriptor compiled into the jar or classes directory {@code type} was loaded from. */
   static ModuleDescriptor descriptorOf(Class<?> type) throws IOException {
     Path location;

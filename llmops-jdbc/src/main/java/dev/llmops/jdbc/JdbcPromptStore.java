@@ -9,7 +9,6 @@ import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Role;
 import dev.llmops.api.audit.AuditEvent;
-import dev.llmops.core.prompt.MessageTemplate;
 import dev.llmops.core.prompt.PromptDefinition;
 import dev.llmops.core.prompt.PromptSource;
 import dev.llmops.core.prompt.PromptVersion;
@@ -286,9 +285,9 @@ public final class JdbcPromptStore implements PromptSource {
     });
   }
 
-  private static String messages(List<MessageTemplate> messages) throws JsonProcessingException {
+  private static String messages(List<PromptVersion.MessageTemplate> messages) throws JsonProcessingException {
     ArrayNode out = JSON.createArrayNode();
-    for (MessageTemplate m : messages) {
+    for (PromptVersion.MessageTemplate m : messages) {
       out.addObject().put("role", m.role().name()).put("template", m.template());
     }
     return JSON.writeValueAsString(out);

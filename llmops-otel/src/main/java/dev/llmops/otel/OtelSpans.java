@@ -14,7 +14,6 @@ import dev.llmops.api.Usage;
 import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.shadow.ShadowOf;
-import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -240,7 +239,7 @@ final class OtelSpans {
     if (st.attempts > 1) {
       span.setAttribute(Keys.RETRY_COUNT, (long) st.attempts - 1);
     }
-    FallbackTaken fallback = attributes.getOrNull(Resilience.FALLBACK);
+    Resilience.FallbackTaken fallback = attributes.getOrNull(Resilience.FALLBACK);
     String fallbackModel = fallback != null ? fallback.to() : null;
     if (fallbackModel == null && st.lastEndpoint != null && st.firstEndpoint != null
         && !st.lastEndpoint.equals(st.firstEndpoint)) {

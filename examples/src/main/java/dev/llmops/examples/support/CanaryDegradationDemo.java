@@ -7,7 +7,6 @@ import dev.llmops.core.LlmClient;
 import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.ExperimentChange;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.experiment.Ramp;
 import dev.llmops.core.experiment.Variant;
 import dev.llmops.eval.monitor.Guard;
 import dev.llmops.eval.monitor.GuardedRollout;
@@ -79,7 +78,7 @@ public final class CanaryDegradationDemo {
         .add(Experiment.builder("support-model").feature("support")
             .variant(Variant.of("stable").withModel("stable"))
             .variant(Variant.of("next").withModel("next"))
-            .ramp(new Ramp("next", List.of(0.05, 0.2, 0.5)))
+            .ramp(new Experiment.Ramp("next", List.of(0.05, 0.2, 0.5)))
             .build())
         .build();
     AtomicInteger stableCalls = new AtomicInteger();

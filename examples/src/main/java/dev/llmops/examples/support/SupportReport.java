@@ -9,7 +9,7 @@ import dev.llmops.core.accounting.Summary;
 import dev.llmops.core.experiment.Assignment;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.shadow.InMemoryShadowSink;
-import dev.llmops.core.resilience.FallbackTaken;
+import dev.llmops.core.resilience.Resilience;
 import dev.llmops.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +114,7 @@ public record SupportReport(
         answeredCost,
         attempts,
         retries,
-        events.events(FallbackTaken.class).size(),
+        events.events(Resilience.FallbackTaken.class).size(),
         shadowStats,
         shadows.received(),
         ledger.size(),

@@ -1,8 +1,9 @@
 package dev.llmops.core.accounting;
 
+import dev.llmops.api.CallEvent;
 import dev.llmops.api.Cost;
-import dev.llmops.api.Usage;
 import dev.llmops.api.ModelInfo;
+import dev.llmops.api.Usage;
 import dev.llmops.core.pipeline.Capability;
 import dev.llmops.core.pipeline.Wiring;
 import dev.llmops.core.pricing.ModelPrice;
@@ -176,6 +177,24 @@ public final class Accounting implements Capability {
     /** Builds the accounting configuration. */
     public Accounting build() {
       return new Accounting(this);
+    }
+  }
+
+  /**
+   * Published before an attempt to a model the price catalog does not know; its cost will be
+   * recorded as unknown.
+   *
+   * @param endpoint the endpoint name
+   * @param provider the provider
+   * @param model the provider model id
+   * @param catalogVersion the catalog searched
+   */
+  public record UnknownPriceEvent(String endpoint, String provider, String model, String catalogVersion)
+      implements CallEvent {
+
+    @Override
+    public String name() {
+      return "llmops.accounting.unknown_price";
     }
   }
 }

@@ -11,28 +11,28 @@ import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.ConfigurationException;
-import dev.llmops.api.CostSaving;
 import dev.llmops.api.Cost;
+import dev.llmops.api.CostSaving;
 import dev.llmops.api.Fingerprint;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.LlmException;
+import dev.llmops.api.ModelInfo;
 import dev.llmops.api.Money;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.StreamInterruptedException;
 import dev.llmops.api.Usage;
-import dev.llmops.api.ModelInfo;
 import dev.llmops.core.pipeline.CostGate;
 import dev.llmops.core.pipeline.Endpoints;
 import dev.llmops.core.pricing.ModelPrice;
 import dev.llmops.core.tokens.TokenCounter;
 import java.time.Clock;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
@@ -88,7 +88,7 @@ final class AccountingStep implements Interceptor, CallListener {
                     + endpoint.name() + "') in price catalog " + version
                     + "; add it with PriceCatalog.withOverride or use UnknownModelPolicy.RECORD"));
       }
-      chain.publish(new UnknownPriceEvent(endpoint.name(), model.provider(), model.modelId(), version));
+      chain.publish(new Accounting.UnknownPriceEvent(endpoint.name(), model.provider(), model.modelId(), version));
     }
     CallInfo call = chain.call();
     CostGate.Settlement settlement;

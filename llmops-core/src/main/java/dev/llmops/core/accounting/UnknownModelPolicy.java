@@ -9,7 +9,7 @@ public enum UnknownModelPolicy {
   FAIL,
   /**
    * Make the call, record its usage with an unknown cost (never zero) and publish an {@link
-   * UnknownPriceEvent}. The default.
+   * Accounting.UnknownPriceEvent}. The default.
    */
   RECORD
 }

@@ -125,7 +125,7 @@ final class CacheStep implements Interceptor {
    * event (with the key's hex digest and the cost the answer saved), the zero cost of the call and
    * the one chunk a streaming caller gets. Immutable, shared by the entry's hits.
    */
-  record Hit(ChatResponse response, CacheHit event, Cost zeroCost, ChatChunk chunk) {}
+  record Hit(ChatResponse response, ResponseCache.Hit event, Cost zeroCost, ChatChunk chunk) {}
 
   /**
    * A cached answer: the provider's response as it came, the endpoint that gave it and when (what
@@ -152,7 +152,7 @@ final class CacheStep implements Interceptor {
       Hit h = hit;
       if (h == null) {
         ChatResponse response = asHit(answer);
-        h = new Hit(response, new CacheHit(key.hex(), endpoint, response.model(), saved),
+        h = new Hit(response, new ResponseCache.Hit(key.hex(), endpoint, response.model(), saved),
             new Cost(Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, false,
                 saved.catalogVersion(), saved.pricedAs()),
             new ChatChunk(0, response.text(), response.finishReason(), response.usage()));

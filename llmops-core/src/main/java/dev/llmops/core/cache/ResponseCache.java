@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.ChatRequest;
+import dev.llmops.api.Cost;
+import dev.llmops.api.CostSaving;
 import dev.llmops.core.pipeline.Capability;
 import dev.llmops.core.pipeline.Durations;
 import dev.llmops.core.pipeline.Wiring;
@@ -26,7 +28,7 @@ import java.util.concurrent.Executor;
 @SuppressWarnings("exports") // Capability is the client's unexported wiring contract; see Capability
 public final class ResponseCache implements Capability {
   /** The call attribute set on a cache hit. */
-  public static final AttributeKey<CacheHit> HIT = AttributeKey.of("llmops.cache.hit", CacheHit.class);
+  public static final AttributeKey<Hit> HIT = AttributeKey.of("llmops.cache.hit", Hit.class);
 
   /** The response metadata key set to {@code hit} on a cached answer. */
   public static final String METADATA_KEY = "llmops.cache";
@@ -167,6 +169,24 @@ public final class ResponseCache implements Capability {
     /** Builds the cache configuration. */
     public ResponseCache build() {
       return new ResponseCache(this);
+    }
+  }
+
+  /**
+   * A call answered from the response cache: the event published to listeners and the call
+   * attribute {@link ResponseCache#HIT} on the {@link dev.llmops.api.Completion}. The accounting
+   * step records it in the ledger at zero cost with {@link #saved()}.
+   *
+   * @param key the cache key (a SHA-256 hex hash; it reveals nothing of the prompt or its variables)
+   * @param endpoint the endpoint the call would have gone to
+   * @param model the model whose earlier answer was reused
+   * @param saved what that answer cost when it was made
+   */
+  public record Hit(String key, String endpoint, String model, Cost saved) implements CostSaving {
+
+    @Override
+    public String name() {
+      return "llmops.cache.hit";
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.llmops.core.experiment;
 
-import dev.llmops.core.experiment.shadow.Shadow;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.ConfigurationException;
+import dev.llmops.core.experiment.shadow.Shadow;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ public final class Experiment {
   private final @Nullable Namespace namespace;
   private final String seed;
   private final int hashVersion;
-  private final ExperimentStatus status;
+  private final Status status;
   private final String hashAttribute;
   private final @Nullable String prompt;
   private final @Nullable String feature;
@@ -189,8 +189,8 @@ public final class Experiment {
     return hashVersion;
   }
 
-  /** The status (default {@link ExperimentStatus#RUNNING}). */
-  public ExperimentStatus status() {
+  /** The status (default {@link Status#RUNNING}). */
+  public Status status() {
     return status;
   }
 
@@ -332,7 +332,7 @@ public final class Experiment {
   }
 
   @Nullable Assignment assign(Targeting t, @Nullable VariantSource source, @Nullable CallInfo call) {
-    if (status == ExperimentStatus.KILLED) {
+    if (status == Status.KILLED) {
       return assignment(0, Assignment.Reason.KILLED, Double.NaN);
     }
     String url = t.url();
@@ -345,7 +345,7 @@ public final class Experiment {
       int i = forcedByContext;
       return i >= 0 && i < variants.size() ? assignment(i, Assignment.Reason.FORCED, Double.NaN) : null;
     }
-    if (status == ExperimentStatus.STOPPED) {
+    if (status == Status.STOPPED) {
       return null;
     }
     if (overrideIndex >= 0) {
@@ -465,10 +465,10 @@ public final class Experiment {
   }
 
   @Nullable Assignment assign(@Nullable String subject, @Nullable VariantSource source, @Nullable CallInfo call) {
-    if (status == ExperimentStatus.STOPPED) {
+    if (status == Status.STOPPED) {
       return null;
     }
-    if (status == ExperimentStatus.KILLED) {
+    if (status == Status.KILLED) {
       return assignment(0, Assignment.Reason.KILLED, Double.NaN);
     }
     if (overrideIndex >= 0) {
@@ -551,7 +551,7 @@ public final class Experiment {
     private @Nullable Namespace namespace;
     private @Nullable String seed;
     private int hashVersion = 1;
-    private ExperimentStatus status = ExperimentStatus.RUNNING;
+    private Status status = Status.RUNNING;
     private String hashAttribute = "subject";
     private @Nullable String prompt;
     private @Nullable String feature;
@@ -625,8 +625,8 @@ public final class Experiment {
       return this;
     }
 
-    /** Sets the status (default {@link ExperimentStatus#RUNNING}). */
-    public Builder status(ExperimentStatus status) {
+    /** Sets the status (default {@link Status#RUNNING}). */
+    public Builder status(Status status) {
       this.status = Objects.requireNonNull(status, "status");
       return this;
     }
@@ -897,5 +897,127 @@ public final class Experiment {
       }
       return out;
     }
+  }
+
+  /**
+   * A half-open bucket range {@code [start, end)} of one variation, within {@code [0, 1]}. Immutable.
+   *
+   * @param start the first bucket in the range
+   * @param end the first bucket after the range; equal to {@code start} for an empty range
+   */
+  public record BucketRange(double start, double end) {
+
+    /** Whether bucket {@code n} falls in this range. */
+    public boolean contains(double n) {
+      return n >= start && n < end;
+    }
+  }
+
+  /**
+   * A slice {@code [start, end)} of a GrowthBook namespace: experiments in one namespace whose slices
+   * do not overlap never share a subject. A subject's place in a namespace depends only on the
+   * subject and the namespace id. Immutable.
+   *
+   * @param id the namespace id
+   * @param start the first bucket of the slice, in {@code [0, 1]}
+   * @param end the first bucket after the slice, in {@code [start, 1]}
+   */
+  public record Namespace(String id, double start, double end) {
+
+    /** Checks the id. Range checks are the experiment builder's, so it can name the experiment. */
+    public Namespace {
+      Objects.requireNonNull(id, "id");
+    }
+  }
+
+  /**
+   * A prerequisite on another flag (GrowthBook's {@code parentConditions}): the subject is in the
+   * experiment only if {@code condition} holds for {@code {"value": <the flag's value>}}, the
+   * flag's value coming from {@link Targeting#flags()}. Immutable.
+   *
+   * @param flag the flag's id
+   * @param condition the condition on {@code value}
+   */
+  public record Prerequisite(String flag, Condition condition) {
+
+    /** Checks the components. */
+    public Prerequisite {
+      Objects.requireNonNull(flag, "flag");
+      Objects.requireNonNull(condition, "condition");
+    }
+  }
+
+  /**
+   * A canary ramp: the weight of one variant rises through {@code steps} as an operator (or a
+   * monitor such as {@code llmops-eval}'s {@code GuardedRollout}) calls {@link
+   * Experiments#advanceRamp}; the other variants share the rest equally.
+   * Put the canary variant last: GrowthBook ranges then grow downward from 1, so a subject that got
+   * the canary keeps it at every later step. Immutable.
+   *
+   * @param variant the canary variant's key
+   * @param steps the canary's weights, strictly increasing, each in {@code (0, 1]}
+   */
+  public record Ramp(String variant, List<Double> steps) {
+
+    /** Checks for nulls and copies the steps; ranges are checked by the experiment builder. */
+    public Ramp {
+      Objects.requireNonNull(variant, "variant");
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /**
+   * A GrowthBook filter (the general form of a namespace): a subject passes when its attribute
+   * hashes, with this seed and hash version, into one of the ranges. An experiment with filters
+   * ignores its namespace; a subject without the attribute is filtered out. Immutable.
+   *
+   * @param seed the hash seed
+   * @param ranges the half-open ranges that pass
+   * @param attribute the attribute hashed (GrowthBook's default {@code id}; llmops calls have {@code
+   *     subject}, {@code tenant}, {@code apiKeyId}, tags and caller attributes)
+   * @param hashVersion 1 or 2 (GrowthBook's default for filters is 2)
+   */
+  public record BucketFilter(String seed, List<Experiment.BucketRange> ranges, String attribute, int hashVersion) {
+
+    /** Checks and copies the components. */
+    public BucketFilter {
+      Objects.requireNonNull(seed, "seed");
+      Objects.requireNonNull(attribute, "attribute");
+      ranges = List.copyOf(ranges);
+      if (hashVersion != 1 && hashVersion != 2) {
+        throw new IllegalArgumentException("hashVersion must be 1 or 2 but was " + hashVersion);
+      }
+    }
+
+    /** Whether a subject with hash value {@code value} passes. */
+    boolean passes(String value) {
+      double n = GrowthBook.hash(seed, value, hashVersion);
+      if (Double.isNaN(n)) {
+        return false;
+      }
+      for (Experiment.BucketRange r : ranges) {
+        if (r.contains(n)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Whether an experiment assigns variants. */
+  public enum Status {
+    /** Subjects are assigned by forced variants, overrides, a variant source, then hashing. */
+    RUNNING,
+    /**
+     * Nobody is assigned and no exposure is recorded; matching calls get the control variant's
+     * settings (as GrowthBook serves variation 0 to subjects outside an experiment).
+     */
+    STOPPED,
+    /**
+     * The kill switch: every matching call gets the control variant (index 0), whatever forced
+     * variants, overrides or hashing say; the assignment is recorded with reason {@link
+     * Assignment.Reason#KILLED}.
+     */
+    KILLED
   }
 }

@@ -1,12 +1,12 @@
 package dev.llmops.core.experiment;
 
-import dev.llmops.core.experiment.shadow.Shadow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.GenerationParameters;
+import dev.llmops.core.experiment.shadow.Shadow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,7 +178,7 @@ final class ExperimentFiles {
       s = text(node, "status");
       if (s != null) {
         try {
-          b.status(ExperimentStatus.valueOf(s.toUpperCase(Locale.ROOT)));
+          b.status(Experiment.Status.valueOf(s.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
           problem("status", "must be running, stopped or killed but was '" + s + "'");
         }
@@ -192,7 +192,7 @@ final class ExperimentFiles {
         if (id == null || start == null || end == null) {
           problem("namespace", "needs id, start and end");
         } else {
-          b.namespace(new Namespace(id, start, end));
+          b.namespace(new Experiment.Namespace(id, start, end));
         }
       }
       variants(node.get("variants"), b);
@@ -240,7 +240,7 @@ final class ExperimentFiles {
         if (variant == null || steps == null) {
           problem("ramp", "needs variant and steps");
         } else {
-          b.ramp(new Ramp(variant, steps));
+          b.ramp(new Experiment.Ramp(variant, steps));
         }
       }
       try {

@@ -1,10 +1,5 @@
 package dev.llmops.core.experiment;
 
-import dev.llmops.core.experiment.shadow.Shadow;
-import dev.llmops.core.experiment.shadow.ShadowPair;
-import dev.llmops.core.experiment.shadow.ShadowOutcome;
-import dev.llmops.core.experiment.shadow.ShadowOf;
-import dev.llmops.core.experiment.shadow.ShadowEvent;
 import dev.llmops.api.CallAttributes;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallInfo;
@@ -14,6 +9,10 @@ import dev.llmops.api.Fingerprint;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Interceptor;
 import dev.llmops.api.PromptRef;
+import dev.llmops.core.experiment.shadow.Shadow;
+import dev.llmops.core.experiment.shadow.ShadowEvent;
+import dev.llmops.core.experiment.shadow.ShadowOf;
+import dev.llmops.core.experiment.shadow.ShadowPair;
 import dev.llmops.core.pipeline.Failures;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,8 +145,8 @@ final class ExperimentInterceptor implements Interceptor {
     Variant candidate = experiment.variants().get(experiment.shadowIndex());
     var unused = stage.whenComplete((response, error) -> {
       Duration latency = Duration.between(start, experiments.clock().instant());
-      ShadowOutcome primary =
-          new ShadowOutcome(
+      ShadowPair.Outcome primary =
+          new ShadowPair.Outcome(
               call.callId(),
               assignment == null ? null : assignment.variant(),
               request.model(),

@@ -1,13 +1,13 @@
 package dev.llmops.core.experiment;
 
-import dev.llmops.core.experiment.shadow.Shadow;
-import dev.llmops.core.experiment.shadow.ShadowSink;
-import dev.llmops.core.experiment.shadow.InMemoryShadowSink;
-import dev.llmops.core.experiment.shadow.ShadowPair;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.ConfigurationException;
+import dev.llmops.core.experiment.shadow.InMemoryShadowSink;
+import dev.llmops.core.experiment.shadow.Shadow;
+import dev.llmops.core.experiment.shadow.ShadowPair;
+import dev.llmops.core.experiment.shadow.ShadowSink;
 import dev.llmops.core.pipeline.Capability;
 import dev.llmops.core.pipeline.Wiring;
 import java.nio.file.Path;
@@ -291,7 +291,7 @@ public final class Experiments implements Capability {
    */
   public Experiment advanceRamp(String key, String reason) {
     return change(key, ExperimentChange.Kind.RAMP, reason, e -> {
-      Ramp ramp = e.ramp();
+      Experiment.Ramp ramp = e.ramp();
       if (ramp == null) {
         throw new IllegalStateException("experiment '" + key + "' has no ramp");
       }
@@ -319,7 +319,7 @@ public final class Experiments implements Capability {
   }
 
   /** Sets the status of experiment {@code key}. */
-  public Experiment setStatus(String key, ExperimentStatus status, String reason) {
+  public Experiment setStatus(String key, Experiment.Status status, String reason) {
     Objects.requireNonNull(status, "status");
     return change(key, ExperimentChange.Kind.STATUS, reason, e -> e.toBuilder().status(status).build(),
         e -> e.status().name());
@@ -327,7 +327,7 @@ public final class Experiments implements Capability {
 
   /** The kill switch: every matching call gets control. Same as {@code setStatus(key, KILLED, reason)}. */
   public Experiment kill(String key, String reason) {
-    return setStatus(key, ExperimentStatus.KILLED, reason);
+    return setStatus(key, Experiment.Status.KILLED, reason);
   }
 
   /**

@@ -52,7 +52,7 @@ public final class GrowthBook {
    * GrowthBook's {@code inNamespace(id, [namespaceId, start, end])}: whether {@code id} hashes
    * (version 1, seed {@code "__" + namespaceId}) into {@code [start, end)}.
    */
-  public static boolean inNamespace(String id, Namespace namespace) {
+  public static boolean inNamespace(String id, Experiment.Namespace namespace) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(namespace, "namespace");
     long h = unsigned(fnv(fnv(fnv(FNV_OFFSET, id), "__"), namespace.id()));
@@ -75,7 +75,7 @@ public final class GrowthBook {
    * {@code [cum, cum + coverage * w_i)} where {@code cum} is the sum of the earlier weights, so
    * raising coverage keeps every enrolled subject on its variation.
    */
-  public static List<BucketRange> bucketRanges(int numVariations, double coverage, @Nullable List<Double> weights) {
+  public static List<Experiment.BucketRange> bucketRanges(int numVariations, double coverage, @Nullable List<Double> weights) {
     double[] w = new double[Math.max(numVariations, 0)];
     if (weights != null) {
       for (int i = 0; i < Math.min(w.length, weights.size()); i++) {
@@ -83,9 +83,9 @@ public final class GrowthBook {
       }
     }
     double[] flat = ranges(numVariations, coverage, weights == null ? null : w, weights == null ? 0 : weights.size());
-    List<BucketRange> out = new ArrayList<>(flat.length / 2);
+    List<Experiment.BucketRange> out = new ArrayList<>(flat.length / 2);
     for (int i = 0; i < flat.length; i += 2) {
-      out.add(new BucketRange(flat[i], flat[i + 1]));
+      out.add(new Experiment.BucketRange(flat[i], flat[i + 1]));
     }
     return List.copyOf(out);
   }
@@ -94,9 +94,9 @@ public final class GrowthBook {
    * GrowthBook's {@code chooseVariation(n, ranges)}: the index of the first range with {@code start
    * <= n < end}, or -1 if there is none (the subject was cut by coverage).
    */
-  public static int chooseVariation(double n, List<BucketRange> ranges) {
+  public static int chooseVariation(double n, List<Experiment.BucketRange> ranges) {
     for (int i = 0; i < ranges.size(); i++) {
-      BucketRange r = ranges.get(i);
+      Experiment.BucketRange r = ranges.get(i);
       if (n >= r.start() && n < r.end()) {
         return i;
       }

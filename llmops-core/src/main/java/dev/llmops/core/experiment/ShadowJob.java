@@ -1,13 +1,12 @@
 package dev.llmops.core.experiment;
 
-import dev.llmops.core.experiment.shadow.ShadowPair;
-import dev.llmops.core.experiment.shadow.ShadowOutcome;
-import dev.llmops.core.experiment.shadow.ShadowOf;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.PromptRef;
+import dev.llmops.core.experiment.shadow.ShadowOf;
+import dev.llmops.core.experiment.shadow.ShadowPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,12 +26,12 @@ final class ShadowJob {
   final ChatRequest request;
   final CallContext context;
   final @Nullable PromptRef prompt;
-  final ShadowOutcome primary;
+  final ShadowPair.Outcome primary;
   private final AtomicBoolean delivered = new AtomicBoolean();
   volatile @Nullable Instant startedAt;
   volatile @Nullable String shadowCallId;
 
-  ShadowJob(ShadowOf marker, ChatRequest request, CallContext context, @Nullable PromptRef prompt, ShadowOutcome primary) {
+  ShadowJob(ShadowOf marker, ChatRequest request, CallContext context, @Nullable PromptRef prompt, ShadowPair.Outcome primary) {
     this.marker = marker;
     this.request = request;
     this.context = context;
@@ -56,8 +55,8 @@ final class ShadowJob {
   }
 
   ShadowPair pair(String shadowCallId, @Nullable ChatResponse response, @Nullable Throwable error, Duration latency) {
-    ShadowOutcome shadow =
-        new ShadowOutcome(
+    ShadowPair.Outcome shadow =
+        new ShadowPair.Outcome(
             shadowCallId,
             marker.variant(),
             request.model(),

@@ -57,7 +57,7 @@ public final class Targeting {
     return savedGroups;
   }
 
-  /** Values of other flags, for {@link Prerequisite}s; a missing flag has value null. */
+  /** Values of other flags, for {@link Experiment.Prerequisite}s; a missing flag has value null. */
   public Map<String, @Nullable Object> flags() {
     return flags;
   }

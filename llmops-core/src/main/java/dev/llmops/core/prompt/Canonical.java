@@ -25,11 +25,11 @@ final class Canonical {
   private Canonical() {}
 
   /** The canonical JSON of a version's content: messages, model, parameters (not metadata). */
-  static String content(List<MessageTemplate> messages, @Nullable String model, GenerationParameters parameters) {
+  static String content(List<PromptVersion.MessageTemplate> messages, @Nullable String model, GenerationParameters parameters) {
     return write(g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("messages");
-      for (MessageTemplate m : messages) {
+      for (PromptVersion.MessageTemplate m : messages) {
         g.writeStartObject();
         g.writeStringField("role", m.role().name().toLowerCase(java.util.Locale.ROOT));
         g.writeStringField("content", m.template());

@@ -47,7 +47,7 @@ final class PromptInterceptor implements Interceptor {
     }
     PromptRegistry.Resolution resolution = registry.resolve(ref.name(), ref.label(), ref.version());
     PromptVersion version = resolution.version;
-    RenderedPrompt rendered = version.render(ref.variables());
+    PromptVersion.Rendered rendered = version.render(ref.variables());
     ChatRequest request = chain.request();
 
     List<Message> messages = rendered.messages();

@@ -177,7 +177,7 @@ public final class PromptRegistry implements Capability {
    * @throws PromptNotFoundException if the prompt, label or version is unknown
    * @throws dev.llmops.api.TemplateVariableMissingException if a variable is missing
    */
-  public RenderedPrompt render(PromptRef ref) {
+  public PromptVersion.Rendered render(PromptRef ref) {
     return resolve(ref).render(ref.variables());
   }
 

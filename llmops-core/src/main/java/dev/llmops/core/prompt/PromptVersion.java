@@ -173,7 +173,7 @@ public final class PromptVersion {
    * @throws TemplateVariableMissingException naming this prompt, version and the variable, if a
    *     template refers to a name the variables do not supply
    */
-  public RenderedPrompt render(Map<String, ?> variables) {
+  public Rendered render(Map<String, ?> variables) {
     Objects.requireNonNull(variables, "variables");
     @SuppressWarnings("unchecked")
     Map<String, Object> scope = (Map<String, Object>) variables;
@@ -192,7 +192,7 @@ public final class PromptVersion {
       }
       out = List.of(all);
     }
-    return new RenderedPrompt(this, out, unused(variables));
+    return new Rendered(this, out, unused(variables));
   }
 
   private Message message(int i, Map<String, Object> scope) {
@@ -423,6 +423,46 @@ public final class PromptVersion {
         throw new ConfigurationException(problems);
       }
       return new PromptVersion(this, compiled, Set.copyOf(variables));
+    }
+  }
+
+  /**
+   * A prompt version rendered with a call's variables. Immutable.
+   *
+   * @param version the version rendered
+   * @param messages the rendered messages, in the version's order
+   * @param unusedVariables the variables supplied that no template of the version refers to (a typo
+   *     in a variable name shows up here); empty when all were used
+   */
+  public record Rendered(PromptVersion version, List<Message> messages, Set<String> unusedVariables) {
+
+    /** Checks the components and copies the collections. */
+    public Rendered {
+      Objects.requireNonNull(version, "version");
+      messages = List.copyOf(messages);
+      unusedVariables = Set.copyOf(unusedVariables);
+    }
+  }
+
+  /**
+   * One chat message of a prompt version, as a Mustache template. Immutable.
+   *
+   * @param role {@link Role#SYSTEM}, {@link Role#USER} or {@link Role#ASSISTANT}
+   * @param template the message text with {@code {{variables}}} and {@code {{#sections}}}
+   */
+  public record MessageTemplate(Role role, String template) {
+
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException for a {@link Role#TOOL} message, which a prompt cannot hold
+     */
+    public MessageTemplate {
+      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(template, "template");
+      if (role == Role.TOOL) {
+        throw new IllegalArgumentException("a prompt message must be system, user or assistant, not tool");
+      }
     }
   }
 }

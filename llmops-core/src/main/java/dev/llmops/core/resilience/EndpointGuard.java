@@ -50,7 +50,7 @@ final class EndpointGuard {
       openDelayMillis = 0;
     } else {
       openDelayMillis = Durations.ceilMillis(p.openDelay());
-      BiConsumer<String, CircuitState> listener = config.circuitListener;
+      BiConsumer<String, Resilience.CircuitState> listener = config.circuitListener;
       CircuitBreakerBuilder<ChatResponse> b =
           CircuitBreaker.<ChatResponse>builder()
               .withFailureThreshold(p.failureThreshold(), p.window())
@@ -59,12 +59,12 @@ final class EndpointGuard {
               .onOpen(e -> {
                 openedAt.set(clock.millis());
                 if (listener != null) {
-                  listener.accept(endpoint, CircuitState.OPEN);
+                  listener.accept(endpoint, Resilience.CircuitState.OPEN);
                 }
               });
       if (listener != null) {
-        b.onHalfOpen(e -> listener.accept(endpoint, CircuitState.HALF_OPEN))
-            .onClose(e -> listener.accept(endpoint, CircuitState.CLOSED));
+        b.onHalfOpen(e -> listener.accept(endpoint, Resilience.CircuitState.HALF_OPEN))
+            .onClose(e -> listener.accept(endpoint, Resilience.CircuitState.CLOSED));
       }
       breaker = b.build();
     }
@@ -77,13 +77,13 @@ final class EndpointGuard {
     }
   }
 
-  /** The breaker's state; {@link CircuitState#CLOSED} when there is no breaker. */
-  CircuitState state() {
+  /** The breaker's state; {@link Resilience.CircuitState#CLOSED} when there is no breaker. */
+  Resilience.CircuitState state() {
     CircuitBreaker<ChatResponse> b = breaker;
     if (b == null || b.isClosed()) {
-      return CircuitState.CLOSED;
+      return Resilience.CircuitState.CLOSED;
     }
-    return b.isOpen() ? CircuitState.OPEN : CircuitState.HALF_OPEN;
+    return b.isOpen() ? Resilience.CircuitState.OPEN : Resilience.CircuitState.HALF_OPEN;
   }
 
   // ---- circuit breaker ----

@@ -4,6 +4,7 @@ import dev.failsafe.Policy;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.AuthenticationException;
 import dev.llmops.api.BulkheadFullException;
+import dev.llmops.api.CallEvent;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.CircuitOpenException;
 import dev.llmops.api.LlmException;
@@ -456,5 +457,67 @@ public final class Resilience implements Capability {
       }
       return d;
     }
+  }
+
+  /**
+   * Published when a call moves on to the next endpoint of the fallback chain, and recorded on the
+   * call as {@link Resilience#FALLBACK} (the last one taken), so the {@link dev.llmops.api.Completion}
+   * says which endpoint answered and why.
+   *
+   * @param from the endpoint that failed
+   * @param to the endpoint tried next
+   * @param reason why {@code from} was given up, a short code: {@code quota_exhausted}, {@code
+   *     circuit_open}, {@code bulkhead_full}, {@code rate_limited}, {@code overloaded}, {@code
+   *     unavailable}, {@code timeout}, {@code stream_interrupted}, {@code authentication} or {@code
+   *     error}
+   */
+  public record FallbackTaken(String from, String to, String reason) implements CallEvent {
+
+    /** Checks the components. */
+    public FallbackTaken {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String name() {
+      return "llmops.resilience.fallback";
+    }
+  }
+
+  /**
+   * Published when an attempt failed and another attempt on the same endpoint is scheduled.
+   *
+   * @param endpoint the endpoint that will be tried again
+   * @param failedAttempt which attempt on this endpoint failed, from 1
+   * @param delay how long until the next attempt
+   * @param reason why the attempt failed, a short code such as {@code rate_limited}
+   * @param retryAfter true when the delay is the provider's {@code Retry-After}, false for backoff
+   */
+  public record RetryScheduled(String endpoint, int failedAttempt, Duration delay, String reason, boolean retryAfter)
+      implements CallEvent {
+
+    /** Checks the components. */
+    public RetryScheduled {
+      Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(delay, "delay");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String name() {
+      return "llmops.resilience.retry";
+    }
+  }
+
+  /** The state of one endpoint's circuit breaker. */
+  public enum CircuitState {
+    /** Calls go through; outcomes are counted. */
+    CLOSED,
+    /** Calls are rejected at once until the open delay has passed. */
+    OPEN,
+    /** Probe calls go through; their outcome closes or reopens the breaker. */
+    HALF_OPEN
   }
 }

@@ -102,10 +102,10 @@ final class ResilienceInterceptor implements Interceptor, CallListener {
     }
   }
 
-  /** The state of {@code endpoint}'s circuit breaker; {@link CircuitState#CLOSED} if it has none yet. */
-  CircuitState circuitState(String endpoint) {
+  /** The state of {@code endpoint}'s circuit breaker; {@link Resilience.CircuitState#CLOSED} if it has none yet. */
+  Resilience.CircuitState circuitState(String endpoint) {
     EndpointGuard g = guards.get(Objects.requireNonNull(endpoint, "endpoint"));
-    return g == null ? CircuitState.CLOSED : g.state();
+    return g == null ? Resilience.CircuitState.CLOSED : g.state();
   }
 
   /** How many calls are inside this step right now. */

@@ -1,12 +1,12 @@
 package dev.llmops.core.resilience;
 
-import dev.llmops.api.Cancellable;
 import dev.llmops.api.CallMode;
+import dev.llmops.api.Cancellable;
 import dev.llmops.api.ChatChunk;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Interceptor;
-import dev.llmops.api.LlmException;
 import dev.llmops.api.LlmException.ErrorDetails;
+import dev.llmops.api.LlmException;
 import dev.llmops.api.LlmTimeoutException;
 import dev.llmops.api.StreamInterruptedException;
 import java.util.List;
@@ -156,7 +156,7 @@ final class ResilientCall {
       finish(null, cause);
       return;
     }
-    FallbackTaken taken = new FallbackTaken(endpoint, next, Resilience.reason(cause));
+    Resilience.FallbackTaken taken = new Resilience.FallbackTaken(endpoint, next, Resilience.reason(cause));
     chain.call().attributes().put(Resilience.FALLBACK, taken);
     chain.publish(taken);
     runEndpoint(next);

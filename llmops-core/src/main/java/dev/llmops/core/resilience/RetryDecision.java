@@ -8,7 +8,7 @@ import java.util.concurrent.CancellationException;
  * What a failed attempt leads to: a retry on the same endpoint after a wait (the provider's
  * {@code Retry-After} or the backoff), the next fallback endpoint, or the end of the call. A retry
  * is scheduled only when its wait ends before the call's deadline; each one is published as a
- * {@link RetryScheduled} event.
+ * {@link Resilience.RetryScheduled} event.
  */
 final class RetryDecision {
   private RetryDecision() {}
@@ -43,7 +43,7 @@ final class RetryDecision {
     if (timer.deadlineAt != CallTimer.NONE && CallTimer.plus(timer.now(), wait) >= timer.deadlineAt) {
       return new AttemptFailure(failure, null, fallback); // the wait would pass the deadline: fail fast
     }
-    call.chain.publish(new RetryScheduled(run.endpoint, run.number, wait, Resilience.reason(failure), honoured));
+    call.chain.publish(new Resilience.RetryScheduled(run.endpoint, run.number, wait, Resilience.reason(failure), honoured));
     return new AttemptFailure(failure, wait, fallback);
   }
 }

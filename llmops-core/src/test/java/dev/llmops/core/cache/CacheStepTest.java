@@ -136,7 +136,7 @@ class CacheStepTest {
       Completion second = client.chat(request);
 
       assertThat(miss.attribute(ResponseCache.HIT)).isEmpty();
-      CacheHit hit = first.attribute(ResponseCache.HIT).orElseThrow();
+      ResponseCache.Hit hit = first.attribute(ResponseCache.HIT).orElseThrow();
       assertThat(hit.key()).isEqualTo(ResponseCache.key("a", request)).hasSize(64);
       assertThat(hit.endpoint()).isEqualTo("a");
       assertThat(hit.model()).isEqualTo("m-a");
@@ -155,7 +155,7 @@ class CacheStepTest {
     Spec spec = new Spec("a", true, "q", "x", 0.0, 5);
     try (LlmClient client = client(ResponseCache.builder().build(), calls)) {
       spec.call(client);
-      CacheHit hit = spec.call(client).attribute(ResponseCache.HIT).orElseThrow();
+      ResponseCache.Hit hit = spec.call(client).attribute(ResponseCache.HIT).orElseThrow();
       ChatRequest rendered = ChatRequest.builder()
           .messages(SUPPORT.render(Map.of("question", "q", "flag", "x")).messages()).parameters(spec.parameters())
           .build();

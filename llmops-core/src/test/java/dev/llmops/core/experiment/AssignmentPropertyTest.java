@@ -98,7 +98,7 @@ class AssignmentPropertyTest {
     String variant = "v" + (other % weights.size());
     Experiment.Builder b = experiment("exp", weights, "", 1, "m").toBuilder()
         .override(variant)
-        .status(ExperimentStatus.KILLED);
+        .status(Experiment.Status.KILLED);
     if (!subject.isEmpty()) {
       b.force(subject, variant);
     }
@@ -112,7 +112,7 @@ class AssignmentPropertyTest {
   @Property(tries = 200)
   void canaryRampIsSticky(@ForAll @StringLength(min = 1, max = 30) String subject) {
     Experiment e = Experiment.builder("canary").variant(Variant.of("stable")).variant(Variant.of("canary"))
-        .ramp(new Ramp("canary", List.of(0.01, 0.05, 0.25, 0.5, 1.0))).build();
+        .ramp(new Experiment.Ramp("canary", List.of(0.01, 0.05, 0.25, 0.5, 1.0))).build();
     boolean had = false;
     for (int step = 0; step < 5; step++) {
       Experiment at = e.toBuilder().rampStep(step).build();

@@ -55,7 +55,7 @@ class ExperimentDefinitionTest {
     assertThat(a.feature()).isEqualTo("support");
     assertThat(a.weights()).containsExactly(0.9, 0.1);
     assertThat(a.coverage()).isEqualTo(0.5);
-    assertThat(a.namespace()).isEqualTo(new Namespace("models", 0, 0.5));
+    assertThat(a.namespace()).isEqualTo(new Experiment.Namespace("models", 0, 0.5));
     assertThat(a.forced()).containsEntry("qa-1", "cheap");
     assertThat(a.shadow()).isEqualTo(new Shadow("cheap", 0.25));
     Variant cheap = a.variants().get(1);
@@ -69,7 +69,7 @@ class ExperimentDefinitionTest {
     assertThat(a.bucketRanges().get(1).end()).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-12));
 
     Experiment b = experiments.get("prompt-canary").orElseThrow();
-    assertThat(b.status()).isEqualTo(ExperimentStatus.KILLED);
+    assertThat(b.status()).isEqualTo(Experiment.Status.KILLED);
     assertThat(b.hashAttribute()).isEqualTo("tenant");
     assertThat(b.hashVersion()).isEqualTo(2);
     assertThat(b.variants()).extracting(Variant::key).containsExactly("stable", "next");
@@ -135,7 +135,7 @@ class ExperimentDefinitionTest {
             .anySatisfy(p -> assertThat(p).contains("override", "yyy"))
             .anySatisfy(p -> assertThat(p).contains("hashVersion", "3")));
     assertThatThrownBy(() -> Experiment.builder("r").variant(Variant.of("a")).variant(Variant.of("b"))
-            .weights(0.5, 0.5).ramp(new Ramp("b", List.of(0.5, 0.2))).build())
+            .weights(0.5, 0.5).ramp(new Experiment.Ramp("b", List.of(0.5, 0.2))).build())
         .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
             .anySatisfy(p -> assertThat(p).contains("weights: not allowed with a ramp"))
             .anySatisfy(p -> assertThat(p).contains("ramp.steps[1]")));

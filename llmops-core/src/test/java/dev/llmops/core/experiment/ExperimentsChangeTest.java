@@ -19,7 +19,7 @@ class ExperimentsChangeTest {
   private Experiments experiments() {
     Experiment canary = Experiment.builder("canary")
         .variant(Variant.of("stable")).variant(Variant.of("next"))
-        .ramp(new Ramp("next", List.of(0.1, 0.5, 1.0)))
+        .ramp(new Experiment.Ramp("next", List.of(0.1, 0.5, 1.0)))
         .build();
     return Experiments.builder().add(canary).auditListener(audit::add)
         .auditListener(c -> {
@@ -57,7 +57,7 @@ class ExperimentsChangeTest {
     x.override("canary", null, "incident over");
     x.kill("canary", "bad answers");
     assertThat(x.assign("canary", "u1")).extracting(Assignment::reason).isEqualTo(Assignment.Reason.KILLED);
-    x.setStatus("canary", ExperimentStatus.STOPPED, "done");
+    x.setStatus("canary", Experiment.Status.STOPPED, "done");
     assertThat(x.assign("canary", "u1")).isNull();
 
     assertThat(audit).extracting(ExperimentChange::kind).containsExactly(

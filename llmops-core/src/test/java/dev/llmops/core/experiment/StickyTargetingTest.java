@@ -15,7 +15,7 @@ class StickyTargetingTest {
   private static Experiment canary() {
     return Experiment.builder("canary")
         .variant(Variant.of("stable")).variant(Variant.of("next"))
-        .ramp(new Ramp("next", List.of(0.1, 0.5, 1.0)))
+        .ramp(new Experiment.Ramp("next", List.of(0.1, 0.5, 1.0)))
         .build();
   }
 
@@ -137,7 +137,7 @@ class StickyTargetingTest {
   void badTargetingSettingsFailNamingTheField() {
     assertThatThrownBy(() -> Experiment.builder("x").variant(Variant.of("a")).variant(Variant.of("b"))
             .bucketVersion(1).minBucketVersion(2).enrolledVariant("c")
-            .ranges(List.of(new BucketRange(0, 0.5))).build())
+            .ranges(List.of(new Experiment.BucketRange(0, 0.5))).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("experiment 'x': enrolledVariant: unknown variant 'c'")
         .hasMessageContaining("experiment 'x': minBucketVersion: 2 is above bucketVersion 1")

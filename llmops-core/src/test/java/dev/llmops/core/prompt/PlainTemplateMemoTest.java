@@ -204,7 +204,7 @@ class PlainTemplateMemoTest {
       @ForAll @Size(min = 1, max = 40) List<@From("sets") Map<String, Object>> calls) {
     PromptVersion version = PromptVersion.builder("p", 1).system(TEMPLATE).user("{{c}}: {{b}}").build();
     for (Map<String, Object> vars : calls) {
-      RenderedPrompt rendered = version.render(vars);
+      PromptVersion.Rendered rendered = version.render(vars);
       assertThat(rendered.messages()).containsExactly(
           Message.system(mustache(TEMPLATE, vars)), Message.user(mustache("{{c}}: {{b}}", vars)));
     }

@@ -93,8 +93,8 @@ class PlainTemplatePropertyTest {
   @Test
   void constantMessagesAreShared() {
     PromptVersion v = PromptVersion.builder("p", 1).system("Be brief.").user("Q: {{q}}").build();
-    RenderedPrompt one = v.render(Map.of("q", "1"));
-    RenderedPrompt two = v.render(Map.of("q", "2"));
+    PromptVersion.Rendered one = v.render(Map.of("q", "1"));
+    PromptVersion.Rendered two = v.render(Map.of("q", "2"));
     assertThat(one.messages().get(0)).isSameAs(two.messages().get(0));
     assertThat(one.messages().get(1).content()).isEqualTo("Q: 1");
     assertThat(two.messages().get(1).content()).isEqualTo("Q: 2");

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 class PromptVersionPropertyTest {
 
   /** The content that goes into the hash, drawn from small alphabets so that equal pairs occur. */
-  record Content(List<MessageTemplate> messages, @Nullable String model, @Nullable Double temperature,
+  record Content(List<PromptVersion.MessageTemplate> messages, @Nullable String model, @Nullable Double temperature,
       @Nullable Integer maxOutputTokens, List<String> stops) {
 
     PromptVersion build(String name, int version, String author) {
@@ -32,10 +32,10 @@ class PromptVersionPropertyTest {
 
   @Provide
   Arbitrary<Content> contents() {
-    Arbitrary<MessageTemplate> message = Combinators.combine(
+    Arbitrary<PromptVersion.MessageTemplate> message = Combinators.combine(
             Arbitraries.of(Role.SYSTEM, Role.USER, Role.ASSISTANT),
             Arbitraries.of("Hi {{a}}", "Hi {{b}}", "{{#l}}[{{.}}]{{/l}}", "plain", "é \"q\" & <x>"))
-        .as(MessageTemplate::new);
+        .as(PromptVersion.MessageTemplate::new);
     return Combinators.combine(
             message.list().ofMinSize(1).ofMaxSize(3),
             Arbitraries.of("fast", "smart").injectNull(0.3),
@@ -70,7 +70,7 @@ class PromptVersionPropertyTest {
     PromptVersion first = x.build("p", 1, "ana");
     PromptVersion second = x.build("p", 1, "ana");
 
-    RenderedPrompt once = first.render(variables);
+    PromptVersion.Rendered once = first.render(variables);
 
     assertThat(first.render(variables)).isEqualTo(once);
     assertThat(second.render(Map.of("l", l, "b", b, "a", a)).messages()).isEqualTo(once.messages());

@@ -32,7 +32,7 @@ class PromptVersionTest {
         .user("Q: {{question}}{{#items}} [{{.}}]{{/items}}{{^vip}} (standard){{/vip}}")
         .build();
 
-    RenderedPrompt r = v.render(Map.of(
+    PromptVersion.Rendered r = v.render(Map.of(
         "company", Map.of("name", "<Acme>"),
         "question", "is 1 < 2 && \"yes\"?",
         "items", List.of("a", "b"),
@@ -71,7 +71,7 @@ class PromptVersionTest {
   void namesInsideSectionsResolveInTheItemThenOutside() {
     PromptVersion v = version("{{#people}}{{name}} of {{team}};{{/people}}");
 
-    RenderedPrompt r = v.render(Map.of(
+    PromptVersion.Rendered r = v.render(Map.of(
         "people", List.of(Map.of("name", "Ana"), Map.of("name", "Bo", "team", "red")), "team", "blue"));
 
     assertThat(r.messages().get(0).content()).isEqualTo("Ana of blue;Bo of red;");
@@ -79,7 +79,7 @@ class PromptVersionTest {
 
   @Test
   void reportsUnusedVariables() {
-    RenderedPrompt r = version("Hi {{who}}").render(Map.of("who", "Ana", "qestion", "typo", "extra", 1));
+    PromptVersion.Rendered r = version("Hi {{who}}").render(Map.of("who", "Ana", "qestion", "typo", "extra", 1));
 
     assertThat(r.unusedVariables()).containsExactlyInAnyOrder("qestion", "extra");
     assertThat(version("Hi {{who}}").variables()).containsExactly("who");
@@ -95,7 +95,7 @@ class PromptVersionTest {
     vars.put("company", "Globex");
     vars.put("extra", 2);
 
-    RenderedPrompt changed = v.render(vars);
+    PromptVersion.Rendered changed = v.render(vars);
 
     assertThat(changed.messages().get(0).content()).isEqualTo("You help Globex in a warm tone.");
     assertThat(changed.unusedVariables()).containsExactly("extra");
@@ -106,8 +106,8 @@ class PromptVersionTest {
     PromptVersion v = PromptVersion.builder("support", 1).system("You help {{company}}.").user("Ticket {{ticket}}").build();
     PromptRef shared = new PromptRef("support", null, null, Map.of("company", "Acme", "ticket", 0L, "typo", 1));
 
-    RenderedPrompt ticket = v.render(shared.withVariable("ticket", 7L).variables());
-    RenderedPrompt other = v.render(shared.withVariable("company", "Globex").withVariable("other", true).variables());
+    PromptVersion.Rendered ticket = v.render(shared.withVariable("ticket", 7L).variables());
+    PromptVersion.Rendered other = v.render(shared.withVariable("company", "Globex").withVariable("other", true).variables());
 
     assertThat(ticket.messages()).containsExactly(Message.system("You help Acme."), Message.user("Ticket 7"));
     assertThat(ticket.unusedVariables()).containsExactly("typo");

@@ -49,7 +49,7 @@ class BoundedGuardsTest {
       assertThat(rejected).isEqualTo(100_000);
       assertThat(step.guardCount()).isEqualTo(2);
       assertThat(step.activeCalls()).isZero();
-      assertThat(resilience.circuitState("unknown-7")).isEqualTo(CircuitState.CLOSED);
+      assertThat(resilience.circuitState("unknown-7")).isEqualTo(Resilience.CircuitState.CLOSED);
       assertThat(step.guardCount()).isEqualTo(2); // reading a state makes no guard either
       assertThat(client.chat(ChatRequest.of("hi").withModel("smart")).text()).isEqualTo("ok");
       assertThat(client.chat(ChatRequest.of("hi")).endpoint()).isEqualTo("smart");

@@ -37,7 +37,7 @@ class EndpointGuardTest {
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(InvalidRequestException.class);
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(ProviderUnavailableException.class);
 
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.CLOSED);
     }
   }
 
@@ -49,8 +49,8 @@ class EndpointGuardTest {
 
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(QuotaExhaustedException.class);
 
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
-      assertThat(h.step.circuitState("cheap")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN);
+      assertThat(h.step.circuitState("cheap")).isEqualTo(Resilience.CircuitState.CLOSED);
     }
   }
 
@@ -65,7 +65,7 @@ class EndpointGuardTest {
       }
 
       assertThat(h.smart.cancelledCount()).isEqualTo(2);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.CLOSED);
       assertThat(h.client.chat(HELLO).endpoint()).isEqualTo("smart");
     }
   }
@@ -79,16 +79,16 @@ class EndpointGuardTest {
       h.clock.advance(Duration.ofSeconds(10));
 
       assertThat(h.client.chat(HELLO).endpoint()).isEqualTo("smart");
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.HALF_OPEN);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.HALF_OPEN);
       h.smart.failWith(Fault.serverError(503)).once();
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(ProviderUnavailableException.class);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN);
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
 
       h.clock.advance(Duration.ofSeconds(10));
       h.client.chat(HELLO);
       h.client.chat(HELLO);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.CLOSED);
     }
   }
 
@@ -99,23 +99,23 @@ class EndpointGuardTest {
         Harness two = new Harness(r)) {
       one.smart.failWith(Fault.serverError(500)).once();
       assertThat(failureOf(one.client.chatAsync(HELLO))).isInstanceOf(ProviderUnavailableException.class);
-      assertThat(r.circuitState("smart")).isEqualTo(CircuitState.OPEN);
+      assertThat(r.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN);
 
       two.smart.failWith(Fault.serverError(500)).once();
       assertThat(failureOf(two.client.chatAsync(HELLO))).isInstanceOf(ProviderUnavailableException.class);
       two.clock.advance(Duration.ofSeconds(10));
       two.smart.failWith(Fault.hang()).once();
       CompletableFuture<Completion> probe = two.client.chatAsync(HELLO);
-      assertThat(r.installed().get(1).circuitState("smart")).isEqualTo(CircuitState.HALF_OPEN);
-      assertThat(r.circuitState("smart")).isEqualTo(CircuitState.OPEN); // the first client's is still open
+      assertThat(r.installed().get(1).circuitState("smart")).isEqualTo(Resilience.CircuitState.HALF_OPEN);
+      assertThat(r.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN); // the first client's is still open
       assertThat(r.activeCalls()).isEqualTo(1);
 
       one.smart.failWith(Fault.hang()).once();
       one.clock.advance(Duration.ofSeconds(10));
       CompletableFuture<Completion> other = one.client.chatAsync(HELLO);
-      assertThat(r.circuitState("smart")).isEqualTo(CircuitState.HALF_OPEN);
+      assertThat(r.circuitState("smart")).isEqualTo(Resilience.CircuitState.HALF_OPEN);
       assertThat(r.activeCalls()).isEqualTo(2);
-      assertThat(r.circuitState("cheap")).isEqualTo(CircuitState.CLOSED);
+      assertThat(r.circuitState("cheap")).isEqualTo(Resilience.CircuitState.CLOSED);
 
       probe.cancel(true);
       other.cancel(true);

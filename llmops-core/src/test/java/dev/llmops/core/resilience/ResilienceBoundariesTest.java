@@ -63,7 +63,7 @@ class ResilienceBoundariesTest {
 
       assertThat(failureOf(call)).isInstanceOf(ProviderUnavailableException.class);
       assertThat(h.cheap.callCount()).isZero();
-      assertThat(h.events.events(FallbackTaken.class)).isEmpty();
+      assertThat(h.events.events(Resilience.FallbackTaken.class)).isEmpty();
     }
   }
 
@@ -78,7 +78,7 @@ class ResilienceBoundariesTest {
       assertThat(failureOf(call)).isInstanceOf(QuotaExhaustedException.class).hasMessageContaining("quota");
       assertThat(h.smart.callCount()).isEqualTo(1);
       assertThat(h.cheap.callCount()).isEqualTo(1);
-      assertThat(h.events.events(FallbackTaken.class)).containsExactly(new FallbackTaken("smart", "cheap", "quota_exhausted"));
+      assertThat(h.events.events(Resilience.FallbackTaken.class)).containsExactly(new Resilience.FallbackTaken("smart", "cheap", "quota_exhausted"));
     }
   }
 

@@ -42,21 +42,21 @@ class ResilienceFastPathTest {
       // The direct first attempt failed; its Retry-After is the wait Failsafe scheduled.
       assertThat(h.smart.callCount()).isEqualTo(1);
       assertThat(h.scheduler.pendingDueTimes()).containsExactly(start.plusSeconds(2));
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.CLOSED);
       h.clock.advance(Duration.ofMillis(1999));
       assertThat(h.smart.callCount()).isEqualTo(1);
       h.clock.advance(Duration.ofMillis(1));
       // The second failure (the first one Failsafe ran) opens the breaker: both were recorded.
       assertThat(h.smart.callCount()).isEqualTo(2);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN);
       h.clock.advance(Duration.ofSeconds(2));
 
       assertThat(failureOf(call)).isInstanceOf(CircuitOpenException.class);
       assertThat(h.smart.callCount()).isEqualTo(2);
-      assertThat(h.events.events(RetryScheduled.class))
+      assertThat(h.events.events(Resilience.RetryScheduled.class))
           .containsExactly(
-              new RetryScheduled("smart", 1, Duration.ofSeconds(2), "rate_limited", true),
-              new RetryScheduled("smart", 2, Duration.ofSeconds(2), "rate_limited", true));
+              new Resilience.RetryScheduled("smart", 1, Duration.ofSeconds(2), "rate_limited", true),
+              new Resilience.RetryScheduled("smart", 2, Duration.ofSeconds(2), "rate_limited", true));
       assertThat(h.events.events(Recorder.Type.ATTEMPT_START)).hasSize(2);
       assertThat(h.events.events(Recorder.Type.ATTEMPT_FAILED)).hasSize(2);
       assertThat(h.scheduler.pending()).isZero();
@@ -74,7 +74,7 @@ class ResilienceFastPathTest {
 
       assertThat(failureOf(call)).isInstanceOf(OverloadedException.class);
       assertThat(h.smart.callCount()).isEqualTo(2);
-      assertThat(h.events.events(RetryScheduled.class)).hasSize(1);
+      assertThat(h.events.events(Resilience.RetryScheduled.class)).hasSize(1);
       assertThat(h.scheduler.pending()).isZero();
     }
   }

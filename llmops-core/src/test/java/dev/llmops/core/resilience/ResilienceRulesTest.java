@@ -149,8 +149,8 @@ class ResilienceRulesTest {
 
   @Test
   void eventsNameThemselves() {
-    assertThat(new RetryScheduled("e", 1, Duration.ZERO, "timeout", false).name()).isEqualTo("llmops.resilience.retry");
-    assertThat(new FallbackTaken("a", "b", "error").name()).isEqualTo("llmops.resilience.fallback");
+    assertThat(new Resilience.RetryScheduled("e", 1, Duration.ZERO, "timeout", false).name()).isEqualTo("llmops.resilience.retry");
+    assertThat(new Resilience.FallbackTaken("a", "b", "error").name()).isEqualTo("llmops.resilience.fallback");
   }
 
   /** A generator whose nextDouble() is always {@code value}. */

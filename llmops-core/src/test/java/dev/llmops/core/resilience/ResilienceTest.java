@@ -58,8 +58,8 @@ class ResilienceTest {
       assertThat(call).isCompleted();
       assertThat(h.smart.callCount()).isEqualTo(2);
       assertThat(call.join().attempts()).isEqualTo(2);
-      assertThat(h.events.events(RetryScheduled.class))
-          .containsExactly(new RetryScheduled("smart", 1, Duration.ofSeconds(2), "rate_limited", true));
+      assertThat(h.events.events(Resilience.RetryScheduled.class))
+          .containsExactly(new Resilience.RetryScheduled("smart", 1, Duration.ofSeconds(2), "rate_limited", true));
       assertThat(h.scheduler.pending()).isZero();
     }
   }
@@ -94,8 +94,8 @@ class ResilienceTest {
       h.clock.advance(Duration.ofNanos(second));
 
       assertThat(call.join().attempts()).isEqualTo(3);
-      assertThat(h.events.events(RetryScheduled.class))
-          .extracting(RetryScheduled::delay)
+      assertThat(h.events.events(Resilience.RetryScheduled.class))
+          .extracting(Resilience.RetryScheduled::delay)
           .containsExactly(Duration.ofNanos(first), Duration.ofNanos(second));
       assertThat(first).isBetween(500_000_000L, 1_000_000_000L);
       assertThat(second).isBetween(1_000_000_000L, 2_000_000_000L);
@@ -112,7 +112,7 @@ class ResilienceTest {
 
       assertThat(failureOf(call)).isInstanceOf(ProviderUnavailableException.class);
       assertThat(h.smart.callCount()).isEqualTo(4);
-      assertThat(h.events.events(RetryScheduled.class)).hasSize(3);
+      assertThat(h.events.events(Resilience.RetryScheduled.class)).hasSize(3);
     }
   }
 
@@ -159,10 +159,10 @@ class ResilienceTest {
       assertThat(c.text()).isEqualTo("from cheap");
       assertThat(c.endpoint()).isEqualTo("cheap");
       assertThat(c.attempts()).isEqualTo(2);
-      FallbackTaken expected = new FallbackTaken("smart", "cheap", "quota_exhausted");
+      Resilience.FallbackTaken expected = new Resilience.FallbackTaken("smart", "cheap", "quota_exhausted");
       assertThat(c.attribute(Resilience.FALLBACK)).contains(expected);
-      assertThat(h.events.events(FallbackTaken.class)).containsExactly(expected);
-      assertThat(h.events.events(RetryScheduled.class)).isEmpty();
+      assertThat(h.events.events(Resilience.FallbackTaken.class)).containsExactly(expected);
+      assertThat(h.events.events(Resilience.RetryScheduled.class)).isEmpty();
       assertThat(h.cheap.lastRequest().model()).isEqualTo("cheap");
     }
   }
@@ -179,7 +179,7 @@ class ResilienceTest {
       assertThat(call.join().endpoint()).isEqualTo("cheap");
       assertThat(h.smart.callCount()).isEqualTo(2);
       assertThat(h.cheap.callCount()).isEqualTo(2);
-      assertThat(call.join().attribute(Resilience.FALLBACK)).contains(new FallbackTaken("smart", "cheap", "unavailable"));
+      assertThat(call.join().attribute(Resilience.FALLBACK)).contains(new Resilience.FallbackTaken("smart", "cheap", "unavailable"));
     }
   }
 
@@ -210,7 +210,7 @@ class ResilienceTest {
       Completion c = h.client.chat(HELLO);
 
       assertThat(c.endpoint()).isEqualTo("cheap");
-      assertThat(c.attribute(Resilience.FALLBACK)).contains(new FallbackTaken("smart", "cheap", "rate_limited"));
+      assertThat(c.attribute(Resilience.FALLBACK)).contains(new Resilience.FallbackTaken("smart", "cheap", "rate_limited"));
     }
   }
 
@@ -258,7 +258,7 @@ class ResilienceTest {
 
   @Test
   void breakerOpensRejectsHalfOpensAndCloses() throws Exception {
-    List<CircuitState> transitions = new CopyOnWriteArrayList<>();
+    List<Resilience.CircuitState> transitions = new CopyOnWriteArrayList<>();
     Resilience r =
         base()
             .maxAttempts(1)
@@ -268,9 +268,9 @@ class ResilienceTest {
     try (Harness h = new Harness(r)) {
       h.smart.failWith(Fault.serverError(500)).times(2);
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(ProviderUnavailableException.class);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.CLOSED);
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(ProviderUnavailableException.class);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN);
 
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
       assertThat(h.smart.callCount()).isEqualTo(2);
@@ -278,15 +278,15 @@ class ResilienceTest {
       // One millisecond short of the open delay on the client's clock: still open.
       h.clock.advance(Duration.ofSeconds(30).minusMillis(1));
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN);
       assertThat(h.smart.callCount()).isEqualTo(2);
 
       h.clock.advance(Duration.ofMillis(1));
       assertThat(probeSucceeds(h.client).call()).as("the probe after the delay").isTrue();
 
-      assertThat(transitions).containsExactly(CircuitState.OPEN, CircuitState.HALF_OPEN, CircuitState.CLOSED);
+      assertThat(transitions).containsExactly(Resilience.CircuitState.OPEN, Resilience.CircuitState.HALF_OPEN, Resilience.CircuitState.CLOSED);
       assertThat(h.smart.callCount()).isEqualTo(3);
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.CLOSED);
     }
   }
 
@@ -306,7 +306,7 @@ class ResilienceTest {
 
       assertThat(c.endpoint()).isEqualTo("cheap");
       assertThat(c.attempts()).isEqualTo(1);
-      assertThat(c.attribute(Resilience.FALLBACK)).contains(new FallbackTaken("smart", "cheap", "circuit_open"));
+      assertThat(c.attribute(Resilience.FALLBACK)).contains(new Resilience.FallbackTaken("smart", "cheap", "circuit_open"));
       assertThat(h.smart.callCount()).isEqualTo(1);
     }
   }
@@ -322,20 +322,20 @@ class ResilienceTest {
       h.clock.advance(Duration.ofSeconds(10));
       CompletableFuture<Completion> probe = h.client.chatAsync(HELLO);
       assertThat(probe).isNotDone();
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.HALF_OPEN);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.HALF_OPEN);
       // The one probe is out: a second call is turned away while it runs.
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
 
       probe.cancel(true);
 
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.OPEN);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.OPEN);
       assertThat(h.smart.cancelledCount()).isEqualTo(1);
       // Open again, for a whole new delay from the cancellation on.
       h.clock.advance(Duration.ofSeconds(10).minusMillis(1));
       assertThat(failureOf(h.client.chatAsync(HELLO))).isInstanceOf(CircuitOpenException.class);
       h.clock.advance(Duration.ofMillis(1));
       assertThat(probeSucceeds(h.client).call()).isTrue();
-      assertThat(h.step.circuitState("smart")).isEqualTo(CircuitState.CLOSED);
+      assertThat(h.step.circuitState("smart")).isEqualTo(Resilience.CircuitState.CLOSED);
     }
   }
 
@@ -393,7 +393,7 @@ class ResilienceTest {
 
       Completion second = h.client.chat(HELLO);
 
-      assertThat(second.attribute(Resilience.FALLBACK)).contains(new FallbackTaken("smart", "cheap", "bulkhead_full"));
+      assertThat(second.attribute(Resilience.FALLBACK)).contains(new Resilience.FallbackTaken("smart", "cheap", "bulkhead_full"));
       first.cancel(true);
       assertThat(h.client.chat(HELLO).endpoint()).isEqualTo("smart"); // the cancelled call returned its slot
     }

@@ -2,15 +2,13 @@ package dev.llmops.eval.monitor;
 
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
+import dev.llmops.api.Cancellable;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Cost;
 import dev.llmops.api.time.TaskScheduler;
-import dev.llmops.api.Cancellable;
 import dev.llmops.core.experiment.Assignment;
 import dev.llmops.core.experiment.Experiment;
-import dev.llmops.core.experiment.ExperimentStatus;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.experiment.Ramp;
 import dev.llmops.eval.stats.Msprt;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +22,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A guarded rollout: moves an experiment's canary through its {@link Ramp} while {@link Guard}s
+ * A guarded rollout: moves an experiment's canary through its {@link Experiment.Ramp} while {@link Guard}s
  * find it no worse than the control, and rolls it back when one finds it worse. Add it as a
  * listener ({@code LlmClient.Builder.listener(rollout)}), give it online scores with {@link
  * #score} (for example as an {@link OnlineEvaluation} listener), and {@link #start()} it.
@@ -79,7 +77,7 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     this.key = b.key;
     Experiment e = experiments.get(key).orElseThrow(
         () -> new IllegalArgumentException("no experiment '" + b.key + "'"));
-    Ramp ramp = e.ramp();
+    Experiment.Ramp ramp = e.ramp();
     if (ramp == null) {
       throw new IllegalArgumentException("experiment '" + key + "' has no ramp to guard");
     }
@@ -201,7 +199,7 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
       return null;
     }
     Experiment e = experiments.get(key).orElseThrow();
-    if (e.status() == ExperimentStatus.KILLED) {
+    if (e.status() == Experiment.Status.KILLED) {
       return finish(event(RolloutEvent.Kind.KILLED, e.rampStep(), null, Double.NaN, Double.NaN,
           "kill switch is on; the rollout controller stopped"), true);
     }
@@ -246,7 +244,7 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
       if (lasted.compareTo(minStepDuration) < 0 || canaryCalls < minSamples || controlCalls < minSamples) {
         return null;
       }
-      Ramp ramp = Objects.requireNonNull(e.ramp());
+      Experiment.Ramp ramp = Objects.requireNonNull(e.ramp());
       String reason = String.format(Locale.ROOT, "guarded rollout: step %d healthy for %s with %d canary and %d control calls",
           e.rampStep(), lasted, canaryCalls, controlCalls);
       if (e.rampStep() + 1 >= ramp.steps().size()) {

@@ -12,7 +12,6 @@ import dev.llmops.core.LlmClient;
 import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.ExperimentChange;
 import dev.llmops.core.experiment.Experiments;
-import dev.llmops.core.experiment.Ramp;
 import dev.llmops.core.experiment.Variant;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.Fault;
@@ -40,7 +39,7 @@ class GuardedRolloutTest {
         .add(Experiment.builder("model-upgrade").feature("support")
             .variant(Variant.of("stable").withModel("stable"))
             .variant(Variant.of("next").withModel("next"))
-            .ramp(new Ramp("next", List.of(0.1, 0.25, 0.5)))
+            .ramp(new Experiment.Ramp("next", List.of(0.1, 0.25, 0.5)))
             .build())
         .build();
   }

@@ -1,6 +1,5 @@
 package dev.llmops.spring.boot;
 
-import dev.llmops.core.resilience.CircuitState;
 import dev.llmops.core.resilience.Resilience;
 import java.util.List;
 import java.util.Objects;
@@ -42,8 +41,8 @@ public final class LlmOpsHealthIndicator implements HealthIndicator {
     boolean open = false;
     Health.Builder b = Health.up();
     for (String endpoint : endpoints) {
-      CircuitState state = resilience.circuitState(endpoint);
-      open |= state == CircuitState.OPEN;
+      Resilience.CircuitState state = resilience.circuitState(endpoint);
+      open |= state == Resilience.CircuitState.OPEN;
       b.withDetail(endpoint, state.name());
     }
     return open ? b.status(DEGRADED).build() : b.build();

@@ -19,7 +19,6 @@ import dev.llmops.core.accounting.InMemoryLedger;
 import dev.llmops.core.accounting.LedgerRecord;
 import dev.llmops.core.accounting.Outcome;
 import dev.llmops.core.accounting.UnknownModelPolicy;
-import dev.llmops.core.accounting.UnknownPriceEvent;
 import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.pricing.PriceCatalog;
 import dev.llmops.testkit.FakeChatModel;
@@ -122,7 +121,7 @@ class CostPipelineTest {
       assertThat(c.chat(ChatRequest.of("hi")).attribute(Cost.KEY).orElseThrow().known()).isFalse();
     }
     assertThat(ledger.records()).singleElement().satisfies(r -> assertThat(r.cost().known()).isFalse());
-    assertThat(events.events(UnknownPriceEvent.class)).hasSize(1);
+    assertThat(events.events(Accounting.UnknownPriceEvent.class)).hasSize(1);
     assertThat(ledger.total().unknownCostRecords()).isEqualTo(1);
   }
 

@@ -15,10 +15,8 @@ import dev.llmops.core.PipelineStep;
 import dev.llmops.core.experiment.Assignment;
 import dev.llmops.core.experiment.Condition;
 import dev.llmops.core.experiment.Experiment;
-import dev.llmops.core.experiment.ExperimentStatus;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.ExposureEvent;
-import dev.llmops.core.experiment.Namespace;
 import dev.llmops.core.experiment.Variant;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.RecordingListener;
@@ -208,13 +206,13 @@ class ExperimentPipelineTest {
 
   @Test
   void aStoppedExperimentServesControlWithoutExposureAndAKilledOneRecordsIt() {
-    client(supportModel().status(ExperimentStatus.STOPPED).build());
+    client(supportModel().status(Experiment.Status.STOPPED).build());
     Completion stopped = call(CallContext.ofSubject("qa-user").withFeature("support"));
     assertThat(stopped.endpoint()).isEqualTo("smart");
     assertThat(stopped.attribute(Assignment.KEY)).isEmpty();
     client.close();
 
-    client(supportModel().status(ExperimentStatus.KILLED).build());
+    client(supportModel().status(Experiment.Status.KILLED).build());
     Completion killed = call(CallContext.ofSubject("qa-user").withFeature("support"));
     assertThat(killed.endpoint()).as("the kill switch beats the forced variant").isEqualTo("smart");
     assertThat(killed.attribute(Assignment.KEY)).get().extracting(Assignment::reason).isEqualTo(Assignment.Reason.KILLED);
@@ -247,8 +245,8 @@ class ExperimentPipelineTest {
 
   @Test
   void experimentsInOneNamespaceNeverShareASubject() {
-    Namespace left = new Namespace("models", 0, 0.5);
-    Namespace right = new Namespace("models", 0.5, 1);
+    Experiment.Namespace left = new Experiment.Namespace("models", 0, 0.5);
+    Experiment.Namespace right = new Experiment.Namespace("models", 0.5, 1);
     client(
         Experiment.builder("left").namespace(left).variant(Variant.of("a")).variant(Variant.of("b")).build(),
         Experiment.builder("right").namespace(right).variant(Variant.of("c")).variant(Variant.of("d")).build());

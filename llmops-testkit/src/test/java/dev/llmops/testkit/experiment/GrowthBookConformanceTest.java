@@ -1,10 +1,8 @@
 package dev.llmops.testkit.experiment;
 
 import dev.llmops.core.experiment.Assignment;
-import dev.llmops.core.experiment.BucketRange;
 import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.GrowthBook;
-import dev.llmops.core.experiment.Namespace;
 import dev.llmops.core.experiment.Variant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,9 +61,9 @@ class GrowthBookConformanceTest {
     for (JsonNode c : section("getBucketRange")) {
       JsonNode args = c.get(1);
       List<Double> weights = args.get(2).isNull() ? null : doubles(args.get(2));
-      List<BucketRange> ranges = GrowthBook.bucketRanges(args.get(0).asInt(), args.get(1).doubleValue(), weights);
+      List<Experiment.BucketRange> ranges = GrowthBook.bucketRanges(args.get(0).asInt(), args.get(1).doubleValue(), weights);
       List<List<Double>> actual = new ArrayList<>();
-      for (BucketRange r : ranges) {
+      for (Experiment.BucketRange r : ranges) {
         actual.add(List.of(truncate(r.start()), truncate(r.end())));
       }
       List<List<Double>> expected = new ArrayList<>();
@@ -84,9 +82,9 @@ class GrowthBookConformanceTest {
     int run = 0;
     SoftAssertions soft = new SoftAssertions();
     for (JsonNode c : section("chooseVariation")) {
-      List<BucketRange> ranges = new ArrayList<>();
+      List<Experiment.BucketRange> ranges = new ArrayList<>();
       for (JsonNode r : c.get(2)) {
-        ranges.add(new BucketRange(r.get(0).doubleValue(), r.get(1).doubleValue()));
+        ranges.add(new Experiment.BucketRange(r.get(0).doubleValue(), r.get(1).doubleValue()));
       }
       soft.assertThat(GrowthBook.chooseVariation(c.get(1).doubleValue(), ranges))
           .as(c.get(0).asText())
@@ -103,7 +101,7 @@ class GrowthBookConformanceTest {
     SoftAssertions soft = new SoftAssertions();
     for (JsonNode c : section("inNamespace")) {
       JsonNode ns = c.get(2);
-      Namespace namespace = new Namespace(ns.get(0).asText(), ns.get(1).doubleValue(), ns.get(2).doubleValue());
+      Experiment.Namespace namespace = new Experiment.Namespace(ns.get(0).asText(), ns.get(1).doubleValue(), ns.get(2).doubleValue());
       soft.assertThat(GrowthBook.inNamespace(c.get(1).asText(), namespace))
           .as(c.get(0).asText())
           .isEqualTo(c.get(3).asBoolean());

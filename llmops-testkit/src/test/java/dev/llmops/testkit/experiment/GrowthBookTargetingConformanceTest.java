@@ -8,14 +8,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmops.api.ConfigurationException;
 import dev.llmops.core.experiment.Assignment;
-import dev.llmops.core.experiment.BucketFilter;
-import dev.llmops.core.experiment.BucketRange;
 import dev.llmops.core.experiment.Condition;
 import dev.llmops.core.experiment.Experiment;
-import dev.llmops.core.experiment.ExperimentStatus;
 import dev.llmops.core.experiment.GrowthBook;
-import dev.llmops.core.experiment.Namespace;
-import dev.llmops.core.experiment.Prerequisite;
 import dev.llmops.core.experiment.StickyBucketStore;
 import dev.llmops.core.experiment.Targeting;
 import dev.llmops.core.experiment.Variant;
@@ -36,9 +31,9 @@ import org.junit.jupiter.api.Test;
  * and {@link StickyBucketStore}, counting the cases of each section.
  *
  * <p>How a case's GrowthBook experiment becomes an llmops {@link Experiment}: variations become
- * variants keyed by their meta key or index; {@code active: false} is {@link ExperimentStatus#STOPPED};
+ * variants keyed by their meta key or index; {@code active: false} is {@link Experiment.Status#STOPPED};
  * {@code force} is {@link Experiment.Builder#enrolledVariant}; {@code parentConditions} are {@link
- * Prerequisite}s over the values of the context's features (which in these cases have only a
+ * Experiment.Prerequisite}s over the values of the context's features (which in these cases have only a
  * default value). Two kinds of case cannot be expressed, and are counted apart with GrowthBook's
  * expected outcome checked: an experiment llmops refuses to build (one variation, a forced
  * variation outside the variations: GrowthBook then enrols nobody, llmops fails the configuration
@@ -218,10 +213,10 @@ class GrowthBookTargetingConformanceTest {
     }
     if (exp.has("namespace")) {
       JsonNode ns = exp.get("namespace");
-      b.namespace(new Namespace(ns.get(0).asText(), ns.get(1).asDouble(), ns.get(2).asDouble()));
+      b.namespace(new Experiment.Namespace(ns.get(0).asText(), ns.get(1).asDouble(), ns.get(2).asDouble()));
     }
     for (JsonNode f : exp.path("filters")) {
-      b.filter(new BucketFilter(f.get("seed").asText(), ranges(f.get("ranges")), text(f, "attribute", "id"),
+      b.filter(new Experiment.BucketFilter(f.get("seed").asText(), ranges(f.get("ranges")), text(f, "attribute", "id"),
           f.has("hashVersion") ? f.get("hashVersion").asInt() : 2));
     }
     if (exp.has("ranges")) {
@@ -231,10 +226,10 @@ class GrowthBookTargetingConformanceTest {
       b.condition(Condition.of(JSON.convertValue(exp.get("condition"), Map.class)));
     }
     for (JsonNode p : exp.path("parentConditions")) {
-      b.prerequisite(new Prerequisite(p.get("id").asText(), Condition.of(JSON.convertValue(p.get("condition"), Map.class))));
+      b.prerequisite(new Experiment.Prerequisite(p.get("id").asText(), Condition.of(JSON.convertValue(p.get("condition"), Map.class))));
     }
     if (exp.has("active") && !exp.get("active").asBoolean()) {
-      b.status(ExperimentStatus.STOPPED);
+      b.status(Experiment.Status.STOPPED);
     }
     if (exp.has("force")) {
       b.enrolledVariant(String.valueOf(exp.get("force").asInt()));
@@ -276,9 +271,9 @@ class GrowthBookTargetingConformanceTest {
     return t.build();
   }
 
-  private static List<BucketRange> ranges(JsonNode array) {
-    List<BucketRange> out = new ArrayList<>();
-    array.forEach(r -> out.add(new BucketRange(r.get(0).asDouble(), r.get(1).asDouble())));
+  private static List<Experiment.BucketRange> ranges(JsonNode array) {
+    List<Experiment.BucketRange> out = new ArrayList<>();
+    array.forEach(r -> out.add(new Experiment.BucketRange(r.get(0).asDouble(), r.get(1).asDouble())));
     return out;
   }
 

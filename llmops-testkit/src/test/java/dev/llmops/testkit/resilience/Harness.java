@@ -2,18 +2,15 @@ package dev.llmops.testkit.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmops.api.Completion;
+import dev.llmops.api.spi.ChatModel;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.resilience.CircuitBreakerPolicy;
-import dev.llmops.core.resilience.CircuitState;
-import dev.llmops.core.resilience.FallbackTaken;
 import dev.llmops.core.resilience.Resilience;
-import dev.llmops.core.resilience.RetryScheduled;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.RecordingListener;
 import dev.llmops.testkit.TestClock;
-import dev.llmops.api.Completion;
-import dev.llmops.api.spi.ChatModel;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;

@@ -8,6 +8,7 @@
 @SuppressWarnings({"requires-automatic"}) // Flyway's jar names no module: see docs/shared-state.md
 module dev.llmops.jdbc {
   requires transitive dev.llmops.core;
+  requires transitive dev.llmops.agent;
   requires transitive java.sql;
   requires com.fasterxml.jackson.databind;
   // Only JdbcMigrations uses Flyway; an application that runs our SQL with its own tool needs no

@@ -61,6 +61,8 @@ final class RunLoop {
   /** Where the active time was last added up, on the clock. */
   private long mark;
   private @Nullable Throwable failure;
+  /** The last checkpoint stored or loaded: what a result reports, exactly as the store holds it. */
+  private @Nullable RunState saved;
 
   RunLoop(Agent owner) {
     this.owner = owner;
@@ -389,7 +391,8 @@ final class RunLoop {
   }
 
   private CompletionStage<RunResult> done() {
-    return CompletableFuture.completedFuture(new RunResult(snapshot(), failure));
+    RunState last = saved;
+    return CompletableFuture.completedFuture(new RunResult(last != null ? last : snapshot(), failure));
   }
 
   private static Throwable unwrap(Throwable e) {
@@ -404,7 +407,9 @@ final class RunLoop {
     activeMillis += now - mark;
     mark = now;
     version++;
-    owner.store.save(snapshot());
+    RunState state = snapshot();
+    owner.store.save(state);
+    saved = state;
   }
 
   private RunState snapshot() {
@@ -414,6 +419,7 @@ final class RunLoop {
 
   private void load(String id) {
     RunState s = owner.store.load(id).orElseThrow(() -> new NoSuchElementException("the store has no run '" + id + "'"));
+    saved = s;
     runId = s.runId();
     version = s.version();
     status = s.status();

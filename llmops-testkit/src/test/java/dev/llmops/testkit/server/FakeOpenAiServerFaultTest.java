@@ -130,7 +130,7 @@ class FakeOpenAiServerFaultTest {
     // server dripping (at most half of the body) until a write finds the connection gone.
     for (int i = 0; i < 50_000 && server.disconnects() == 0; i++) {
       clock.advance(Duration.ofSeconds(1));
-      Thread.yield();
+      Thread.onSpinWait();
     }
     assertThat(server.disconnects()).isEqualTo(1);
     assertThat(scheduler.pending()).as("no more pieces once the client went").isZero();

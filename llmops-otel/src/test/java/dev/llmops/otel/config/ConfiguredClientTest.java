@@ -88,7 +88,14 @@ class ConfiguredClientTest {
   record Outcome(
       String text, String endpoint, int attempts, String promptVersion, String variant, String fallback,
       boolean secondCallCached, List<String> ledger, BigDecimal cost, List<String> spans, List<String> audit,
-      int transcripts, String budgetRejection) {}
+      int transcripts, String budgetRejection) {
+
+    /** This outcome with the audit actions recorded; read after the client's close flushed its queue. */
+    Outcome withAudit(List<AuditEvent> events) {
+      return new Outcome(text, endpoint, attempts, promptVersion, variant, fallback, secondCallCached, ledger, cost,
+          spans, events.stream().map(AuditEvent::action).toList(), transcripts, budgetRejection);
+    }
+  }
 
   private static final class World {
     final TestClock clock = TestClock.create();
@@ -129,6 +136,7 @@ class ConfiguredClientTest {
   }
 
   private static Outcome run(LlmClient.Builder builder, TranscriptStore transcriptStore, World w) throws Exception {
+    Outcome outcome;
     try (LlmClient client = builder.build()) {
       assertThat(client.steps()).containsExactly(PipelineStep.EXPERIMENT, PipelineStep.PROMPT, PipelineStep.ADMISSION,
           PipelineStep.CACHE, PipelineStep.RESILIENCE, PipelineStep.ACCOUNTING);
@@ -153,17 +161,19 @@ class ConfiguredClientTest {
       for (Transcript t : transcripts) {
         assertThat(t.messages()).allSatisfy(m -> assertThat(m.content()).doesNotContain("ana.lima@example.org"));
       }
-      return new Outcome(
+      outcome = new Outcome(
           c.text(), c.endpoint(), c.attempts(), fp.promptVersion() + "", String.valueOf(fp.variant()),
           c.attribute(Resilience.FALLBACK).map(f -> f.from() + "->" + f.to()).orElse(""),
           again.attribute(ResponseCache.HIT).isPresent() && again.attempts() == 0,
           w.ledger.records().stream().map(r -> r.endpoint() + ":" + r.outcome()).toList(),
           c.attribute(Cost.KEY).flatMap(Cost::amount).orElseThrow().amount(),
           w.spans.getFinishedSpanItems().stream().map(SpanData::getName).sorted().toList(),
-          w.audit.stream().map(AuditEvent::action).toList(),
+          List.of(),
           transcripts.size(),
           rejection);
     }
+    // Audit events reach their sinks through a queue of their own; closing the client flushes it.
+    return outcome.withAudit(w.audit);
   }
 
   @Test
@@ -226,7 +236,8 @@ class ConfiguredClientTest {
     World w = new World();
     Map<String, String> env = Map.of(
         "OPENAI_API_KEY", "sk-test-openai-0000000000000000", "ANTHROPIC_API_KEY", "sk-ant-test-000000000000000",
-        "LLMOPS_REDACTION_KEY", "a-redaction-key-of-32-characters!");
+        "LLMOPS_REDACTION_KEY", "a-redaction-key-of-32-characters!",
+        "LLMOPS_SUBJECT_KEY", "a-subject-key-of-32-characters!!");
 
     LlmOpsComponents components = LlmOpsConfig.parse(example, "llmops.yaml").assemble(ConfigBindings.builder()
         .model("local", w.smart).environment(env::get).baseDirectory(dir).clock(w.clock).scheduler(w.scheduler)

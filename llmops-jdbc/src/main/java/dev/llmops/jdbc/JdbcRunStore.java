@@ -31,7 +31,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Agent runs' checkpoints on PostgreSQL (table {@code llmops_agent_run}, migration {@code V4}): one
+ * Agent runs' checkpoints on PostgreSQL (table {@code llmops_agent_run}, migration {@code V5}): one
  * row per run holding its latest {@link RunState} as JSON. A checkpoint is one statement, one round
  * trip: version 1 is an insert that does nothing when the run exists, version {@code n} an update
  * of the row still at {@code n - 1}; when no row changed, the run was carried on elsewhere and

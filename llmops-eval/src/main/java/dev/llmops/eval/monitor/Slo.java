@@ -1,5 +1,6 @@
 package dev.llmops.eval.monitor;
 
+import dev.llmops.api.Money;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -48,9 +49,12 @@ public record Slo(String name, Kind kind, double objective, double threshold, St
     return new Slo(name, Kind.LATENCY, objective, seconds, "");
   }
 
-  /** Cost: the mean cost per call stays at most {@code usd}. */
-  public static Slo costPerCall(String name, double usd) {
-    return new Slo(name, Kind.COST_PER_CALL, 0, usd, "");
+  /**
+   * Cost: the mean cost per call stays at most {@code perCall} (exact money in, a number in the
+   * alert expression: the metric it is compared with is a float sum anyway).
+   */
+  public static Slo costPerCall(String name, Money perCall) {
+    return new Slo(name, Kind.COST_PER_CALL, 0, perCall.amount().doubleValue(), "");
   }
 
   /** This objective narrowed to calls matching {@code selector}. */

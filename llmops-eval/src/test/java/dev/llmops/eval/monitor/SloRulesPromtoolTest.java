@@ -3,6 +3,7 @@ package dev.llmops.eval.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmops.api.Money;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ class SloRulesPromtoolTest {
   static final List<Slo> SLOS = List.of(
       Slo.availability("chat", 0.999),
       Slo.latency("chat-latency", 0.99, 2.5),
-      Slo.costPerCall("chat-cost", 0.002));
+      Slo.costPerCall("chat-cost", Money.usd("0.002")));
   static final String RUNBOOKS = "https://example.com/llmops/docs/runbooks.md";
 
   private static String promtool = "promtool";

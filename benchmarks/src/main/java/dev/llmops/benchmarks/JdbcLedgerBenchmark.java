@@ -70,7 +70,7 @@ public class JdbcLedgerBenchmark {
     cfg.addDataSourceProperty("reWriteBatchedInserts", String.valueOf(reWriteBatchedInserts));
     HikariDataSource ds = new HikariDataSource(cfg);
     dataSource = ds;
-    schema = "bench_ledger_" + Long.toHexString(System.nanoTime() & 0xffffffL);
+    schema = "bench_ledger_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     JdbcMigrations.migrate(ds, schema);
     ledger = JdbcLedger.builder(ds).schema(schema).build();
   }

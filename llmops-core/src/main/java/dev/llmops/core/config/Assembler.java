@@ -118,7 +118,7 @@ final class Assembler {
       }
       audit.record(new AuditEvent(clock.instant(), "config.applied", r.source(), "config:" + r.source(), null, null, Map.of()));
     }
-    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry, resilience);
+    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry, resilience, budgets);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.llmops.core.config;
 
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.audit.AuditLog;
+import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.redaction.Redactor;
@@ -27,6 +28,7 @@ public final class LlmOpsComponents {
   private final Redactor redactor;
   private final TelemetrySettings telemetry;
   private final @Nullable Resilience resilience;
+  private final @Nullable Budgets budgets;
 
   LlmOpsComponents(
       LlmClient.Builder clientBuilder,
@@ -36,7 +38,8 @@ public final class LlmOpsComponents {
       @Nullable AuditLog auditLog,
       Redactor redactor,
       TelemetrySettings telemetry,
-      @Nullable Resilience resilience) {
+      @Nullable Resilience resilience,
+      @Nullable Budgets budgets) {
     this.clientBuilder = clientBuilder;
     this.prompts = prompts;
     this.experiments = experiments;
@@ -45,6 +48,7 @@ public final class LlmOpsComponents {
     this.redactor = redactor;
     this.telemetry = telemetry;
     this.resilience = resilience;
+    this.budgets = budgets;
   }
 
   /** The client builder with every configured capability installed. */
@@ -83,6 +87,15 @@ public final class LlmOpsComponents {
    */
   public Optional<Resilience> resilience() {
     return Optional.ofNullable(resilience);
+  }
+
+  /**
+   * The budgets and rate limits ({@code budgets} and {@code rateLimits} sections), to read each
+   * budget's limit and a counter's balance ({@link Budgets#balance}); read-only, admission does the
+   * counting.
+   */
+  public Optional<Budgets> budgets() {
+    return Optional.ofNullable(budgets);
   }
 
   /** The parsed {@code telemetry} section. */

@@ -15,6 +15,7 @@ module dev.llmops.spring.boot {
   requires static transitive spring.boot.health;
   requires static transitive spring.boot.actuator;
   requires static spring.boot.actuator.autoconfigure;
+  requires static com.fasterxml.jackson.annotation;
   requires static dev.llmops.otel;
   requires static io.opentelemetry.api;
   requires static transitive org.jspecify;

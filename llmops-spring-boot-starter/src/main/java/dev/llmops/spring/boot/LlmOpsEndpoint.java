@@ -1,5 +1,6 @@
 package dev.llmops.spring.boot;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.llmops.api.CallContext;
 import dev.llmops.api.Money;
 import dev.llmops.core.budget.Budget;
@@ -32,7 +33,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * <p>A budget is counted per scope value (per tenant, per user...); the optional parameters name
  * whose counter to show ({@code ?tenant=acme}); without one, a scoped budget shows the counter of
  * calls that lack the attribute ({@code tenant:(none)}). Amounts are decimal text (US dollars, or
- * tokens), so that no reader takes money for a binary float. A part that cannot be read now (a
+ * tokens), so that no reader takes money for a binary float; fields without a value are left out
+ * of the JSON (Jackson 2 and 3 both read the annotation saying so), whatever the application's
+ * mapper does with nulls. A part that cannot be read now (a
  * prompt source or a shared budget store that is down) carries the exception's class name as its
  * {@code error}, never its message, which may name hosts; the other parts are still shown.
  * Thread-safe.
@@ -193,6 +196,7 @@ public final class LlmOpsEndpoint {
    * @param latest the highest version
    * @param error the class name of the exception that kept the prompt from being read now, or null
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PromptLabels(Map<String, Integer> labels, int latest, @Nullable String error) {}
 
   /**
@@ -206,6 +210,7 @@ public final class LlmOpsEndpoint {
    * @param prompt the prompt the experiment applies to, or null for any
    * @param feature the feature the experiment applies to, or null for any
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ExperimentState(
       String status,
       List<VariantWeight> variants,
@@ -224,6 +229,7 @@ public final class LlmOpsEndpoint {
    * @param promptLabel the prompt label it pins, or null
    * @param promptVersion the prompt version it pins, or null
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VariantWeight(
       String key, double weight, @Nullable String model, @Nullable String promptLabel, @Nullable Integer promptVersion) {}
 
@@ -254,6 +260,7 @@ public final class LlmOpsEndpoint {
    * @param error the class name of the exception that kept the counter from being read (a shared
    *     store down), or null
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record BudgetSpend(
       String name,
       String scope,

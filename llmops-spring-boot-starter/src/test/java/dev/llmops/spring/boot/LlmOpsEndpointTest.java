@@ -34,11 +34,13 @@ import org.springframework.boot.actuate.endpoint.jmx.JmxOperation;
 import org.springframework.boot.actuate.endpoint.jmx.annotation.JmxEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jmx.JmxAutoConfiguration;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -176,8 +178,14 @@ class LlmOpsEndpointTest {
   }
 
   @Test
-  void noEndpointUnlessExposedNorWithoutTheActuatorNorWithoutModels() {
+  void noEndpointUnlessExposedAndAccessibleNorWithoutTheActuatorNorWithoutModels() {
     runner().withPropertyValues("management.endpoints.jmx.exposure.include=health")
+        .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(LlmClient.class).doesNotHaveBean(LlmOpsEndpoint.class));
+    // SpringApplication gives the environment Boot's lenient conversions (access: none, as users
+    // write it); a bare context runner does not.
+    runner().withInitializer(c -> c.getEnvironment().setConversionService(
+            (ConfigurableConversionService) ApplicationConversionService.getSharedInstance()))
+        .withPropertyValues("management.endpoint.llmops.access=none")
         .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(LlmClient.class).doesNotHaveBean(LlmOpsEndpoint.class));
     runner().withClassLoader(new FilteredClassLoader(Endpoint.class))
         .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(LlmClient.class).doesNotHaveBean(LlmOpsEndpoint.class));

@@ -36,6 +36,8 @@ public final class PromptCallBuilder {
   // variables arrives; then a HashMap this builder owns. PromptRef copies it once at the end.
   private Map<String, Object> variables = Map.of();
   private boolean owned;
+  // Whether variable() already made an immutable map of one more variable (it does so once).
+  private boolean extended;
   private CallContext context = CallContext.empty();
   private ChatRequest request = NO_REQUEST;
 
@@ -88,8 +90,26 @@ public final class PromptCallBuilder {
   /** Adds one template variable. */
   public PromptCallBuilder variable(String name, Object value) {
     check(name, value);
+    if (!owned && !extended && !variables.containsKey(name)) {
+      // The usual call adds one variable (a ticket, a question) to a shared map: an immutable map
+      // of one more entry, which PromptRef keeps, rather than a HashMap that PromptRef copies.
+      variables = with(variables, name, value);
+      extended = true;
+      return this;
+    }
     mutable().put(name, value);
     return this;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Map<String, Object> with(Map<String, Object> base, String name, Object value) {
+    Map.Entry<String, Object>[] entries = new Map.Entry[base.size() + 1];
+    int k = 0;
+    for (Map.Entry<String, Object> e : base.entrySet()) {
+      entries[k++] = e;
+    }
+    entries[k] = Map.entry(name, value);
+    return Map.ofEntries(entries);
   }
 
   private Map<String, Object> mutable() {

@@ -1,10 +1,12 @@
 package dev.llmops.otel;
 
+import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.ModelInfo;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * internal attribute key. Events of one call never run concurrently and are ordered by the
  * pipeline, so plain fields suffice.
  */
-final class CallState {
+final class CallState implements CallListener.Scope {
   /** The provider named for a call that never reached a model (a cache hit, a budget rejection). */
   static final String OTHER_PROVIDER = "_OTHER";
 
@@ -37,8 +39,12 @@ final class CallState {
 
   // The first attempt, remembered until we know whether the call needs attempt spans.
   @Nullable Instant firstStart;
-  @Nullable AttemptOutcome firstOutcome;
-  boolean firstSpanned;
+  /** When the first attempt ended (null while it runs), with its response or its error. */
+  @Nullable Instant firstEnd;
+  @Nullable ChatResponse firstResponse;
+  @Nullable Throwable firstError;
+  /** The OpenTelemetry scope {@link OtelInstrumentation#attemptScope} opened, until the client closes it. */
+  @Nullable Scope scope;
 
   CallState(Context parent) {
     this.parent = parent;
@@ -54,6 +60,16 @@ final class CallState {
     return model != null ? model.modelId() : original.model();
   }
 
+  /** Closes the scope of the attempt that the model is starting (the client calls this once per scope). */
+  @Override
+  public void close() {
+    Scope s = scope;
+    if (s != null) {
+      scope = null;
+      s.close();
+    }
+  }
+
   /**
    * Lets go of what the call's telemetry no longer needs once it ended: the state stays on the
    * call, which an application may keep (through its {@code Completion}) long after.
@@ -61,9 +77,7 @@ final class CallState {
   void release() {
     span = null;
     current = null;
-    firstOutcome = null;
+    firstResponse = null;
+    firstError = null;
   }
-
-  /** How an attempt ended: when, and with a response or an error. */
-  record AttemptOutcome(Instant end, @Nullable ChatResponse response, @Nullable Throwable error) {}
 }

@@ -274,12 +274,14 @@ public final class OtelInstrumentation implements CallListener {
       publishIds(attempt.call(), st.span);
       return;
     }
-    CallState.AttemptOutcome first = st.firstOutcome;
-    if (first != null) {
+    Instant firstEnd = st.firstEnd;
+    if (firstEnd != null) {
       Span firstSpan = spans.startAttempt(st, Objects.requireNonNull(st.firstEndpoint),
           Objects.requireNonNull(st.model), 1, Objects.requireNonNull(st.firstStart));
-      spans.endAttempt(firstSpan, first);
-      st.firstOutcome = null;
+      spans.endAttempt(firstSpan, firstEnd, st.firstResponse, st.firstError);
+      st.firstEnd = null;
+      st.firstResponse = null;
+      st.firstError = null;
     }
     st.current = spans.startAttempt(st, attempt.endpoint(), attempt.model(), attempt.number(), attempt.startedAt());
     publishIds(attempt.call(), st.current);
@@ -310,8 +312,8 @@ public final class OtelInstrumentation implements CallListener {
     if (st == null || span == null) {
       return CallListener.Scope.NONE;
     }
-    io.opentelemetry.context.Scope scope = st.parent.with(span).makeCurrent();
-    return scope::close;
+    st.scope = st.parent.with(span).makeCurrent();
+    return st; // closes that scope: no lambda per attempt (one attempt's scope is open at a time)
   }
 
   @Override
@@ -339,13 +341,15 @@ public final class OtelInstrumentation implements CallListener {
     if (st == null) {
       return;
     }
-    CallState.AttemptOutcome outcome = new CallState.AttemptOutcome(clock.instant(), response, error);
+    Instant end = clock.instant();
     Span current = st.current;
     if (current != null) {
-      spans.endAttempt(current, outcome);
+      spans.endAttempt(current, end, response, error);
       st.current = null;
     } else if (st.attempts == 1) {
-      st.firstOutcome = outcome;
+      st.firstEnd = end;
+      st.firstResponse = response;
+      st.firstError = error;
     }
   }
 

@@ -160,18 +160,16 @@ final class OtelSpans {
   }
 
   /** Ends an attempt's span with its response model and usage, or its error. */
-  void endAttempt(Span span, CallState.AttemptOutcome outcome) {
+  void endAttempt(Span span, Instant end, @Nullable ChatResponse response, @Nullable Throwable error) {
     if (span.isRecording()) {
-      ChatResponse response = outcome.response();
-      Throwable error = outcome.error();
       if (response != null) {
         span.setAttribute(Keys.RESPONSE_MODEL, response.model());
         usage(span, response.usage());
       } else if (error != null) {
-        failed(span, error, errorType(error), outcome.end());
+        failed(span, error, errorType(error), end);
       }
     }
-    span.end(outcome.end());
+    span.end(end);
   }
 
   /**

@@ -205,8 +205,9 @@ final class AccountingStep implements Interceptor, CallListener {
         pending.abandon();
       }
       // Attempts still open here ended without an event (should not happen): free their reservations.
-      for (Meter m : state.drainActive()) {
-        m.abandonStarted();
+      List<Meter> open = state.drainActive();
+      for (int k = 0; k < open.size(); k++) { // indexed: no iterator per call
+        open.get(k).abandonStarted();
       }
     }
     try {

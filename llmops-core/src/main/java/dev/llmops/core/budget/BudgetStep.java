@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.llmops.api.AttributeKey;
 import dev.llmops.api.BudgetExceededException;
 import dev.llmops.api.CallContext;
-import dev.llmops.api.CallEvent;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
@@ -31,7 +30,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +129,7 @@ final class BudgetStep implements Interceptor, CostGate {
     CallInfo call = chain.call();
     Object outcome;
     try {
-      outcome = tryReserve(call.context(), request, endpoint, chain::publish);
+      outcome = tryReserve(call.context(), request, endpoint, chain);
     } catch (ConfigurationException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -199,8 +197,7 @@ final class BudgetStep implements Interceptor, CostGate {
       }
       admitted.release(); // admission reserved for another endpoint than this attempt uses
     }
-    Consumer<CallEvent> events = admitted != null ? admitted.events : e -> {};
-    Object outcome = tryReserve(call.context(), request, endpoint, events);
+    Object outcome = tryReserve(call.context(), request, endpoint, admitted != null ? admitted.events : null);
     if (outcome instanceof Reservation r) {
       return r;
     }
@@ -227,7 +224,7 @@ final class BudgetStep implements Interceptor, CostGate {
    *     and {@link UnpricedModels} has no fallback
    */
   private Object tryReserve(
-      CallContext ctx, ChatRequest request, Endpoints.Endpoint endpoint, Consumer<CallEvent> events) {
+      CallContext ctx, ChatRequest request, Endpoints.Endpoint endpoint, @Nullable Chain events) {
     long nowMillis = clock.millis();
     evictExpired(nowMillis);
     long nowNanos = Math.multiplyExact(nowMillis, 1_000_000L);
@@ -494,7 +491,8 @@ final class BudgetStep implements Interceptor, CostGate {
     final String endpoint;
     final long reservedAtNanos;
     final CallContext context;
-    final Consumer<CallEvent> events;
+    /** Where the reservation's events are published (the admitting call's chain); null for none. */
+    final @Nullable Chain events;
     /** The price unpriced usage is charged at (the {@link UnpricedModels} fallback), else null. */
     final @Nullable ModelPrice fallbackPrice;
     /** The output tokens reserved for under a hard budget, which the request sent carries; 0 for none. */
@@ -508,7 +506,7 @@ final class BudgetStep implements Interceptor, CostGate {
     @SuppressWarnings("UnusedVariable") // read and written through DONE
     private volatile int done;
 
-    Reservation(String endpoint, long reservedAtNanos, CallContext context, Consumer<CallEvent> events,
+    Reservation(String endpoint, long reservedAtNanos, CallContext context, @Nullable Chain events,
         @Nullable ModelPrice fallbackPrice) {
       this.endpoint = endpoint;
       this.reservedAtNanos = reservedAtNanos;
@@ -604,8 +602,10 @@ final class BudgetStep implements Interceptor, CostGate {
 
     private void overshoot(BudgetPart p, long actual) {
       // Listeners are isolated by the dispatcher: publishing never throws into settlement.
-      events.accept(new BudgetEvents.Overshoot(
-          p.budget.scope().key(context), p.budget.describe(), p.amount, actual, actual - p.amount));
+      if (events != null) {
+        events.publish(new BudgetEvents.Overshoot(
+            p.budget.scope().key(context), p.budget.describe(), p.amount, actual, actual - p.amount));
+      }
     }
 
     @Override

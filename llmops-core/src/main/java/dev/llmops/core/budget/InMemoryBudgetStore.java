@@ -58,7 +58,10 @@ public final class InMemoryBudgetStore implements BudgetStore {
     requireNonNegative(amount, "amount");
     Objects.requireNonNull(key, "key");
     while (true) {
-      Counter c = counters.computeIfAbsent(key, k -> newCounter(expiresAtMillis));
+      Counter c = counters.get(key); // a plain read first: the capturing lambda only for a new key
+      if (c == null) {
+        c = counters.computeIfAbsent(key, k -> newCounter(expiresAtMillis));
+      }
       long committed;
       do {
         committed = c.committed.get();

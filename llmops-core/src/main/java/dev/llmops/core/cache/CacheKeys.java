@@ -145,8 +145,9 @@ final class CacheKeys {
   /** The text of the request's parameters, tools and response format. */
   private static long chars(ChatRequest request) {
     long chars = 0;
-    for (String stop : request.parameters().stopSequences()) {
-      chars += stop.length();
+    List<String> stops = request.parameters().stopSequences();
+    for (int k = 0; k < stops.size(); k++) { // indexed: no iterator per call
+      chars += stops.get(k).length();
     }
     String tools = toolsKey(request);
     String format = request.responseFormatJson();

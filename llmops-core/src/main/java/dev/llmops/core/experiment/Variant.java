@@ -61,12 +61,6 @@ public record Variant(
     return new Variant(key, model, promptLabel, promptVersion, parameters);
   }
 
-  /** Whether this variant changes anything at all. */
-  boolean changesNothing() {
-    return model == null && promptLabel == null && promptVersion == null
-        && parameters.equals(GenerationParameters.DEFAULTS);
-  }
-
   /** {@code request} with this variant's model and parameters applied. */
   ChatRequest apply(ChatRequest request) {
     ChatRequest out = request;

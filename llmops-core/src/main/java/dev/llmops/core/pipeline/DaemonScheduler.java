@@ -40,11 +40,6 @@ public final class DaemonScheduler implements TaskScheduler, AutoCloseable {
     return () -> future.cancel(false);
   }
 
-  /** How many tasks are waiting to run. */
-  public int pendingTasks() {
-    return executor.getQueue().size();
-  }
-
   /** Stops the thread; pending tasks do not run. */
   @Override
   public void close() {

@@ -7,6 +7,7 @@ import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.core.resilience.Resilience;
 import dev.llmops.core.transcript.TranscriptStore;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,7 @@ public final class LlmOpsComponents {
   private final Redactor redactor;
   private final TelemetrySettings telemetry;
   private final @Nullable Resilience resilience;
+  private final List<LlmOpsConfig.SloDefinition> slos;
 
   LlmOpsComponents(
       LlmClient.Builder clientBuilder,
@@ -36,7 +38,8 @@ public final class LlmOpsComponents {
       @Nullable AuditLog auditLog,
       Redactor redactor,
       TelemetrySettings telemetry,
-      @Nullable Resilience resilience) {
+      @Nullable Resilience resilience,
+      List<LlmOpsConfig.SloDefinition> slos) {
     this.clientBuilder = clientBuilder;
     this.prompts = prompts;
     this.experiments = experiments;
@@ -45,6 +48,7 @@ public final class LlmOpsComponents {
     this.redactor = redactor;
     this.telemetry = telemetry;
     this.resilience = resilience;
+    this.slos = List.copyOf(slos);
   }
 
   /** The client builder with every configured capability installed. */
@@ -83,6 +87,11 @@ public final class LlmOpsComponents {
    */
   public Optional<Resilience> resilience() {
     return Optional.ofNullable(resilience);
+  }
+
+  /** The checked {@code slos} section (empty when absent), for {@code SloRules.fromConfig} in {@code llmops-eval}. */
+  public List<LlmOpsConfig.SloDefinition> slos() {
+    return slos;
   }
 
   /** The parsed {@code telemetry} section. */

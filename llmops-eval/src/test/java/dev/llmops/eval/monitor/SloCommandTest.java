@@ -2,12 +2,15 @@ package dev.llmops.eval.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmops.api.Money;
+import dev.llmops.core.config.LlmOpsConfig;
 import dev.llmops.eval.cli.SloCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +47,27 @@ class SloCommandTest {
         .contains(config + ": slos[0].objective: must be in [0.0, 1.0] but was 99.9")
         .contains(config + ": slos[1].threshold: expected an amount such as \"50.00 USD\"");
     assertThat(dir.resolve(SloCommand.RULES_FILE)).doesNotExist();
+  }
+
+  /** The samples of docs/monitoring.md: the file and the code state the same objectives. */
+  @Test
+  void theGuidesSamplesGiveTheSameRules(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("llmops.yaml"), SloRulesPromtoolTest.CONFIG);
+    // sample-start slo-from-config
+    LlmOpsConfig config = LlmOpsConfig.load(file);
+    String rules = SloRules.fromConfig(config, "https://example.com/docs/runbooks.md");
+    String dashboard = SloDashboard.fromConfig(config);
+    // sample-end slo-from-config
+    // sample-start slo-in-code
+    List<Slo> slos = List.of(
+        Slo.availability("chat", 0.999),
+        Slo.latency("chat-latency", 0.99, 2.56), // 2.56 s: a bucket boundary of the duration histogram
+        Slo.costPerCall("chat-cost", Money.usd("0.002")),
+        Slo.quality("answer-quality", 0.8).where("gen_ai_evaluation_name=\"relevance\""));
+    String same = SloRules.yaml(slos, "https://example.com/docs/runbooks.md");
+    // sample-end slo-in-code
+    assertThat(same).isEqualTo(rules).contains("LlmopsSloQualityScore");
+    assertThat(dashboard).isEqualTo(SloDashboard.json(slos, SloRules.DEFAULT_DURATION));
   }
 
   @Test

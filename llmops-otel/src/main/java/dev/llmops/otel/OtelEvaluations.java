@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *       {@code gen_ai.evaluation.score.value} (absent for label-only feedback), {@code
  *       gen_ai.evaluation.score.label}, {@code gen_ai.evaluation.explanation} (redacted), {@code
  *       gen_ai.response.id} when known (the event is made off the call path, so no span parents
- *       it), and the slice ({@code llmops.feature}, {@code llmops.endpoint}, {@code
+ *       it), and the slice ({@code llmops.feature} (redacted, as on spans), {@code llmops.endpoint}, {@code
  *       gen_ai.prompt.name}, {@code llmops.prompt.version}, {@code llmops.experiment.key}, {@code
  *       llmops.experiment.variant}, each when the call had it);
  *   <li>each numeric score into the histogram {@value #SCORE_METRIC} (unit {@code {score}}, buckets
@@ -94,7 +94,7 @@ public final class OtelEvaluations implements Consumer<OnlineScore> {
   public void accept(OnlineScore score) {
     MonitorKey key = score.key();
     AttributesBuilder slice = Attributes.builder();
-    putIfSet(slice, Keys.FEATURE, key.feature());
+    putIfSet(slice, Keys.FEATURE, key.feature().isEmpty() ? "" : redactor.redact(key.feature())); // as on spans
     putIfSet(slice, Keys.ENDPOINT, key.model());
     int colon = key.variant().indexOf(':');
     if (colon >= 0) {

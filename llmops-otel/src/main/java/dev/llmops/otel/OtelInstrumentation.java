@@ -16,11 +16,13 @@ import dev.llmops.core.cache.ResponseCache;
 import dev.llmops.core.config.TelemetryFactory;
 import dev.llmops.core.config.TelemetrySettings;
 import dev.llmops.core.experiment.Experiments;
+import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.core.resilience.Resilience;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.math.BigDecimal;
@@ -269,6 +271,7 @@ public final class OtelInstrumentation implements CallListener {
       st.firstEndpoint = attempt.endpoint();
       st.firstStart = attempt.startedAt();
       st.span = spans.startCall(attempt.call(), st, attempt.request(), attempt.endpoint());
+      publishIds(attempt.call(), st.span);
       return;
     }
     CallState.AttemptOutcome first = st.firstOutcome;
@@ -279,6 +282,19 @@ public final class OtelInstrumentation implements CallListener {
       st.firstOutcome = null;
     }
     st.current = spans.startAttempt(st, attempt.endpoint(), attempt.model(), attempt.number(), attempt.startedAt());
+    publishIds(attempt.call(), st.current);
+  }
+
+  /**
+   * Gives the call the ids of its current span, for what llmops-core logs on its behalf (the MDC's
+   * {@code llmops.trace_id} and {@code llmops.span_id}); an invalid (unsampled no-op) span has none.
+   */
+  private static void publishIds(CallInfo call, @Nullable Span span) {
+    SpanContext ids = span == null ? SpanContext.getInvalid() : span.getSpanContext();
+    if (ids.isValid()) {
+      call.attributes().put(RedactingLogger.CallMdc.TRACE_ID_ATTRIBUTE, ids.getTraceId());
+      call.attributes().put(RedactingLogger.CallMdc.SPAN_ID_ATTRIBUTE, ids.getSpanId());
+    }
   }
 
   /**

@@ -7,9 +7,11 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Completion;
 import dev.llmops.api.ModelInfo;
 import dev.llmops.api.RateLimitedException;
+import dev.llmops.api.ToolCall;
 import dev.llmops.api.spi.ChatModel;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.provider.Secret;
+import dev.llmops.core.provider.anthropic.AnthropicChatModel;
 import dev.llmops.core.provider.openai.OpenAiChatModel;
 import dev.llmops.core.resilience.Resilience;
 import dev.llmops.testkit.Fault;
@@ -20,10 +22,12 @@ import dev.llmops.testkit.TestClock;
 import dev.llmops.testkit.junit5.LlmTestKit;
 import dev.llmops.testkit.replay.Cassette;
 import dev.llmops.testkit.replay.ReplayMissException;
+import dev.llmops.testkit.server.FakeAnthropicServer;
 import dev.llmops.testkit.server.FakeOpenAiServer;
 import dev.llmops.testkit.server.ScriptedResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,6 +104,39 @@ class TestingGuideTest {
     }
     // sample-end fake-openai-server
   }
+
+  @Test
+  void theFakeAnthropicServerSpeaksTheMessagesApi() {
+    // sample-start fake-anthropic-server
+    try (FakeAnthropicServer server = FakeAnthropicServer.start()) {
+      server.enqueue(ScriptedResponse.error(529, "overloaded_error"));
+      server.enqueue(ScriptedResponse.reply("Checking.")
+          .withToolCalls(List.of(new ToolCall("toolu_1", "get_weather", "{\"city\":\"Paris\"}"))));
+      ChatModel model = AnthropicChatModel.builder().baseUrl(server.baseUrl()).apiKey(Secret.of("test-key")).model("claude-haiku-4-5").build();
+
+      try (LlmClient client = LlmClient.builder().model("claude", model)
+          .resilience(Resilience.builder().maxAttempts(2).backoff(Duration.ZERO, Duration.ZERO).build()).build()) {
+        Completion answer = client.chat(ChatRequest.of("Weather in Paris?"));
+        assertThat(answer.text()).isEqualTo("Checking.");
+        assertThat(answer.response().toolCalls()).extracting(ToolCall::name).containsExactly("get_weather");
+      }
+      assertThat(server.requests()).hasSize(2);
+      assertThat(server.lastRequest().path()).isEqualTo("/v1/messages");
+      assertThat(server.lastRequest().header("anthropic-version")).isEqualTo("2023-06-01");
+    }
+    // sample-end fake-anthropic-server
+  }
+
+  // sample-start parameter-injection
+  @Test
+  void parametersComeFromTheKit(LlmClient client, @LlmTestKit.Model("smart") FakeChatModel smart, RecordingListener events) {
+    smart.reply("Injected!");
+
+    assertThat(client.chat(ChatRequest.of("hi")).text()).isEqualTo("Injected!");
+    assertThat(smart.callCount()).isEqualTo(1);
+    assertThat(events.events(RecordingListener.Type.CALL_END)).hasSize(1);
+  }
+  // sample-end parameter-injection
 
   @Test
   void recordOnceReplayOffline(@TempDir Path dir) {

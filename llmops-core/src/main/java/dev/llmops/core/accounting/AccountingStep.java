@@ -24,6 +24,7 @@ import dev.llmops.api.Usage;
 import dev.llmops.core.pipeline.CostGate;
 import dev.llmops.core.pipeline.Endpoints;
 import dev.llmops.core.pricing.ModelPrice;
+import dev.llmops.core.redaction.RedactingLogger;
 import dev.llmops.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,8 +39,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The accounting step of one client: an interceptor in the {@code ACCOUNTING} slot (below
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * call ends. Thread-safe.
  */
 final class AccountingStep implements Interceptor, CallListener {
-  private static final Logger LOG = LoggerFactory.getLogger(AccountingStep.class);
+  private static final RedactingLogger LOG = RedactingLogger.of(AccountingStep.class);
   private static final AttributeKey<CallState> STATE = AttributeKey.internal("llmops.accounting.state", CallState.class);
 
   private final Accounting accounting;
@@ -212,7 +212,7 @@ final class AccountingStep implements Interceptor, CallListener {
     try {
       gate(call).callEnded(call);
     } catch (RuntimeException e) {
-      LOG.warn("budget gate threw {} at the end of a call; ignored", e.getClass().getName());
+      LOG.log(call, Level.WARN, "budget gate threw {} at the end of a call; ignored", e.getClass().getName());
     }
   }
 

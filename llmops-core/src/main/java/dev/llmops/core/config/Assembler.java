@@ -119,7 +119,8 @@ final class Assembler {
       }
       audit.record(new AuditEvent(clock.instant(), "config.applied", r.source(), "config:" + r.source(), null, null, Map.of()));
     }
-    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry, resilience, slos);
+    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry, resilience, budgets,
+        slos);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.llmops.core.config;
 
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.audit.AuditLog;
+import dev.llmops.core.budget.Budgets;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.redaction.Redactor;
@@ -28,6 +29,7 @@ public final class LlmOpsComponents {
   private final Redactor redactor;
   private final TelemetrySettings telemetry;
   private final @Nullable Resilience resilience;
+  private final @Nullable Budgets budgets;
   private final List<LlmOpsConfig.SloDefinition> slos;
 
   LlmOpsComponents(
@@ -39,6 +41,7 @@ public final class LlmOpsComponents {
       Redactor redactor,
       TelemetrySettings telemetry,
       @Nullable Resilience resilience,
+      @Nullable Budgets budgets,
       List<LlmOpsConfig.SloDefinition> slos) {
     this.clientBuilder = clientBuilder;
     this.prompts = prompts;
@@ -48,6 +51,7 @@ public final class LlmOpsComponents {
     this.redactor = redactor;
     this.telemetry = telemetry;
     this.resilience = resilience;
+    this.budgets = budgets;
     this.slos = List.copyOf(slos);
   }
 
@@ -87,6 +91,15 @@ public final class LlmOpsComponents {
    */
   public Optional<Resilience> resilience() {
     return Optional.ofNullable(resilience);
+  }
+
+  /**
+   * The budgets and rate limits ({@code budgets} and {@code rateLimits} sections), to read each
+   * budget's limit and a counter's balance ({@link Budgets#balance}); read-only, admission does the
+   * counting.
+   */
+  public Optional<Budgets> budgets() {
+    return Optional.ofNullable(budgets);
   }
 
   /** The checked {@code slos} section (empty when absent), for {@code SloRules.fromConfig} in {@code llmops-eval}. */

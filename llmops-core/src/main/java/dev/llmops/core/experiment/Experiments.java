@@ -213,7 +213,7 @@ public final class Experiments implements Capability {
     try {
       return e.assign(subject, source, call);
     } catch (RuntimeException ex) {
-      HookFailures.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex);
+      HookFailures.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex, call);
       return e.assign(subject);
     }
   }
@@ -227,7 +227,7 @@ public final class Experiments implements Capability {
     try {
       return e.assign(t, source, call);
     } catch (RuntimeException ex) {
-      HookFailures.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex);
+      HookFailures.logOnce(sourceFailures, "variant source " + source.getClass().getName(), ex, call);
       return e.assign(t);
     }
   }

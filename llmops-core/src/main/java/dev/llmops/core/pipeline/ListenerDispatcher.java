@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 
 /**
  * Delivers events to the client's listeners, isolating the call from them: a listener that throws
@@ -61,7 +62,7 @@ public final class ListenerDispatcher {
       try {
         l.callStart(call);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "callStart", e);
+        failed(l, "callStart", e, call);
       }
     }
   }
@@ -71,7 +72,7 @@ public final class ListenerDispatcher {
       try {
         l.callEnd(call, response);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "callEnd", e);
+        failed(l, "callEnd", e, call);
       }
     }
   }
@@ -81,7 +82,7 @@ public final class ListenerDispatcher {
       try {
         l.callFailed(call, error);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "callFailed", e);
+        failed(l, "callFailed", e, call);
       }
     }
   }
@@ -91,7 +92,7 @@ public final class ListenerDispatcher {
       try {
         l.attemptStart(attempt);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "attemptStart", e);
+        failed(l, "attemptStart", e, attempt.call());
       }
     }
   }
@@ -101,7 +102,7 @@ public final class ListenerDispatcher {
       try {
         l.firstChunk(attempt, chunk);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "firstChunk", e);
+        failed(l, "firstChunk", e, attempt.call());
       }
     }
   }
@@ -111,7 +112,7 @@ public final class ListenerDispatcher {
       try {
         l.attemptEnd(attempt, response);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "attemptEnd", e);
+        failed(l, "attemptEnd", e, attempt.call());
       }
     }
   }
@@ -121,7 +122,7 @@ public final class ListenerDispatcher {
       try {
         l.attemptFailed(attempt, error);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "attemptFailed", e);
+        failed(l, "attemptFailed", e, attempt.call());
       }
     }
   }
@@ -131,7 +132,7 @@ public final class ListenerDispatcher {
       try {
         l.onEvent(call, event);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "onEvent", e);
+        failed(l, "onEvent", e, call);
       }
     }
   }
@@ -149,7 +150,7 @@ public final class ListenerDispatcher {
       try {
         s = l.attemptScope(attempt);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, "attemptScope", e);
+        failed(l, "attemptScope", e, attempt.call());
         continue;
       }
       if (s == null || s == CallListener.Scope.NONE) {
@@ -248,20 +249,23 @@ public final class ListenerDispatcher {
       try {
         action.accept(l);
       } catch (RuntimeException | LinkageError | AssertionError e) {
-        failed(l, event, e);
+        failed(l, event, e, null);
       }
     }
   }
 
-  private void failed(CallListener listener, String event, Throwable error) {
+  private void failed(CallListener listener, String event, Throwable error, @Nullable CallInfo call) {
     failures.increment();
     String key = listener.getClass().getName() + '#' + event;
     if (logged.add(key)) {
       // The exception goes through the redacting logger: its message may carry call content.
-      LOG.warn(
-          "listener {} threw from {}; the call goes on. Further failures of this listener and"
-              + " event are counted, not logged.",
-          listener.getClass().getName(), event, error);
+      String message = "listener {} threw from {}; the call goes on. Further failures of this listener and"
+          + " event are counted, not logged.";
+      if (call == null) {
+        LOG.warn(message, listener.getClass().getName(), event, error);
+      } else {
+        LOG.log(call, Level.WARN, message, listener.getClass().getName(), event, error);
+      }
     }
   }
 }

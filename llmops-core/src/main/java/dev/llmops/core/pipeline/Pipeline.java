@@ -12,18 +12,25 @@ import dev.llmops.api.InvalidRequestException;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.StreamHandler;
 import dev.llmops.api.spi.ChatModel;
+import dev.llmops.core.redaction.RedactingLogger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.event.Level;
 
 /**
  * The assembled pipeline: interceptors in their fixed order, then the model step, which resolves
  * the endpoint and runs one attempt. Immutable and thread-safe.
  */
 public final class Pipeline {
+  /** The logger of the calls' events. */
+  static final String EVENTS_LOGGER = "llmops.events";
+
+  private static final RedactingLogger EVENTS = RedactingLogger.of(EVENTS_LOGGER);
+
   private final Interceptor[] interceptors;
   private final Endpoints endpoints;
   private final ListenerDispatcher listeners;
@@ -172,8 +179,14 @@ public final class Pipeline {
     return listeners.failures();
   }
 
-  /** Publishes an event for a call. */
+  /**
+   * Publishes an event for a call, and logs it at DEBUG on {@value #EVENTS_LOGGER} (retries,
+   * fallbacks, budget warnings, exposures), with the call's MDC.
+   */
   void publish(RealCall call, dev.llmops.api.CallEvent event) {
+    if (EVENTS.isEnabled(Level.DEBUG)) {
+      EVENTS.log(call, Level.DEBUG, "call {}: {} {}", call.callId(), event.name(), event);
+    }
     listeners.onEvent(call, event);
   }
 }

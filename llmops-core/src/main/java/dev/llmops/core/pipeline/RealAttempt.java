@@ -16,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 
 /**
  * One attempt: the exchange handed to the model and the source of the attempt's listener events.
@@ -189,7 +190,7 @@ final class RealAttempt
     } else if (actions != null) {
       @SuppressWarnings("unchecked")
       List<Runnable> list = (List<Runnable>) actions;
-      list.forEach(RealAttempt::runSafely);
+      list.forEach(this::runSafely);
     }
     return true;
   }
@@ -212,11 +213,11 @@ final class RealAttempt
     return response;
   }
 
-  private static void runSafely(Runnable action) {
+  private void runSafely(Runnable action) {
     try {
       action.run();
     } catch (RuntimeException e) {
-      LOG.warn("a cancel action threw; ignored", e);
+      LOG.log(call, Level.WARN, "a cancel action threw; ignored", e);
     }
   }
 }

@@ -15,11 +15,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -189,6 +192,24 @@ public final class PromptRegistry implements Capability {
   public Map<String, Integer> labels(String name) {
     Entry e = entry(name, "labels");
     return e.definition().labels();
+  }
+
+  /**
+   * The names of the prompts this registry knows, sorted: those loaded so far and, when the source
+   * is a {@link FilePromptSource}, every prompt its files hold. A read-only snapshot for operators
+   * (the Spring Boot actuator endpoint lists labels with it); it loads no prompt into the cache.
+   */
+  public SortedSet<String> names() {
+    TreeSet<String> names = new TreeSet<>();
+    cache.asMap().forEach((name, entry) -> {
+      if (entry != Entry.ABSENT) {
+        names.add(name);
+      }
+    });
+    if (source instanceof FilePromptSource files) {
+      names.addAll(files.names());
+    }
+    return Collections.unmodifiableSortedSet(names);
   }
 
   /**

@@ -151,6 +151,29 @@ class LlmOpsConfigTest {
     }
   }
 
+  /** The components hand out the budgets the client admits against, so an operator can read their spend. */
+  @Test
+  void theComponentsExposeTheBudgetsTheClientCountsOn() {
+    String yaml = """
+        models: {m: {provider: supplied}}
+        budgets: [{name: per-tenant, scope: tenant, limit: "5.00 USD", window: daily}]
+        unpricedModels: {inputPerMillion: "1", outputPerMillion: "2"}
+        """;
+    LlmOpsComponents components = LlmOpsConfig.parse(yaml, "c.yaml").assemble(bindings().model("m", answering("m")).build());
+    dev.llmops.core.budget.Budgets budgets = components.budgets().orElseThrow();
+    dev.llmops.core.budget.Budget budget = budgets.budgets().get(0);
+    assertThat(budget.name()).isEqualTo("per-tenant");
+    assertThat(budget.limit()).isEqualTo(dev.llmops.api.Money.usd("5").toNanosCeiling());
+    dev.llmops.api.CallContext acme = dev.llmops.api.CallContext.ofTenant("acme");
+    try (LlmClient client = components.clientBuilder().build()) {
+      client.chat(ChatRequest.of("hi"), acme);
+    }
+    // 3 input and 2 output tokens at 1 and 2 USD per million: 7e-6 USD, counted in nano-dollars
+    assertThat(budgets.balance(budget, acme, CLOCK.instant()).spent()).isEqualTo(7_000);
+    assertThat(LlmOpsConfig.parse("models: {m: {provider: supplied}}\n", "c.yaml")
+        .assemble(bindings().model("m", answering("m")).build()).budgets()).isEmpty();
+  }
+
   @Test
   void theSameBrokenFileAsJsonListsTheSameProblems() throws Exception {
     var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();

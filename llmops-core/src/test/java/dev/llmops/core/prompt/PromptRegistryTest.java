@@ -55,6 +55,20 @@ class PromptRegistryTest {
     assertThat(r.versions("support")).hasSize(3);
   }
 
+  /** names() lists what a file source holds and what was loaded, never a prompt the source lacks. */
+  @Test
+  void namesListTheFileSourcesPromptsAndThoseLoadedButNoUnknownName() {
+    PromptRegistry files = PromptRegistry.fromClasspath("prompts-on-classpath");
+    assertThat(files.names()).containsExactly("greet");
+
+    PromptRegistry memory = registry(source());
+    assertThat(memory.names()).as("an in-memory source cannot list: nothing loaded yet").isEmpty();
+    memory.resolve("support");
+    assertThatThrownBy(() -> memory.resolve("nope")).isInstanceOf(PromptNotFoundException.class);
+    assertThat(memory.names()).containsExactly("support");
+    assertThatThrownBy(() -> memory.names().add("x")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
   @Test
   void defaultLabelIsConfigurable() {
     PromptRegistry r = PromptRegistry.builder().source(source()).defaultLabel("staging").build();

@@ -13,9 +13,12 @@ import dev.llmops.otel.OtelInstrumentation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -52,7 +55,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * OpenTelemetry {@link TelemetryFactory} when {@code llmops-otel} is on the classpath (the {@code
  * OpenTelemetry} bean, else {@code GlobalOpenTelemetry}), used when the {@code telemetry} section is
  * on; an {@link LlmOpsHealthIndicator} (breaker open: {@code DEGRADED}) when Boot's health
- * support is on the classpath and the {@code resilience} section is set. {@code llmops.enabled=false} turns all of it off; without any {@code llmops.models} there is
+ * support is on the classpath and the {@code resilience} section is set; the {@link LlmOpsEndpoint}
+ * actuator endpoint {@code llmops} when the actuator is on the classpath and the endpoint is
+ * available (exposed, access not {@code none}). {@code llmops.enabled=false} turns all of it off; without any {@code llmops.models} there is
  * no components and no client bean (the application may define its own).
  */
 @AutoConfiguration(afterName = {
@@ -189,6 +194,25 @@ public final class LlmOpsAutoConfiguration {
     @Conditional({OnSectionCondition.Models.class, OnSectionCondition.Resilience.class})
     LlmOpsHealthIndicator llmOpsHealthIndicator(LlmOpsComponents components, ConfigurableEnvironment environment) {
       return LlmOpsHealthIndicator.of(components.resilience().orElseThrow(), PropertyTree.modelNames(environment));
+    }
+  }
+
+  /** The {@code llmops} actuator endpoint, when the actuator is on the classpath. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
+  static class EndpointConfiguration {
+    /**
+     * The endpoint, when it is available (its access is not {@code none} and it is exposed over
+     * HTTP or JMX) and there are models.
+     *
+     * @return the endpoint, on the client's clock
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    @Conditional(OnSectionCondition.Models.class)
+    LlmOpsEndpoint llmOpsEndpoint(LlmOpsComponents components, ConfigBindings bindings, ConfigurableEnvironment environment) {
+      return LlmOpsEndpoint.of(components, PropertyTree.modelNames(environment), bindings.clock().orElse(Clock.systemUTC()));
     }
   }
 

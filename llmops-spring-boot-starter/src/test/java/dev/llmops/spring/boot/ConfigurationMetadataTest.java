@@ -42,6 +42,7 @@ class ConfigurationMetadataTest {
     List<String> allowed = Arrays.stream(m.group(1).split(",\\s*")).map(k -> "llmops." + k).toList();
     assertThat(allowed).hasSizeGreaterThan(10);
     assertThat(names).containsAll(allowed)
-        .contains("llmops.enabled", "llmops.micrometer.enabled", "llmops.micrometer.tenant-tag");
+        .contains("llmops.enabled", "llmops.micrometer.enabled", "llmops.micrometer.tenant-tag",
+            "management.endpoint.llmops.access");
   }
 }

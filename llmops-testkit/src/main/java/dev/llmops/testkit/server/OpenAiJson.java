@@ -4,14 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmops.api.ChatRequest;
+import dev.llmops.api.FinishReason;
 import dev.llmops.api.GenerationParameters;
 import dev.llmops.api.Message;
 import dev.llmops.api.Role;
 import dev.llmops.api.ToolCall;
 import dev.llmops.api.Usage;
+import dev.llmops.testkit.FakeChatModel;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -21,27 +22,112 @@ import org.jspecify.annotations.Nullable;
  * that each checks the other: response, chunk and error JSON, and requests read back into {@link
  * ChatRequest}s. Stateless.
  */
-final class OpenAiJson {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+final class OpenAiJson implements WireDialect {
+  static final ObjectMapper MAPPER = FakeHttpServer.MAPPER;
+  static final OpenAiJson DIALECT = new OpenAiJson();
 
   private OpenAiJson() {}
+
+  @Override
+  public String name() {
+    return "openai";
+  }
+
+  @Override
+  public String path() {
+    return "/v1/chat/completions";
+  }
+
+  @Override
+  public String errorBody(int status, String message, String type, @Nullable String code) {
+    return errorBody(message, type, code);
+  }
+
+  @Override
+  public String notFound(String message) {
+    return errorBody(message, "invalid_request_error", "unknown_url");
+  }
+
+  @Override
+  public String badRequest(String message) {
+    return errorBody(message, "invalid_request_error", null);
+  }
+
+  @Override
+  public String modelFailure(int status, @Nullable String errorCode) {
+    String code = errorCode == null ? "server_error" : errorCode;
+    return errorBody("fake model failed", code, code);
+  }
+
+  @Override
+  public long inputTokens(JsonNode body) {
+    long input = 0;
+    for (JsonNode m : body.path("messages")) {
+      input += Math.max(1, FakeChatModel.estimateTokens(m.path("content").asText("")));
+    }
+    return input;
+  }
+
+  @Override
+  public String finishReason(FinishReason reason) {
+    return switch (reason) {
+      case STOP, OTHER -> "stop";
+      case LENGTH -> "length";
+      case TOOL_CALLS -> "tool_calls";
+      case CONTENT_FILTER -> "content_filter";
+    };
+  }
+
+  @Override
+  public Answer answer(JsonNode body, long number, Instant now) {
+    Ids ids = new Ids("chatcmpl-fake-" + number, body.path("model").asText("fake-model"), now.getEpochSecond());
+    boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+    return new Answer() {
+      @Override
+      public String whole(String text, String finishReason, Usage usage, List<ToolCall> toolCalls) {
+        return completion(ids, text, finishReason, usage, toolCalls);
+      }
+
+      @Override
+      public List<String> open(Usage usage) {
+        return List.of(sse(chunk(ids, "assistant", "", List.of(), null, includeUsage)));
+      }
+
+      @Override
+      public String text(String delta) {
+        return sse(chunk(ids, null, delta, List.of(), null, includeUsage));
+      }
+
+      @Override
+      public List<String> close(String finishReason, Usage usage, List<ToolCall> toolCalls) {
+        List<String> events = new ArrayList<>(4);
+        if (!toolCalls.isEmpty()) {
+          events.add(sse(chunk(ids, null, null, toolCalls, null, includeUsage)));
+        }
+        events.add(sse(chunk(ids, null, null, List.of(), finishReason, includeUsage)));
+        if (includeUsage) {
+          events.add(sse(usageChunk(ids, usage)));
+        }
+        events.add(sse("[DONE]"));
+        return events;
+      }
+
+      @Override
+      public String malformed() {
+        return sse("{\"id\":\"" + ids.id() + "\",\"choices\":[{\"delta\":{\"content\":");
+      }
+    };
+  }
+
+  private static String sse(String data) {
+    return "data: " + data + "\n\n";
+  }
 
   /** Identifies one answer in every object written for it. */
   record Ids(String id, String model, long created) {}
 
-  @FunctionalInterface
-  private interface Body {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  private static String json(Body body) {
-    StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+  private static String json(FakeHttpServer.JsonBody body) {
+    return FakeHttpServer.json(body);
   }
 
   static String errorBody(String message, String type, @Nullable String code) {
@@ -205,7 +291,8 @@ final class OpenAiJson {
    *
    * @throws IllegalArgumentException naming the field that is missing or invalid
    */
-  static ChatRequest toChatRequest(JsonNode body) {
+  @Override
+  public ChatRequest toChatRequest(JsonNode body) {
     JsonNode messages = body.get("messages");
     if (messages == null || !messages.isArray()) {
       throw new IllegalArgumentException("messages is required and must be an array");
@@ -219,12 +306,7 @@ final class OpenAiJson {
     if (max != null && max.isIntegralNumber()) {
       p.maxOutputTokens(max.asInt());
     }
-    if (body.hasNonNull("temperature")) {
-      p.temperature(body.get("temperature").asDouble());
-    }
-    if (body.hasNonNull("top_p")) {
-      p.topP(body.get("top_p").asDouble());
-    }
+    FakeHttpServer.sampling(body, p, "stop");
     if (body.hasNonNull("seed")) {
       p.seed(body.get("seed").asLong());
     }
@@ -233,14 +315,6 @@ final class OpenAiJson {
     }
     if (body.hasNonNull("frequency_penalty")) {
       p.frequencyPenalty(body.get("frequency_penalty").asDouble());
-    }
-    JsonNode stop = body.get("stop");
-    if (stop != null && stop.isTextual()) {
-      p.stopSequences(List.of(stop.asText()));
-    } else if (stop != null && stop.isArray()) {
-      List<String> stops = new ArrayList<>();
-      stop.forEach(s -> stops.add(s.asText()));
-      p.stopSequences(stops);
     }
     request.parameters(p.build());
     if (body.hasNonNull("tools")) {
@@ -283,20 +357,7 @@ final class OpenAiJson {
   }
 
   private static String text(@Nullable JsonNode content) {
-    if (content == null || content.isNull()) {
-      return "";
-    }
-    if (content.isTextual()) {
-      return content.asText();
-    }
-    StringBuilder sb = new StringBuilder();
-    if (content.isArray()) {
-      for (JsonNode part : content) {
-        if ("text".equals(part.path("type").asText())) {
-          sb.append(part.path("text").asText(""));
-        }
-      }
-    }
-    return sb.toString();
+    return FakeHttpServer.text(content);
   }
+
 }

@@ -11,15 +11,21 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One answer a {@link FakeOpenAiServer} gives to the next request, with optional faults. Immutable
- * and thread-safe; the {@code with...} and fault methods return changed copies.
+ * One answer a {@link FakeOpenAiServer} or {@link FakeAnthropicServer} gives to the next request,
+ * with optional faults, in the server's API. Immutable and thread-safe; the {@code with...} and
+ * fault methods return changed copies.
  *
  * <ul>
- *   <li>{@link #reply(String)}: a complete Chat Completions answer, sent as one JSON object or, if
- *       the request asked for a stream, as SSE chunks (one per word), a finish chunk, the usage
- *       chunk when {@code stream_options.include_usage} was asked for, and {@code [DONE]}.
- *   <li>{@link #error(int, String, String)}: an HTTP error with an OpenAI {@code ErrorResponse}
- *       body; add {@code retry-after} and rate-limit headers with {@link #withHeader}.
+ *   <li>{@link #reply(String)}: a complete answer, sent as one JSON object or, if the request asked
+ *       for a stream, as SSE events with one text event per word. On the OpenAI server: a Chat
+ *       Completions answer, or chunks, a finish chunk, the usage chunk when {@code
+ *       stream_options.include_usage} was asked for, and {@code [DONE]}. On the Anthropic server: a
+ *       Message, or {@code message_start}, a text block's {@code content_block_start/delta/stop},
+ *       one {@code tool_use} block per tool call, {@code message_delta} with the stop reason and
+ *       usage, and {@code message_stop}.
+ *   <li>{@link #error(int, String, String)}: an HTTP error with the API's error body (OpenAI's
+ *       {@code ErrorResponse}, Anthropic's {@code {"type":"error","error":{...}}}); add {@code
+ *       retry-after} and rate-limit headers with {@link #withHeader}.
  *   <li>{@link #raw(int, String, String)}: any status, content type and body, sent as given
  *       (malformed JSON, a recorded SSE body).
  * </ul>
@@ -39,13 +45,15 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class ScriptedResponse {
-  enum Kind { REPLY, RAW }
+  enum Kind { REPLY, ERROR, RAW }
 
   private final Kind kind;
   private final int status;
   private final String contentType;
   private final @Nullable String contentTypeOverride;
   private final String body;
+  private final @Nullable String errorType;
+  private final @Nullable String errorCode;
   private final String finishReason;
   private final @Nullable Usage usage;
   private final List<ToolCall> toolCalls;
@@ -66,6 +74,8 @@ public final class ScriptedResponse {
     this.contentType = d.contentType;
     this.contentTypeOverride = d.contentTypeOverride;
     this.body = d.body;
+    this.errorType = d.errorType;
+    this.errorCode = d.errorCode;
     this.finishReason = d.finishReason;
     this.usage = d.usage;
     this.toolCalls = List.copyOf(d.toolCalls);
@@ -87,19 +97,32 @@ public final class ScriptedResponse {
   }
 
   /**
-   * An HTTP error with an OpenAI {@code ErrorResponse} body {@code {"error":{"message","type",
-   * "param":null,"code"}}}.
+   * An HTTP error with the server's error body: on the OpenAI server an {@code ErrorResponse}
+   * {@code {"error":{"message","type","param":null,"code"}}}, on the Anthropic server {@code
+   * {"type":"error","error":{"type","message"}}} (which has no code).
    *
    * @param status the HTTP status, 400 to 599
-   * @param type the error type, such as {@code requests} or {@code insufficient_quota}
+   * @param type the error type, such as {@code requests} or {@code insufficient_quota} (OpenAI),
+   *     {@code rate_limit_error} or {@code overloaded_error} (Anthropic)
    * @param code the error code, such as {@code rate_limit_exceeded}; or null for a JSON null
    */
   public static ScriptedResponse error(int status, String type, @Nullable String code) {
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("an error status is 400..599 but was " + status);
     }
-    String body = OpenAiJson.errorBody("fake server error " + status, Objects.requireNonNull(type, "type"), code);
-    return raw(status, "application/json", body);
+    Draft d = new Draft(Kind.ERROR, status, "application/json", "fake server error " + status);
+    d.errorType = Objects.requireNonNull(type, "type");
+    d.errorCode = code;
+    return new ScriptedResponse(d);
+  }
+
+  /**
+   * An HTTP error without a code, as Anthropic sends them: {@code error(529, "overloaded_error")}.
+   *
+   * @see #error(int, String, String)
+   */
+  public static ScriptedResponse error(int status, String type) {
+    return error(status, type, null);
   }
 
   /** Any status, content type and body, sent as given. */
@@ -124,7 +147,12 @@ public final class ScriptedResponse {
     return with(d -> d.headers.put(name, value));
   }
 
-  /** This reply with the raw finish reason {@code reason} ({@code length}, {@code content_filter}, ...). */
+  /**
+   * This reply with the raw finish reason {@code reason} ({@code length}, {@code content_filter},
+   * ...). The Anthropic server sends the OpenAI names {@code stop}, {@code length}, {@code
+   * tool_calls} and {@code content_filter} as the stop reasons {@code end_turn}, {@code
+   * max_tokens}, {@code tool_use} and {@code refusal}, and any other name as it is given.
+   */
   public ScriptedResponse withFinishReason(String reason) {
     Objects.requireNonNull(reason, "reason");
     return with(d -> d.finishReason = reason);
@@ -283,6 +311,18 @@ public final class ScriptedResponse {
     return kind;
   }
 
+  /** This response as {@code dialect} sends it: an error becomes a raw response with its body. */
+  ScriptedResponse in(WireDialect dialect) {
+    String type = errorType;
+    if (kind != Kind.ERROR || type == null) {
+      return this;
+    }
+    return with(d -> {
+      d.kind = Kind.RAW;
+      d.body = dialect.errorBody(status, body, type, errorCode);
+    });
+  }
+
   int status() {
     return status;
   }
@@ -367,6 +407,8 @@ public final class ScriptedResponse {
     String contentType;
     @Nullable String contentTypeOverride;
     String body;
+    @Nullable String errorType;
+    @Nullable String errorCode;
     String finishReason = "stop";
     @Nullable Usage usage;
     List<ToolCall> toolCalls = List.of();
@@ -391,6 +433,8 @@ public final class ScriptedResponse {
     Draft(ScriptedResponse r) {
       this(r.kind, r.status, r.contentType, r.body);
       contentTypeOverride = r.contentTypeOverride;
+      errorType = r.errorType;
+      errorCode = r.errorCode;
       finishReason = r.finishReason;
       usage = r.usage;
       toolCalls = r.toolCalls;

@@ -40,7 +40,7 @@ final class Assembler {
   private static final Set<String> TOP = Set.of(
       "version", "models", "defaultModel", "prompts", "experiments", "accounting", "budgets", "unpricedModels",
       "rateLimits", "cache",
-      "resilience", "telemetry", "redaction", "retention", "audit");
+      "resilience", "telemetry", "redaction", "retention", "audit", "slos");
   private static final Set<String> PROMPTS = Set.of("directory", "classpath", "timeToLive", "defaultLabel", "watch");
   private static final Set<String> EXPERIMENTS = Set.of("file", "definitions", "shadow");
   private static final Set<String> SHADOW = Set.of("queueCapacity", "maxConcurrent", "timeout");
@@ -91,6 +91,7 @@ final class Assembler {
     Resilience resilience = new ResilienceSection(this).resilience();
     TelemetrySettings telemetry = observability.telemetry(redactor);
     TranscriptStore transcripts = observability.retention(redactor);
+    List<LlmOpsConfig.SloDefinition> slos = SloSection.read(r, root);
     if (!r.problems().isEmpty()) {
       // Their queues may hold journal files locked; a rejected file must leave nothing open.
       if (audit != null) {
@@ -118,7 +119,8 @@ final class Assembler {
       }
       audit.record(new AuditEvent(clock.instant(), "config.applied", r.source(), "config:" + r.source(), null, null, Map.of()));
     }
-    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry, resilience, budgets);
+    return new LlmOpsComponents(client, prompts, experiments, transcripts, audit, redactor, telemetry, resilience, budgets,
+        slos);
   }
 
   /**

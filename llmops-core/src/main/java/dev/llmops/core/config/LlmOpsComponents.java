@@ -8,6 +8,7 @@ import dev.llmops.core.prompt.PromptRegistry;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.core.resilience.Resilience;
 import dev.llmops.core.transcript.TranscriptStore;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,7 @@ public final class LlmOpsComponents {
   private final TelemetrySettings telemetry;
   private final @Nullable Resilience resilience;
   private final @Nullable Budgets budgets;
+  private final List<LlmOpsConfig.SloDefinition> slos;
 
   LlmOpsComponents(
       LlmClient.Builder clientBuilder,
@@ -39,7 +41,8 @@ public final class LlmOpsComponents {
       Redactor redactor,
       TelemetrySettings telemetry,
       @Nullable Resilience resilience,
-      @Nullable Budgets budgets) {
+      @Nullable Budgets budgets,
+      List<LlmOpsConfig.SloDefinition> slos) {
     this.clientBuilder = clientBuilder;
     this.prompts = prompts;
     this.experiments = experiments;
@@ -49,6 +52,7 @@ public final class LlmOpsComponents {
     this.telemetry = telemetry;
     this.resilience = resilience;
     this.budgets = budgets;
+    this.slos = List.copyOf(slos);
   }
 
   /** The client builder with every configured capability installed. */
@@ -96,6 +100,11 @@ public final class LlmOpsComponents {
    */
   public Optional<Budgets> budgets() {
     return Optional.ofNullable(budgets);
+  }
+
+  /** The checked {@code slos} section (empty when absent), for {@code SloRules.fromConfig} in {@code llmops-eval}. */
+  public List<LlmOpsConfig.SloDefinition> slos() {
+    return slos;
   }
 
   /** The parsed {@code telemetry} section. */

@@ -7,12 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.llmops.api.ConfigurationException;
+import dev.llmops.api.Money;
 import dev.llmops.core.LlmClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -188,9 +193,63 @@ public final class LlmOpsConfig {
     return assemble(bindings).clientBuilder();
   }
 
+  /**
+   * The service level objectives of the {@code slos} section (empty when absent), read and checked
+   * without assembling anything else, so a rules generator needs no secrets or bindings. {@code
+   * llmops-eval}'s {@code SloRules.fromConfig} turns them into Prometheus rules and a dashboard.
+   *
+   * @throws ConfigurationException listing every problem of the section, each with the file, key path and reason
+   */
+  public List<SloDefinition> slos() {
+    ConfigReader reader = new ConfigReader(source, textScalars);
+    List<SloDefinition> slos = SloSection.read(reader, root);
+    if (!reader.problems().isEmpty()) {
+      throw new ConfigurationException(reader.problems());
+    }
+    return slos;
+  }
+
   /** Names the source; never shows values. */
   @Override
   public String toString() {
     return "LlmOpsConfig[" + source + "]";
+  }
+
+  /**
+   * One entry of the {@code slos} section: a service level objective over the metrics llmops
+   * exports, as the configuration states it. Core only checks it; {@code llmops-eval} writes the
+   * alerting rules. Immutable.
+   *
+   * @param name a short name, {@code [a-z0-9_-]+}, unique in the file
+   * @param kind what is measured
+   * @param objective the share of good calls (availability, latency) or the least mean evaluation
+   *     score (quality), strictly between 0 and 1; 0 for {@link Kind#COST_PER_CALL}
+   * @param latency for {@link Kind#LATENCY}, the latency a good call stays within; else null
+   * @param costPerCall for {@link Kind#COST_PER_CALL}, the most a call may cost on average; else null
+   * @param matchers Prometheus label matchers (label name to the value it must equal) narrowing
+   *     the series, in file order; empty for all
+   */
+  public record SloDefinition(
+      String name, Kind kind, double objective, @Nullable Duration latency, @Nullable Money costPerCall,
+      Map<String, String> matchers) {
+
+    /** Checks the components and copies the matchers. */
+    public SloDefinition {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(kind, "kind");
+      matchers = Collections.unmodifiableMap(new LinkedHashMap<>(matchers));
+    }
+
+    /** What an objective measures. */
+    public enum Kind {
+      /** The share of calls that end without an error. */
+      AVAILABILITY,
+      /** The share of calls that end within a latency. */
+      LATENCY,
+      /** The mean cost per call. */
+      COST_PER_CALL,
+      /** The mean online evaluation score. */
+      QUALITY
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Cost;
 import dev.llmops.api.FinishReason;
+import dev.llmops.api.Money;
 import dev.llmops.eval.stats.Drift;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,8 +36,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Memory is bounded: at most {@code maxKeys} slices (default 1,000; further slices are counted
  * in {@link #droppedKeys()}, not kept), each with two arrays of counters per signal. Counters are
- * mergeable across replicas by addition ({@link #counts}). Recording a call updates atomic counters
- * only. Thread-safe. Add with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()}
+ * mergeable across replicas by addition ({@link #counts}). Recording a call finds its slice without
+ * building its key (a handle per slice, made on the slice's first call) and updates atomic counters:
+ * in steady state it allocates nothing. Thread-safe. Add with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()}
  * on a schedule (for example every minute on the client's scheduler).
  */
 public final class DriftMonitor implements CallListener {
@@ -49,7 +51,8 @@ public final class DriftMonitor implements CallListener {
   private final double alpha;
   private final int maxKeys;
   private final List<Consumer<DriftEvent>> listeners;
-  private final Map<MonitorKey, Slice> slices = new ConcurrentHashMap<>();
+  private final SliceIndex<Slice> index;
+  private final Map<MonitorKey, Slice> slices;
   private final Map<String, ModelChange> changes = new ConcurrentHashMap<>();
   private final AtomicLong droppedKeys = new AtomicLong();
   private final AtomicLong listenerFailures = new AtomicLong();
@@ -61,6 +64,8 @@ public final class DriftMonitor implements CallListener {
     this.alpha = b.alpha;
     this.maxKeys = b.maxKeys;
     this.listeners = List.copyOf(b.listeners);
+    this.index = new SliceIndex<>(maxKeys, k -> new Slice());
+    this.slices = index.byKey();
   }
 
   /** A new builder. */
@@ -70,7 +75,7 @@ public final class DriftMonitor implements CallListener {
 
   @Override
   public void callEnd(CallInfo call, ChatResponse response) {
-    Slice s = slice(MonitorKey.of(call));
+    Slice s = slice(call);
     if (s == null) {
       return;
     }
@@ -78,15 +83,18 @@ public final class DriftMonitor implements CallListener {
     s.add(Signal.INPUT_TOKENS, (double) response.usage().inputTokens());
     s.add(Signal.OUTPUT_TOKENS, (double) response.usage().outputTokens());
     Cost cost = call.attributes().getOrNull(Cost.KEY);
-    if (cost != null && cost.known()) {
-      s.add(Signal.COST_MICRO_USD, cost.amount().orElseThrow().toNanosCeiling() / 1000.0);
+    @Nullable Money total = cost == null ? null : cost.total();
+    if (total != null) {
+      // A double is exact enough for a half-octave bin, and BigDecimal's doubleValue of a small
+      // amount allocates nothing (Money's nano conversion would).
+      s.add(Signal.COST_MICRO_USD, total.amount().doubleValue() * 1e6);
     }
     s.add(Signal.OUTCOME, OUTCOMES.indexOf(response.finishReason()));
   }
 
   @Override
   public void callFailed(CallInfo call, Throwable error) {
-    Slice s = slice(MonitorKey.of(call));
+    Slice s = slice(call);
     if (s != null) {
       s.add(Signal.OUTCOME, OUTCOMES.size());
     }
@@ -168,16 +176,20 @@ public final class DriftMonitor implements CallListener {
     return listenerFailures.get();
   }
 
-  private @Nullable Slice slice(MonitorKey key) {
-    Slice s = slices.get(key);
-    if (s != null) {
-      return s;
-    }
-    if (slices.size() >= maxKeys) {
+  private @Nullable Slice slice(CallInfo call) {
+    Slice s = index.of(call);
+    if (s == null) {
       droppedKeys.incrementAndGet();
-      return null;
     }
-    return slices.computeIfAbsent(key, k -> new Slice());
+    return s;
+  }
+
+  private @Nullable Slice slice(MonitorKey key) {
+    Slice s = index.of(key);
+    if (s == null) {
+      droppedKeys.incrementAndGet();
+    }
+    return s;
   }
 
   /** One slice's windows: a reference and a current window per signal. */

@@ -52,8 +52,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * Every score goes to the listeners as an {@link OnlineScore} (the fields of the semantic
- * conventions' {@code gen_ai.evaluation.result} event) and, if one is set, to a {@link
- * DriftMonitor} as {@link Signal#SCORE}. Thread-safe. Listeners run on the worker (feedback: on the
+ * conventions' {@code gen_ai.evaluation.result} event, and the answer's response id) and, if one is
+ * set, to a {@link DriftMonitor} as {@link Signal#SCORE}. To emit scores as that event and as the
+ * {@code llmops.evaluation.score} metric, add {@code llmops-otel}'s {@code
+ * OtelEvaluations.create(openTelemetry)} as a listener (this module does not see OpenTelemetry). Thread-safe. Listeners run on the worker (feedback: on the
  * caller of {@code feedback}) and must not throw (a throw is caught and counted).
  */
 public final class OnlineEvaluation implements CallListener, AutoCloseable {
@@ -72,7 +74,7 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
   private final List<Consumer<OnlineScore>> listeners;
   private final @Nullable DriftMonitor drift;
   private final int recentCapacity;
-  private final LinkedHashMap<String, MonitorKey> recent;
+  private final LinkedHashMap<String, Recent> recent;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong spentNanos = new AtomicLong();
   private final AtomicLong sampled = new AtomicLong();
@@ -118,7 +120,7 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
   @Override
   public void callEnd(CallInfo call, ChatResponse response) {
     MonitorKey key = MonitorKey.of(call);
-    remember(call.callId(), key);
+    remember(call.callId(), new Recent(key, response.id()));
     double rate = rate(key);
     if (rate <= 0 || GrowthBook.hash(SAMPLE_SEED, call.callId(), 2) >= rate) {
       return;
@@ -135,7 +137,7 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
     EvalCase.Builder c = EvalCase.builder(call.callId());
     call.originalRequest().messages().forEach(c::message);
     Sample sample = new Sample("online", c.build(), answer, 0, call.context());
-    if (!queue.offer(new Job(call.callId(), key, sample))) {
+    if (!queue.offer(new Job(call.callId(), key, sample, response.id()))) {
       droppedQueueFull.incrementAndGet();
       return;
     }
@@ -179,7 +181,7 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
           spentNanos.addAndGet(s.cost().toNanosCeiling());
           evaluated.incrementAndGet();
           publish(new OnlineScore(job.callId, e.name(), s.value(), s.passed() ? "pass" : "fail", s.reason(), job.key,
-              clock.instant()));
+              clock.instant(), emptyToNull(job.responseId)));
         } catch (RuntimeException ex) {
           evaluatorFailures.incrementAndGet();
         }
@@ -195,22 +197,26 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
   public boolean feedback(String callId, Feedback feedback) {
     Objects.requireNonNull(callId, "callId");
     Objects.requireNonNull(feedback, "feedback");
-    MonitorKey key;
+    @Nullable Recent call;
     synchronized (recent) {
-      key = recent.get(callId);
+      call = recent.get(callId);
     }
-    if (key == null) {
+    if (call == null) {
       feedbackUnknownCall.incrementAndGet();
       return false;
     }
     publish(new OnlineScore(callId, "feedback." + feedback.kind(), feedback.value(), feedback.label(),
-        feedback.comment(), key, clock.instant()));
+        feedback.comment(), call.key, clock.instant(), emptyToNull(call.responseId)));
     return true;
   }
 
-  private void remember(String callId, MonitorKey key) {
+  private static @Nullable String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+
+  private void remember(String callId, Recent call) {
     synchronized (recent) {
-      recent.put(callId, key);
+      recent.put(callId, call);
       if (recent.size() > recentCapacity) {
         recent.remove(recent.keySet().iterator().next());
       }
@@ -245,7 +251,10 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
     }
   }
 
-  private record Job(String callId, MonitorKey key, Sample sample) {}
+  private record Job(String callId, MonitorKey key, Sample sample, String responseId) {}
+
+  /** What feedback needs of a recent call. */
+  private record Recent(MonitorKey key, String responseId) {}
 
   /**
    * Online evaluation counters. Immutable.

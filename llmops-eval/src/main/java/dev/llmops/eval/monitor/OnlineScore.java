@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param explanation the evaluator's reason or the user's comment (redact before it leaves), or null
  * @param key the call's slice
  * @param at when the score was made
+ * @param responseId the provider's id of the answer scored ({@code gen_ai.response.id}, which ties
+ *     the event to the call when no span does), or null when unknown
  */
 public record OnlineScore(
     String callId,
@@ -27,7 +29,8 @@ public record OnlineScore(
     @Nullable String label,
     @Nullable String explanation,
     MonitorKey key,
-    Instant at) {
+    Instant at,
+    @Nullable String responseId) {
 
   /** Checks the components. */
   public OnlineScore {
@@ -35,5 +38,11 @@ public record OnlineScore(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(at, "at");
+  }
+
+  /** A score without the answer's response id. */
+  public OnlineScore(String callId, String name, double value, @Nullable String label, @Nullable String explanation,
+      MonitorKey key, Instant at) {
+    this(callId, name, value, label, explanation, key, at, null);
   }
 }

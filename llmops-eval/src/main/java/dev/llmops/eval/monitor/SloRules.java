@@ -1,5 +1,6 @@
 package dev.llmops.eval.monitor;
 
+import dev.llmops.core.config.LlmOpsConfig;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -20,12 +21,15 @@ import java.util.Objects;
  *
  * An alert fires when the error ratio over both its windows exceeds {@code burn rate × (1 −
  * objective)}. Cost per call has no error budget: its alert fires when the mean cost per call over
- * both 1h and 5m exceeds the threshold.
+ * both 1h and 5m exceeds the threshold. Quality neither: its alert fires when the mean online
+ * evaluation score over both 1h and 5m is below the objective (no score in a window, no alert).
  *
  * <p>The rules read the metrics as they appear in Prometheus after OpenTelemetry export (dots
  * become underscores, the unit {@code s} adds {@code _seconds}, counters end in {@code _total}):
  * {@code gen_ai_client_operation_duration_seconds_count} and {@code _bucket} (label {@code
- * error_type} on failed calls) and {@code llmops_client_cost_total}. With {@code
+ * error_type} on failed calls), {@code llmops_client_cost_total} and {@code
+ * llmops_evaluation_score_sum} / {@code _count} (the online evaluation scores {@code llmops-otel}'s
+ * {@code OtelEvaluations} records). With {@code
  * OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental} the duration is {@code
  * gen_ai_client_inference_duration}: pass that base name. Each alert links its runbook in {@code
  * docs/runbooks.md}. Stateless.
@@ -35,6 +39,8 @@ public final class SloRules {
   public static final String DEFAULT_DURATION = "gen_ai_client_operation_duration_seconds";
   /** The cost counter's name. */
   public static final String COST = "llmops_client_cost_total";
+  /** The evaluation score histogram's base name ({@code _sum}, {@code _count}, {@code _bucket}). */
+  public static final String SCORE = "llmops_evaluation_score";
 
   private static final String[][] WINDOWS = {
     {"page", "1h", "5m", "14.4", "2m"},
@@ -43,6 +49,21 @@ public final class SloRules {
   };
 
   private SloRules() {}
+
+  /**
+   * The rules file for the {@code slos} section of {@code config} over the default duration metric.
+   *
+   * @throws dev.llmops.api.ConfigurationException if the section has problems (each named with the
+   *     file and key path)
+   */
+  public static String fromConfig(LlmOpsConfig config, String runbookBase) {
+    return yaml(slos(config), runbookBase);
+  }
+
+  /** The SLOs of {@code config}'s {@code slos} section, in file order. */
+  public static List<Slo> slos(LlmOpsConfig config) {
+    return Objects.requireNonNull(config, "config").slos().stream().map(Slo::of).toList();
+  }
 
   /** The rules file for {@code slos} over the default duration metric, linking runbooks under {@code runbookBase}. */
   public static String yaml(List<Slo> slos, String runbookBase) {
@@ -71,13 +92,14 @@ public final class SloRules {
       switch (slo.kind()) {
         case AVAILABILITY, LATENCY -> burnRate(out, slo, runbookBase, duration);
         case COST_PER_CALL -> cost(out, slo, runbookBase, duration);
+        case QUALITY -> quality(out, slo, runbookBase);
       }
     }
     return out.toString();
   }
 
   private static void burnRate(StringBuilder out, Slo slo, String runbookBase, String duration) {
-    String record = "llmops:slo_errors_" + slo.name().replace('-', '_') + ":ratio_rate";
+    String record = recordedRatio(slo, "");
     for (String w : List.of("5m", "30m", "1h", "6h", "3d")) {
       out.append("      - record: ").append(record).append(w).append('\n');
       out.append("        expr: ").append(quote(errorRatio(slo, duration, w))).append('\n');
@@ -105,23 +127,54 @@ public final class SloRules {
   }
 
   private static void cost(StringBuilder out, Slo slo, String runbookBase, String duration) {
-    String alert = "LlmopsSloCostPerCall";
-    String sel = slo.selector();
-    String perCall = "(sum(rate(" + COST + braces(sel) + "[%1$s])) / sum(rate(" + duration + "_count" + braces(sel)
-        + "[%1$s])))";
+    String limit = number(slo.threshold());
+    meanAlert(out, slo, "LlmopsSloCostPerCall", costPerCall(slo.selector(), duration, "1h") + " > " + limit + " and "
+        + costPerCall(slo.selector(), duration, "5m") + " > " + limit,
+        "Cost per call of " + slo.name() + " is above " + limit + " USD over 1h and 5m", runbookBase);
+  }
+
+  private static void quality(StringBuilder out, Slo slo, String runbookBase) {
+    String least = number(slo.objective());
+    meanAlert(out, slo, "LlmopsSloQualityScore", meanScore(slo.selector(), "1h") + " < " + least + " and "
+        + meanScore(slo.selector(), "5m") + " < " + least,
+        "Mean evaluation score of " + slo.name() + " is below " + least + " over 1h and 5m", runbookBase);
+  }
+
+  /** An alert on a mean over 1h and 5m: a ticket after 15 minutes. */
+  private static void meanAlert(StringBuilder out, Slo slo, String alert, String expr, String summary, String runbookBase) {
     out.append("      - alert: ").append(alert).append('\n');
-    out.append("        expr: ").append(quote(String.format(Locale.ROOT, perCall, "1h") + " > " + number(slo.threshold())
-        + " and " + String.format(Locale.ROOT, perCall, "5m") + " > " + number(slo.threshold()))).append('\n');
+    out.append("        expr: ").append(quote(expr)).append('\n');
     out.append("        for: 15m\n");
     out.append("        labels:\n          severity: ticket\n          slo: ").append(slo.name()).append('\n');
     out.append("        annotations:\n");
-    out.append("          summary: ").append(quote("Cost per call of " + slo.name() + " is above " + number(slo.threshold())
-        + " USD over 1h and 5m")).append('\n');
+    out.append("          summary: ").append(quote(summary)).append('\n');
     out.append("          runbook_url: ").append(quote(runbookBase + "#" + anchor(alert))).append('\n');
   }
 
+  /** The mean cost per call over window {@code w} (USD). */
+  static String costPerCall(String selector, String duration, String w) {
+    return "(sum(rate(" + COST + braces(selector) + "[" + w + "])) / sum(rate(" + duration + "_count" + braces(selector)
+        + "[" + w + "])))";
+  }
+
+  /** The mean evaluation score over window {@code w}. */
+  static String meanScore(String selector, String w) {
+    return "(sum(rate(" + SCORE + "_sum" + braces(selector) + "[" + w + "])) / sum(rate(" + SCORE + "_count"
+        + braces(selector) + "[" + w + "])))";
+  }
+
+  /** The name of the recorded error ratio of a burn-rate SLO over window {@code w}. */
+  static String recordedRatio(Slo slo, String w) {
+    return "llmops:slo_errors_" + slo.name().replace('-', '_') + ":ratio_rate" + w;
+  }
+
+  /** The error budget {@code 1 - objective} as an exact decimal. */
+  static String budget(Slo slo) {
+    return BigDecimal.ONE.subtract(new BigDecimal(Double.toString(slo.objective()))).stripTrailingZeros().toPlainString();
+  }
+
   /** The share of bad calls over window {@code w}. */
-  private static String errorRatio(Slo slo, String duration, String w) {
+  static String errorRatio(Slo slo, String duration, String w) {
     String sel = slo.selector();
     String all = "sum(rate(" + duration + "_count" + braces(sel) + "[" + w + "]))";
     if (slo.kind() == Slo.Kind.AVAILABILITY) {
@@ -133,11 +186,11 @@ public final class SloRules {
     return "1 - (" + good + " / " + all + ")";
   }
 
-  private static String join(String a, String b) {
+  static String join(String a, String b) {
     return a.isEmpty() ? b : a + "," + b;
   }
 
-  private static String braces(String selector) {
+  static String braces(String selector) {
     return selector.isEmpty() ? "" : "{" + selector + "}";
   }
 

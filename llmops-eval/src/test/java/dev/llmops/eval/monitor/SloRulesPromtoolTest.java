@@ -3,7 +3,9 @@ package dev.llmops.eval.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmops.api.ConfigurationException;
 import dev.llmops.api.Money;
+import dev.llmops.core.config.LlmOpsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SloRulesPromtoolTest {
   static final List<Slo> SLOS = List.of(
       Slo.availability("chat", 0.999),
-      Slo.latency("chat-latency", 0.99, 2.5),
-      Slo.costPerCall("chat-cost", Money.usd("0.002")));
+      Slo.latency("chat-latency", 0.99, 2.56),
+      Slo.costPerCall("chat-cost", Money.usd("0.002")),
+      Slo.quality("answer-quality", 0.8).where("gen_ai_evaluation_name=\"relevance\""));
+  /** The same objectives as the configuration file states them. */
+  static final String CONFIG = """
+      slos:
+        - {name: chat, kind: availability, objective: 0.999}
+        - {name: chat-latency, kind: latency, objective: 0.99, threshold: 2560ms}
+        - {name: chat-cost, kind: costPerCall, threshold: "0.002 USD"}
+        - {name: answer-quality, kind: quality, objective: 0.8, matchers: {gen_ai_evaluation_name: relevance}}
+      """;
   static final String RUNBOOKS = "https://example.com/llmops/docs/runbooks.md";
 
-  private static String promtool = "promtool";
+  static String promtool = "promtool";
 
   @BeforeAll
   static void findPromtool() {
@@ -59,9 +70,28 @@ class SloRulesPromtoolTest {
     copy("slo/rules-test.yml", dir.resolve("rules-test.yml"));
     Result check = run(dir, promtool, "check", "rules", "rules.yml");
     assertThat(check.exit).as(check.output).isZero();
-    assertThat(check.output).contains("SUCCESS: 17 rules found");
+    assertThat(check.output).contains("SUCCESS: 18 rules found");
     Result test = run(dir, promtool, "test", "rules", "rules-test.yml");
     assertThat(test.exit).as(test.output).isZero();
+  }
+
+  @Test
+  void theConfigurationFileGivesTheSameRules() {
+    assertThat(SloRules.fromConfig(LlmOpsConfig.parse(CONFIG, "llmops.yaml"), RUNBOOKS))
+        .isEqualTo(SloRules.yaml(SLOS, RUNBOOKS));
+    assertThat(SloRules.slos(LlmOpsConfig.parse(
+        "slos: [{name: q, kind: quality, objective: 0.5, matchers: {llmops_feature: 'say \"hi\"'}}]", "x.yaml")))
+        .singleElement().extracting(Slo::selector).isEqualTo("llmops_feature=\"say \\\"hi\\\"\"");
+    assertThatThrownBy(() -> SloRules.fromConfig(LlmOpsConfig.parse("slos: [{name: q, kind: quality}]", "x.yaml"), RUNBOOKS))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("x.yaml: slos[0].objective: required");
+  }
+
+  @Test
+  void theQualityAlertComparesTheMeanScoreOverBothWindows() {
+    assertThat(SloRules.yaml(List.of(Slo.quality("q", 0.75)), RUNBOOKS)).contains(
+        "(sum(rate(llmops_evaluation_score_sum[1h])) / sum(rate(llmops_evaluation_score_count[1h]))) < 0.75 and"
+            + " (sum(rate(llmops_evaluation_score_sum[5m])) / sum(rate(llmops_evaluation_score_count[5m]))) < 0.75");
+    assertThatThrownBy(() -> Slo.quality("q", 1.0)).hasMessageContaining("objective must be in (0, 1)");
   }
 
   @Test
@@ -95,9 +125,9 @@ class SloRulesPromtoolTest {
     }
   }
 
-  private record Result(int exit, String output) {}
+  record Result(int exit, String output) {}
 
-  private static Result run(Path dir, String... command) throws Exception {
+  static Result run(Path dir, String... command) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(command));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();

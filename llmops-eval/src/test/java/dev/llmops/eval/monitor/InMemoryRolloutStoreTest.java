@@ -2,6 +2,8 @@ package dev.llmops.eval.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmops.eval.monitor.tck.RolloutReplicasContract;
+import dev.llmops.eval.monitor.tck.RolloutStoreContract;
 import dev.llmops.testkit.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;

@@ -1,7 +1,8 @@
-package dev.llmops.eval.monitor;
+package dev.llmops.eval.monitor.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmops.eval.monitor.RolloutStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

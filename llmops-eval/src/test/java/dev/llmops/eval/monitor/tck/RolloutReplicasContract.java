@@ -1,4 +1,4 @@
-package dev.llmops.eval.monitor;
+package dev.llmops.eval.monitor.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,10 @@ import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.ExperimentChange;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.Variant;
+import dev.llmops.eval.monitor.Guard;
+import dev.llmops.eval.monitor.GuardedRollout;
+import dev.llmops.eval.monitor.RolloutEvent;
+import dev.llmops.eval.monitor.RolloutStore;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.Fault;
 import dev.llmops.testkit.ManualScheduler;

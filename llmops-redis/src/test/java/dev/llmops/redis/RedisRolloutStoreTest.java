@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmops.eval.monitor.tck.RolloutReplicasContract;
 import dev.llmops.eval.monitor.RolloutStore;
-import dev.llmops.eval.monitor.tck.RolloutStoreContract;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
  * The rollout store contracts against the real Redis server: every replica opens its own
  * connection, all under one random namespace that is deleted afterwards.
  */
-class RedisRolloutStoreTest {
+class RedisRolloutStoreTest extends RolloutReplicasContract {
   private static RedisServer server;
 
   @BeforeAll
@@ -38,20 +36,9 @@ class RedisRolloutStoreTest {
         .build();
   }
 
-  @Nested
-  class Contract extends RolloutStoreContract {
-    @Override
-    protected RolloutStore replica() {
-      return newReplica();
-    }
-  }
-
-  @Nested
-  class Replicas extends RolloutReplicasContract {
-    @Override
-    protected RolloutStore replica() {
-      return newReplica();
-    }
+  @Override
+  protected RolloutStore replica() {
+    return newReplica();
   }
 
   @Test

@@ -3,33 +3,17 @@ package dev.llmops.eval.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmops.eval.monitor.tck.RolloutReplicasContract;
-import dev.llmops.eval.monitor.tck.RolloutStoreContract;
 import dev.llmops.testkit.TestClock;
 import java.time.Duration;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory store keeps the store contract, runs replicated rollouts, and expires leases on its clock. */
-class InMemoryRolloutStoreTest {
-  private static final TestClock CLOCK = TestClock.create();
-  private static final RolloutStore STORE = RolloutStore.inMemory(CLOCK);
+class InMemoryRolloutStoreTest extends RolloutReplicasContract {
+  private final RolloutStore store = RolloutStore.inMemory(TestClock.create());
 
-  @Nested
-  class Contract extends RolloutStoreContract {
-    @Override
-    protected RolloutStore replica() {
-      return STORE;
-    }
-  }
-
-  @Nested
-  class Replicas extends RolloutReplicasContract {
-    private final RolloutStore store = RolloutStore.inMemory(TestClock.create());
-
-    @Override
-    protected RolloutStore replica() {
-      return store;
-    }
+  @Override
+  protected RolloutStore replica() {
+    return store;
   }
 
   @Test

@@ -33,13 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guarded rollouts run by several replicas over one {@link RolloutStore}, as tests a store's own
- * test class inherits (this class ships in llmops-eval's test jar): each replica is a client with
- * its own experiments and controller, all on one test clock and manual scheduler. Only one
- * replica acts, the actor decides on the counts of all, the others follow its decisions, and
- * replicas started anew over the saved state continue at its step.
+ * The {@link RolloutStoreContract}, plus guarded rollouts run by several replicas over the store,
+ * as tests a store's own test class inherits (this class ships in llmops-eval's test jar): each
+ * replica is a client with its own experiments and controller, all on one test clock and manual
+ * scheduler. Only one replica acts, the actor decides on the counts of all, the others follow its
+ * decisions, and replicas started anew over the saved state continue at its step.
  */
-public abstract class RolloutReplicasContract {
+public abstract class RolloutReplicasContract extends RolloutStoreContract {
   private static final Duration STEP = Duration.ofMinutes(10);
 
   private final TestClock clock = TestClock.create();
@@ -49,9 +49,6 @@ public abstract class RolloutReplicasContract {
 
   /** For the store's test class. */
   protected RolloutReplicasContract() {}
-
-  /** A store over the shared backend, as one replica opens it (may be a new instance per call). */
-  protected abstract RolloutStore replica();
 
   /** One replica: its experiments, client, controller, and what each recorded. */
   private final class Replica implements AutoCloseable {

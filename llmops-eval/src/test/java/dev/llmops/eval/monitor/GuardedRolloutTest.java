@@ -406,6 +406,28 @@ class GuardedRolloutTest {
   }
 
   @Test
+  void theDocumentedPromptLabelRolloutMovesTheLabelAtItsFirstLook() {
+    PromptRegistry prompts = prompts();
+    // sample-start prompt-label-rollout
+    Experiments experiments = Experiments.builder()
+        .add(Experiment.builder("reply-v2").prompt("support-reply")       // every call of the prompt
+            .variant(Variant.of("v1").withPromptVersion(1))                // the version the label names now
+            .variant(Variant.of("v2").withPromptVersion(2))                // the canary
+            .ramp(new Experiment.Ramp("v2", List.of(0.1, 0.25, 0.5)))
+            .build())
+        .build();
+    GuardedRollout rollout = GuardedRollout.builder(experiments, "reply-v2")
+        .guard(Guard.errorRate()).guard(Guard.score())
+        .promptLabel(prompts, PromptRegistry.PRODUCTION)
+        .clock(clock).scheduler(scheduler).build();
+    // sample-end prompt-label-rollout
+    assertThat(prompts.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 1);
+    assertThat(rollout.evaluate()).as("no calls yet: nothing to decide").isNull();
+    assertThat(prompts.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 2);
+    assertThat(labelMoves).singleElement().satisfies(m -> assertThat(m.actor()).isEqualTo("guarded-rollout:reply-v2"));
+  }
+
+  @Test
   void aPromptLabelRolloutChecksItsExperimentAtOnce() {
     PromptRegistry registry = prompts();
     Experiments featureOnly = experiments(); // targets a feature, not the prompt

@@ -52,8 +52,9 @@ class JdbcRolloutStoreTest extends RolloutReplicasContract {
     assertThat(advisoryLocksHeld()).isEqualTo(before + 1);
     assertThat(a.tryAct("lock-check", "a", Duration.ofSeconds(1))).as("renewing takes no second lock").isTrue();
     assertThat(advisoryLocksHeld()).isEqualTo(before + 1);
-    // The replica dies: its session ends (terminated by the server here), and with it the lock.
-    db.execute("SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
+    // The replica dies: its session ends (terminated by the server here, which waits up to 10 s for
+    // the backend to be gone), and with it the lock.
+    db.execute("SELECT pg_terminate_backend(l.pid, 10000) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
         + " AND l.objid = (hashtextextended('llmops-rollout:" + db.schema()
         + ".llmops_rollout_state:lock-check', 0) & 4294967295)::oid");
     JdbcRolloutStore b = newReplica();

@@ -89,13 +89,17 @@ class P95GuardSimulationTest {
 
   /** How many of {@link #RUNS} rollouts the p95 guard rolled back. */
   private static int rolledBack(DoubleSupplier control, DoubleSupplier canary) {
+    return rolledBack(Guard.latencyP95(), control, canary);
+  }
+
+  private static int rolledBack(Guard guard, DoubleSupplier control, DoubleSupplier canary) {
     int rolledBack = 0;
     for (int run = 0; run < RUNS; run++) {
       TestClock clock = TestClock.create();
       Experiments x = Experiments.of(Experiment.builder("e").feature("f")
           .variant(Variant.of("a")).variant(Variant.of("b"))
           .ramp(new Experiment.Ramp("b", List.of(0.5))).build());
-      GuardedRollout rollout = GuardedRollout.builder(x, "e").clock(clock).guard(Guard.latencyP95())
+      GuardedRollout rollout = GuardedRollout.builder(x, "e").clock(clock).guard(guard)
           .minSamples(200).minStepDuration(Duration.ofDays(1)).build();
       Assignment a = new Assignment("e", "a", 0, Assignment.Reason.HASHED, 0.1);
       Assignment b = new Assignment("e", "b", 1, Assignment.Reason.HASHED, 0.9);
@@ -121,8 +125,11 @@ class P95GuardSimulationTest {
     // Log-normal latencies around 300 ms, the shape real latencies have.
     DoubleSupplier same = () -> 300 * Math.exp(0.5 * random.nextGaussian());
     int falseAlarms = rolledBack(same, same);
-    // α = 0.05: 10 of 200 expected at most; the margin of 20 % makes the test conservative.
+    // α = 0.05: 10 of 200 expected at most (16 is 2 standard deviations above); the margin of 20 %
+    // makes the default guard conservative, so the test without a margin is checked too.
     assertThat(falseAlarms).as("false alarms in %d rollouts watched %d times each", RUNS, LOOKS).isLessThanOrEqualTo(16);
+    int withoutMargin = rolledBack(new Guard(Guard.Metric.LATENCY_P95, 0, 1.0, Guard.Action.ROLL_BACK), same, same);
+    assertThat(withoutMargin).as("false alarms without a margin").isLessThanOrEqualTo(16);
 
     DoubleSupplier slowTail = () -> same.getAsDouble() * (random.nextInt(10) == 0 ? 4 : 1);
     assertThat(rolledBack(same, slowTail)).as("slow tails caught").isGreaterThanOrEqualTo(RUNS * 9 / 10);

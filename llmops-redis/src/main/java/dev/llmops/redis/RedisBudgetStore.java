@@ -852,12 +852,17 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
      * @throws IllegalArgumentException if blank or holding a brace
      */
     public Builder namespace(String namespace) {
+      this.namespace = checkNamespace(namespace);
+      return this;
+    }
+
+    /** A key namespace, checked: non-blank, without braces (they would break the keys' hash tags). */
+    static String checkNamespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace");
       if (namespace.isBlank() || namespace.indexOf('{') >= 0 || namespace.indexOf('}') >= 0) {
         throw new IllegalArgumentException("namespace must be non-blank without braces but was '" + namespace + "'");
       }
-      this.namespace = namespace;
-      return this;
+      return namespace;
     }
 
     /**
@@ -996,7 +1001,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
       return new RedisBudgetStore(this);
     }
 
-    private static Duration positive(Duration d, String name) {
+    static Duration positive(Duration d, String name) {
       Objects.requireNonNull(d, name);
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + " must be positive but was " + d);

@@ -1,6 +1,7 @@
 package dev.llmops.eval.monitor;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One guard of a {@link GuardedRollout}: a metric on which the canary must not be worse than the
@@ -12,14 +13,22 @@ import java.util.Objects;
  * scale {@code τ} are shares of the control's mean, read at the step's first look with enough
  * calls and then kept for the step (so the test's threshold does not move while it is watched).
  *
+ * <p>{@link Metric#LATENCY_P95} compares shares of calls slower than the control's 95th
+ * percentile, so its margin and {@code τ} are shares of 5 %. {@link Metric#DRIFT} is not a
+ * sequential test: it compares the canary's distribution of {@code signal} with the control's,
+ * and fails when the PSI is at least {@code margin} and the chi-square test over the same bins
+ * has a p-value below {@code effect} (see {@link #drift}).
+ *
  * @param metric what is compared
  * @param margin the tolerated increase (decrease, for scores), as a share of the control's mean;
- *     {@code >= 0}
+ *     {@code >= 0}; for {@link Metric#DRIFT}, the PSI threshold, {@code > 0}
  * @param effect the size of effect the test is tuned to detect ({@code τ}), as a share of the
- *     control's mean; {@code > 0}
+ *     control's mean; {@code > 0}; for {@link Metric#DRIFT}, the chi-square test's level, in
+ *     {@code (0, 1)}
  * @param onFailure what a failure does
+ * @param signal the distribution a {@link Metric#DRIFT} guard compares; null for every other metric
  */
-public record Guard(Metric metric, double margin, double effect, Action onFailure) {
+public record Guard(Metric metric, double margin, double effect, Action onFailure, @Nullable Signal signal) {
 
   /** Checks the components. */
   public Guard {
@@ -31,6 +40,19 @@ public record Guard(Metric metric, double margin, double effect, Action onFailur
     if (!(effect > 0)) {
       throw new IllegalArgumentException("effect must be > 0 but was " + effect);
     }
+    if ((metric == Metric.DRIFT) != (signal != null)) {
+      throw new IllegalArgumentException("signal must be set for a DRIFT guard and only for it (metric "
+          + metric + ", signal " + signal + ")");
+    }
+    if (metric == Metric.DRIFT && !(margin > 0 && effect < 1)) {
+      throw new IllegalArgumentException("a DRIFT guard needs a PSI threshold (margin) > 0 and a test level"
+          + " (effect) in (0, 1) but had " + margin + " and " + effect);
+    }
+  }
+
+  /** A guard on a metric other than {@link Metric#DRIFT}. */
+  public Guard(Metric metric, double margin, double effect, Action onFailure) {
+    this(metric, margin, effect, onFailure, null);
   }
 
   /** Error rate: no tolerated increase, tuned to a doubling; rolls back. */
@@ -53,6 +75,24 @@ public record Guard(Metric metric, double margin, double effect, Action onFailur
     return new Guard(Metric.SCORE, 0.05, 0.20, Action.ROLL_BACK);
   }
 
+  /**
+   * 95th percentile of latency: the share of canary calls slower than the control's p95 may
+   * exceed the control's share by a fifth (6 % against 5 %), tuned to a doubling; rolls back.
+   */
+  public static Guard latencyP95() {
+    return new Guard(Metric.LATENCY_P95, 0.20, 1.0, Action.ROLL_BACK);
+  }
+
+  /**
+   * Drift of {@code signal} between canary and control: fails when the PSI is at least {@code
+   * psiThreshold} and the chi-square test over the same bins gives a p-value below 0.001.
+   *
+   * @throws IllegalArgumentException if {@code psiThreshold} is not positive
+   */
+  public static Guard drift(Signal signal, double psiThreshold, Action onFailure) {
+    return new Guard(Metric.DRIFT, psiThreshold, 0.001, onFailure, Objects.requireNonNull(signal, "signal"));
+  }
+
   /** What a guard compares. */
   public enum Metric {
     /** Share of calls that failed (1 failed, 0 answered); higher is worse. */
@@ -62,7 +102,14 @@ public record Guard(Metric metric, double margin, double effect, Action onFailur
     /** Cost per answered call in micro-dollars; higher is worse. */
     COST_MICRO_USD(true),
     /** Online evaluator scores and feedback in {@code [0, 1]}; lower is worse. */
-    SCORE(false);
+    SCORE(false),
+    /**
+     * The share of calls slower than the control's 95th percentile (read once per step from
+     * mergeable log-spaced latency counts, then kept); higher is worse.
+     */
+    LATENCY_P95(true),
+    /** The distribution of a {@link Signal} (PSI and chi-square, canary against control); any drift is worse. */
+    DRIFT(true);
 
     private final boolean higherIsWorse;
 

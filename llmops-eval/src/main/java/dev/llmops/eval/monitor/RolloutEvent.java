@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param step the ramp step after the action (-1 after a rollback)
  * @param guard the guard that failed (hold, rollback), or null
  * @param likelihoodRatio the guard's mSPRT likelihood ratio Λ at this look, or NaN
- * @param pValue the guard's always-valid p-value (running minimum of 1/Λ over the step), or NaN
- * @param canaryMean the canary's mean of the guard's metric, or NaN
+ * @param pValue the guard's always-valid p-value (running minimum of 1/Λ over the step); for a
+ *     {@link Guard.Metric#DRIFT} guard the chi-square test's p-value (not always valid); or NaN
+ * @param canaryMean the canary's mean of the guard's metric (for {@link Guard.Metric#LATENCY_P95}
+ *     its share of calls above the control's p95), or NaN
  * @param controlMean the control's mean, or NaN
  * @param canaryCalls the canary's calls in this step
  * @param controlCalls the control's calls in this step

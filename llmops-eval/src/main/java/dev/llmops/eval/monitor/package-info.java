@@ -3,7 +3,8 @@
  * LlmClient.Builder.listener(...)}: sampled online evaluation and user feedback ({@link
  * OnlineEvaluation}), distribution drift ({@link DriftMonitor}), silent model changes behind an
  * alias ({@link ModelChangeDetector}), and the guarded rollout controller that advances, holds or
- * rolls back a canary ({@link GuardedRollout}); plus Prometheus alerting rules for SLOs ({@link
+ * rolls back a canary or a prompt label ({@link GuardedRollout}), alone or shared by replicas
+ * through a {@link RolloutStore}; plus Prometheus alerting rules for SLOs ({@link
  * SloRules}). See {@code docs/monitoring.md} and {@code docs/runbooks.md}.
  */
 @NullMarked

@@ -13,14 +13,20 @@ import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.ExperimentChange;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.Variant;
+import dev.llmops.core.prompt.InMemoryPromptSource;
+import dev.llmops.core.prompt.PromptEvent;
+import dev.llmops.core.prompt.PromptRegistry;
+import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.testkit.FakeChatModel;
 import dev.llmops.testkit.Fault;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.TestClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +39,8 @@ class GuardedRolloutTest {
   private final List<ExperimentChange> audit = new CopyOnWriteArrayList<>();
   private final List<RolloutEvent> events = new CopyOnWriteArrayList<>();
   private final AtomicInteger callNumber = new AtomicInteger();
+  /** Milliseconds each answer takes on the test clock, by whether the canary ("n") answered. */
+  private ToLongFunction<Boolean> latency = canary -> 0;
 
   private Experiments experiments() {
     return Experiments.builder().clock(clock).auditListener(audit::add)
@@ -63,6 +71,10 @@ class GuardedRolloutTest {
           Money m = Money.ofNanos(Math.round(micros * factor * 1000));
           chain.call().attributes().put(Cost.KEY,
               new Cost(m, m, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, false, "test", "test"));
+          long ms = latency.applyAsLong("n".equals(r.model()));
+          if (ms > 0) {
+            clock.advance(Duration.ofMillis(ms));
+          }
           return r;
         }))
         .listener(rollout)
@@ -199,5 +211,254 @@ class GuardedRolloutTest {
     assertThatThrownBy(() -> GuardedRollout.builder(x, "model-upgrade").control("next").guard(Guard.errorRate()).build())
         .hasMessageContaining("must be a variant other than the canary");
     assertThatThrownBy(() -> new Guard(Guard.Metric.SCORE, -1, 1, Guard.Action.HOLD)).hasMessageContaining("margin");
+  }
+
+  /** Runs a rollout until it is done or two hours passed. */
+  private void drive(LlmClient client, GuardedRollout rollout) {
+    rollout.start();
+    for (int minute = 0; minute < 120 && !rollout.done(); minute++) {
+      traffic(client, 300);
+    }
+  }
+
+  @Test
+  void aCanaryWithASlowTailIsRolledBackOnItsP95WhileAHealthyOneIsPromoted() {
+    SplittableRandom random = new SplittableRandom(7);
+    // Both arms answer in 100 to 200 ms; the slow canary takes three times as long once in six.
+    latency = canary -> (100 + random.nextInt(100)) * (canary && random.nextInt(6) == 0 ? 3L : 1L);
+    Experiments slow = experiments();
+    GuardedRollout back = rollout(slow, Guard.latencyP95());
+    try (LlmClient client = client(slow, failingEvery(1000, "s"), failingEvery(1000, "n"), 1.0, back)) {
+      drive(client, back);
+    }
+    assertThat(events).extracting(RolloutEvent::kind).containsExactly(RolloutEvent.Kind.ROLLED_BACK);
+    RolloutEvent e = events.get(0);
+    assertThat(e.guard()).isEqualTo(Guard.Metric.LATENCY_P95);
+    // Shares of calls slower than the bin of the control's p95 (a bin is 2 % wide, so below 5 % for the
+    // control), and about 5/6·5 % + 1/6 ≈ 21 % for the canary.
+    assertThat(e.controlMean()).isBetween(0.01, 0.05);
+    assertThat(e.canaryMean()).isBetween(0.12, 0.30);
+    assertThat(e.likelihoodRatio()).isGreaterThanOrEqualTo(20);
+    assertThat(e.reason()).contains("guard LATENCY_P95").contains("p95 ");
+    assertThat(slow.get("model-upgrade").orElseThrow().rampStep()).isEqualTo(-1);
+
+    events.clear();
+    latency = canary -> 100 + random.nextInt(100);
+    Experiments same = experiments();
+    GuardedRollout healthy = rollout(same, Guard.latencyP95(), Guard.latency());
+    try (LlmClient client = client(same, failingEvery(1000, "s"), failingEvery(1000, "n"), 1.0, healthy)) {
+      drive(client, healthy);
+    }
+    assertThat(events).extracting(RolloutEvent::kind).containsExactly(
+        RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.PROMOTED);
+  }
+
+  @Test
+  void aCanaryWhoseAnswersDriftIsRolledBackWhileAnUnchangedOneIsPromoted() {
+    Experiments x = experiments();
+    GuardedRollout rollout = rollout(x, Guard.drift(Signal.OUTPUT_TOKENS, 0.25, Guard.Action.ROLL_BACK));
+    FakeChatModel verbose = FakeChatModel.builder().modelId("n").wordsPerReply(120).build();
+    try (LlmClient client = client(x, FakeChatModel.builder().modelId("s").build(), verbose, 1.0, rollout)) {
+      drive(client, rollout);
+    }
+    assertThat(events).extracting(RolloutEvent::kind).containsExactly(RolloutEvent.Kind.ROLLED_BACK);
+    RolloutEvent e = events.get(0);
+    assertThat(e.guard()).isEqualTo(Guard.Metric.DRIFT);
+    assertThat(e.pValue()).isLessThan(0.001);
+    assertThat(e.reason()).contains("guard DRIFT of OUTPUT_TOKENS").contains("PSI=");
+    assertThat(e.canaryCalls()).isGreaterThanOrEqualTo(200);
+
+    events.clear();
+    Experiments same = experiments();
+    GuardedRollout unchanged = rollout(same, Guard.drift(Signal.OUTPUT_TOKENS, 0.25, Guard.Action.ROLL_BACK),
+        Guard.drift(Signal.OUTCOME, 0.25, Guard.Action.ROLL_BACK));
+    try (LlmClient client = client(same, failingEvery(50, "s"), failingEvery(50, "n"), 1.0, unchanged)) {
+      drive(client, unchanged);
+    }
+    assertThat(events).extracting(RolloutEvent::kind).containsExactly(
+        RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.PROMOTED);
+  }
+
+  // ---- prompt label rollouts ----
+
+  private final List<PromptEvent.LabelMoved> labelMoves = new CopyOnWriteArrayList<>();
+
+  private PromptRegistry prompts() {
+    return PromptRegistry.builder().clock(clock).listener(e -> {
+      if (e instanceof PromptEvent.LabelMoved m) {
+        labelMoves.add(m);
+      }
+    }).source(InMemoryPromptSource.builder()
+        .add(PromptVersion.builder("support-reply", 1).model("smart").user("Answer briefly.").build(),
+            PromptVersion.builder("support-reply", 2).model("smart").user("Answer briefly (v2).").build())
+        .label("support-reply", PromptRegistry.PRODUCTION, 1)
+        .build()).build();
+  }
+
+  private Experiments promptExperiment() {
+    return Experiments.builder().clock(clock).auditListener(audit::add)
+        .add(Experiment.builder("prompt-upgrade").prompt("support-reply")
+            .variant(Variant.of("v1").withPromptVersion(1))
+            .variant(Variant.of("v2").withPromptVersion(2))
+            .ramp(new Experiment.Ramp("v2", List.of(0.1, 0.25, 0.5)))
+            .build())
+        .build();
+  }
+
+  /** A model that fails one v2 prompt in {@code v2Every} and one v1 prompt in 50. */
+  private static FakeChatModel promptModel(int v2Every) {
+    AtomicInteger v2 = new AtomicInteger();
+    AtomicInteger all = new AtomicInteger();
+    FakeChatModel fake = FakeChatModel.builder().modelId("smart").build();
+    return fake.when(r -> isV2(r) && v2.incrementAndGet() % v2Every == 0).fail(Fault.serverError(503))
+        .when(r -> !isV2(r) && all.incrementAndGet() % 50 == 0).fail(Fault.serverError(503));
+  }
+
+  private static boolean isV2(ChatRequest r) {
+    return r.messages().stream().anyMatch(m -> m.content().contains("(v2)"));
+  }
+
+  /** A prompt label rollout on a client over {@code model}, driven until done or two hours passed. */
+  private final class PromptRun implements AutoCloseable {
+    final PromptRegistry registry = prompts();
+    final Experiments x = promptExperiment();
+    final GuardedRollout rollout = GuardedRollout.builder(x, "prompt-upgrade").clock(clock).scheduler(scheduler)
+        .minSamples(200).minStepDuration(Duration.ofMinutes(10)).listener(events::add)
+        .guard(Guard.errorRate()).promptLabel(registry, PromptRegistry.PRODUCTION).build();
+    final FakeChatModel model;
+    final LlmClient client;
+
+    PromptRun(FakeChatModel model) {
+      this.model = model;
+      this.client = LlmClient.builder().clock(clock).scheduler(scheduler).model("smart", model)
+          .prompts(registry).experiments(x).listener(rollout).build();
+      rollout.start();
+      for (int minute = 0; minute < 120 && !rollout.done(); minute++) {
+        for (int i = 0; i < 300; i++) {
+          call("user-" + callNumber.incrementAndGet());
+        }
+        clock.advance(Duration.ofMinutes(1));
+      }
+    }
+
+    /** One call of the prompt; a failure is what the error guard counts. */
+    void call(String subject) {
+      try {
+        client.prompt("support-reply").context(CallContext.ofSubject(subject)).call();
+      } catch (LlmException expected) {
+        // counted by the error guard
+      }
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  @Test
+  void aHealthyPromptVersionGetsTheLabelAndEveryCall() {
+    try (PromptRun run = new PromptRun(promptModel(50))) {
+      PromptRegistry registry = run.registry;
+      assertThat(events).extracting(RolloutEvent::kind).containsExactly(
+          RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.PROMOTED);
+      assertThat(registry.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 2);
+      assertThat(labelMoves).singleElement().satisfies(m -> {
+        assertThat(m.fromVersion()).isEqualTo(1);
+        assertThat(m.toVersion()).isEqualTo(2);
+        assertThat(m.rollback()).isFalse();
+        assertThat(m.actor()).isEqualTo("guarded-rollout:prompt-upgrade");
+      });
+      assertThat(registry.history()).containsExactlyElementsOf(labelMoves);
+      assertThat(run.x.get("prompt-upgrade").orElseThrow().weights()).containsExactly(0.0, 1.0);
+      assertThat(audit.get(audit.size() - 1).kind()).isEqualTo(ExperimentChange.Kind.WEIGHTS);
+      for (int i = 0; i < 20; i++) {
+        run.call("after-" + i);
+        assertThat(isV2(run.model.lastRequest())).as("every call gets version 2 after promotion").isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aBadPromptVersionIsRolledBackAndTheLabelMovedBack() {
+    try (PromptRun run = new PromptRun(promptModel(17))) {
+      PromptRegistry registry = run.registry;
+      assertThat(events).extracting(RolloutEvent::kind).last().isEqualTo(RolloutEvent.Kind.ROLLED_BACK);
+      RolloutEvent back = events.get(events.size() - 1);
+      assertThat(back.reason()).contains("guard ERROR_RATE").contains("label 'production' back to version 1");
+      assertThat(registry.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 1);
+      assertThat(labelMoves).extracting(PromptEvent.LabelMoved::toVersion).containsExactly(2, 1);
+      PromptEvent.LabelMoved moveBack = labelMoves.get(1);
+      assertThat(moveBack.rollback()).isTrue();
+      assertThat(moveBack.fromVersion()).isEqualTo(2);
+      assertThat(moveBack.actor()).isEqualTo("guarded-rollout:prompt-upgrade");
+      assertThat(moveBack.at()).isEqualTo(back.at());
+      ExperimentChange rampBack = audit.get(audit.size() - 1);
+      assertThat(rampBack.kind()).isEqualTo(ExperimentChange.Kind.RAMP);
+      assertThat(rampBack.reason()).contains("guard ERROR_RATE");
+      int before = run.model.callCount();
+      for (int i = 0; i < 50; i++) {
+        run.call("after-" + i);
+        assertThat(isV2(run.model.lastRequest())).as("no call gets version 2 after the rollback").isFalse();
+      }
+      assertThat(run.model.callCount()).isEqualTo(before + 50);
+    }
+  }
+
+  @Test
+  void theDocumentedPromptLabelRolloutMovesTheLabelAtItsFirstLook() {
+    PromptRegistry prompts = prompts();
+    // sample-start prompt-label-rollout
+    Experiments experiments = Experiments.builder()
+        .add(Experiment.builder("reply-v2").prompt("support-reply")       // every call of the prompt
+            .variant(Variant.of("v1").withPromptVersion(1))                // the version the label names now
+            .variant(Variant.of("v2").withPromptVersion(2))                // the canary
+            .ramp(new Experiment.Ramp("v2", List.of(0.1, 0.25, 0.5)))
+            .build())
+        .build();
+    GuardedRollout rollout = GuardedRollout.builder(experiments, "reply-v2")
+        .guard(Guard.errorRate()).guard(Guard.score())
+        .promptLabel(prompts, PromptRegistry.PRODUCTION)
+        .clock(clock).scheduler(scheduler).build();
+    // sample-end prompt-label-rollout
+    assertThat(prompts.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 1);
+    assertThat(rollout.evaluate()).as("no calls yet: nothing to decide").isNull();
+    assertThat(prompts.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 2);
+    assertThat(labelMoves).singleElement().satisfies(m -> assertThat(m.actor()).isEqualTo("guarded-rollout:reply-v2"));
+  }
+
+  @Test
+  void aPromptLabelRolloutChecksItsExperimentAtOnce() {
+    PromptRegistry registry = prompts();
+    Experiments featureOnly = experiments(); // targets a feature, not the prompt
+    assertThatThrownBy(() -> GuardedRollout.builder(featureOnly, "model-upgrade").guard(Guard.errorRate())
+        .promptLabel(registry, PromptRegistry.PRODUCTION).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must target a prompt and no feature");
+    Experiments unpinned = Experiments.builder()
+        .add(Experiment.builder("p").prompt("support-reply").variant(Variant.of("v1"))
+            .variant(Variant.of("v2").withPromptVersion(2)).ramp(new Experiment.Ramp("v2", List.of(0.5))).build())
+        .build();
+    assertThatThrownBy(() -> GuardedRollout.builder(unpinned, "p").guard(Guard.errorRate())
+        .promptLabel(registry, PromptRegistry.PRODUCTION).build())
+        .hasMessageContaining("control variant 'v1' must pin the version the label points at now");
+    Experiments elsewhere = Experiments.builder()
+        .add(Experiment.builder("p").prompt("support-reply").variant(Variant.of("v1").withPromptVersion(2))
+            .variant(Variant.of("v2").withPromptVersion(3)).ramp(new Experiment.Ramp("v2", List.of(0.5))).build())
+        .build();
+    assertThatThrownBy(() -> GuardedRollout.builder(elsewhere, "p").guard(Guard.errorRate())
+        .promptLabel(registry, PromptRegistry.PRODUCTION).build())
+        .hasMessageContaining("support-reply").hasMessageContaining("3");
+  }
+
+  @Test
+  void guardsCheckTheirSettings() {
+    assertThatThrownBy(() -> new Guard(Guard.Metric.DRIFT, 0.25, 0.001, Guard.Action.HOLD))
+        .hasMessageContaining("signal must be set for a DRIFT guard");
+    assertThatThrownBy(() -> new Guard(Guard.Metric.SCORE, 0.05, 0.2, Guard.Action.HOLD, Signal.SCORE))
+        .hasMessageContaining("only for it");
+    assertThatThrownBy(() -> Guard.drift(Signal.LATENCY_MS, 0, Guard.Action.HOLD)).hasMessageContaining("margin");
+    assertThatThrownBy(() -> new Guard(Guard.Metric.DRIFT, 0.25, 2, Guard.Action.HOLD, Signal.SCORE))
+        .hasMessageContaining("test level");
+    assertThat(Guard.drift(Signal.OUTCOME, 0.1, Guard.Action.HOLD).signal()).isEqualTo(Signal.OUTCOME);
   }
 }

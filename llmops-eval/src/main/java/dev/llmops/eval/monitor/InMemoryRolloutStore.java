@@ -1,0 +1,98 @@
+package dev.llmops.eval.monitor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/** {@link RolloutStore#inMemory}: leases on the injected clock, counters in {@link DoubleAdder}s. */
+final class InMemoryRolloutStore implements RolloutStore {
+  private final Clock clock;
+  private final Map<String, Lease> leases = new HashMap<>();
+  private final ConcurrentMap<String, String> states = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Window, ConcurrentMap<String, DoubleAdder>> counts = new ConcurrentHashMap<>();
+
+  InMemoryRolloutStore(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  private record Lease(String replica, Instant until) {}
+
+  private record Window(String rollout, long window, String arm) {}
+
+  @Override
+  public boolean tryAct(String rollout, String replica, Duration lease) {
+    Objects.requireNonNull(replica, "replica");
+    Instant now = clock.instant();
+    synchronized (leases) {
+      Lease held = leases.get(Objects.requireNonNull(rollout, "rollout"));
+      if (held != null && !held.replica.equals(replica) && held.until.isAfter(now)) {
+        return false;
+      }
+      leases.put(rollout, new Lease(replica, now.plus(lease)));
+      return true;
+    }
+  }
+
+  @Override
+  public void release(String rollout, String replica) {
+    synchronized (leases) {
+      Lease held = leases.get(rollout);
+      if (held != null && held.replica.equals(replica)) {
+        leases.remove(rollout);
+      }
+    }
+  }
+
+  private boolean holds(String rollout, String replica) {
+    synchronized (leases) {
+      Lease held = leases.get(rollout);
+      return held != null && held.replica.equals(replica) && held.until.isAfter(clock.instant());
+    }
+  }
+
+  @Override
+  public Optional<String> state(String rollout) {
+    return Optional.ofNullable(states.get(rollout));
+  }
+
+  @Override
+  public boolean saveState(String rollout, String replica, String state) {
+    Objects.requireNonNull(state, "state");
+    synchronized (leases) {
+      if (!holds(rollout, replica)) {
+        return false;
+      }
+      states.put(rollout, state);
+      return true;
+    }
+  }
+
+  @Override
+  public void add(String rollout, long window, String arm, Map<String, Double> increments) {
+    ConcurrentMap<String, DoubleAdder> c = counts.computeIfAbsent(new Window(rollout, window, arm),
+        w -> new ConcurrentHashMap<>());
+    increments.forEach((name, value) -> c.computeIfAbsent(name, n -> new DoubleAdder()).add(value));
+  }
+
+  @Override
+  public Map<String, Double> counts(String rollout, long window, String arm) {
+    Map<String, DoubleAdder> c = counts.get(new Window(rollout, window, arm));
+    Map<String, Double> out = new HashMap<>();
+    if (c != null) {
+      c.forEach((name, adder) -> out.put(name, adder.sum()));
+    }
+    return out;
+  }
+
+  @Override
+  public void forgetBefore(String rollout, long window) {
+    counts.keySet().removeIf(w -> w.rollout.equals(rollout) && w.window < window);
+  }
+}

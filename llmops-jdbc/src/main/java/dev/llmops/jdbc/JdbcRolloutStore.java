@@ -1,0 +1,245 @@
+package dev.llmops.jdbc;
+
+import dev.llmops.eval.monitor.RolloutStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * A {@code llmops-eval} {@link RolloutStore} on PostgreSQL (tables {@code llmops_rollout_state}
+ * and {@code llmops_rollout_count}, migration {@code V6}), for guarded rollouts shared by the
+ * replicas of a service (this module's dependency on {@code llmops-eval} is optional: add it
+ * yourself).
+ *
+ * <ul>
+ *   <li><b>Right to act</b>: a session-level advisory lock, {@code pg_try_advisory_lock} on a
+ *       64-bit hash of the table and rollout, taken on a connection this store keeps open while
+ *       it holds the lock. The lock lasts as long as that session: nothing to renew, and when the
+ *       replica dies its connection closes and the server frees the lock at once; the {@code
+ *       lease} duration is ignored. {@link #release} unlocks and returns the connection.
+ *   <li><b>State</b>: one row per rollout, written on the lock's own connection, so only a
+ *       replica whose session still holds the lock can write it.
+ *   <li><b>Counts</b>: one row per rollout, window, arm and counter; {@link #add} upserts {@code
+ *       value = value + excluded.value} for every counter of a look in one transaction, in name
+ *       order (so two replicas adding at once cannot deadlock).
+ * </ul>
+ *
+ * Each held lock keeps one connection out of the pool: size the pool for it. Failures surface as
+ * {@link JdbcStoreException}, which the controller counts and retries at its next look.
+ * Thread-safe; {@link #close} releases every lock this store holds.
+ */
+public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
+  private final DataSource dataSource;
+  private final String stateTable;
+  private final String countTable;
+  /** The connections holding advisory locks, by rollout and replica. Guarded by this. */
+  private final Map<List<String>, Connection> held = new HashMap<>();
+
+  private JdbcRolloutStore(DataSource dataSource, String schema) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    String s = Sql.schema(schema);
+    this.stateTable = s + ".llmops_rollout_state";
+    this.countTable = s + ".llmops_rollout_count";
+  }
+
+  /**
+   * A store in {@code schema} (migrated with {@link JdbcMigrations}).
+   *
+   * @throws IllegalArgumentException if the schema name is not a lower-case identifier
+   */
+  public static JdbcRolloutStore create(DataSource dataSource, String schema) {
+    return new JdbcRolloutStore(dataSource, schema);
+  }
+
+  /** The advisory lock key's text: the table (so schemas do not share locks) and the rollout. */
+  private String lockName(String rollout) {
+    return "llmops-rollout:" + stateTable + ":" + rollout;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the database could not be reached
+   */
+  @Override
+  public synchronized boolean tryAct(String rollout, String replica, Duration lease) {
+    List<String> holder = List.of(Objects.requireNonNull(rollout, "rollout"), Objects.requireNonNull(replica, "replica"));
+    Connection c = held.get(holder);
+    if (c != null) {
+      if (alive(c)) {
+        return true; // the session, and with it the lock, lives on
+      }
+      held.remove(holder);
+      closeQuietly(c);
+    }
+    try {
+      c = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw Sql.failure("taking the right to act for rollout '" + rollout + "'", stateTable, e);
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+      ps.setString(1, lockName(rollout));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          held.put(holder, c);
+          return true;
+        }
+      }
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw Sql.failure("taking the right to act for rollout '" + rollout + "'", stateTable, e);
+    }
+    closeQuietly(c);
+    return false;
+  }
+
+  private static boolean alive(Connection c) {
+    try {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // the connection is broken already; its session's locks are gone with it
+    }
+  }
+
+  @Override
+  public synchronized void release(String rollout, String replica) {
+    Connection c = held.remove(List.of(rollout, replica));
+    if (c == null) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
+      ps.setString(1, lockName(rollout));
+      ps.execute();
+    } catch (SQLException e) {
+      // closing the session below frees the lock as well
+    } finally {
+      closeQuietly(c);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the database could not be reached
+   */
+  @Override
+  public Optional<String> state(String rollout) {
+    return Jdbc.query(dataSource, stateTable, "reading the state of rollout '" + rollout + "'",
+        "SELECT state FROM " + stateTable + " WHERE rollout = ?", ps -> ps.setString(1, rollout),
+        rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the lock's connection broke (the lock is then gone too)
+   */
+  @Override
+  public synchronized boolean saveState(String rollout, String replica, String state) {
+    Objects.requireNonNull(state, "state");
+    List<String> holder = List.of(rollout, replica);
+    Connection c = held.get(holder);
+    if (c == null) {
+      return false;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + stateTable + " (rollout, state, saved_by) VALUES (?, ?, ?)"
+        + " ON CONFLICT (rollout) DO UPDATE SET state = EXCLUDED.state, saved_by = EXCLUDED.saved_by, saved_at = now()")) {
+      ps.setString(1, rollout);
+      ps.setString(2, Sql.text(state));
+      ps.setString(3, replica);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (!alive(c)) {
+        held.remove(holder);
+        closeQuietly(c);
+      }
+      throw Sql.failure("saving the state of rollout '" + rollout + "'", stateTable, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the database could not be reached (nothing was added)
+   */
+  @Override
+  public void add(String rollout, long window, String arm, Map<String, Double> increments) {
+    if (increments.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<String, Double>> rows = new ArrayList<>(new TreeMap<>(increments).entrySet());
+    Jdbc.insertBatch(dataSource, countTable, "adding to the counts of rollout '" + rollout + "'",
+        "INSERT INTO " + countTable + " AS c (rollout, window_no, arm, name, value) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (rollout, window_no, arm, name) DO UPDATE SET value = c.value + EXCLUDED.value",
+        rows, (ps, row) -> {
+          ps.setString(1, rollout);
+          ps.setLong(2, window);
+          ps.setString(3, arm);
+          ps.setString(4, row.getKey());
+          ps.setDouble(5, row.getValue());
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the database could not be reached
+   */
+  @Override
+  public Map<String, Double> counts(String rollout, long window, String arm) {
+    return Jdbc.query(dataSource, countTable, "reading the counts of rollout '" + rollout + "'",
+        "SELECT name, value FROM " + countTable + " WHERE rollout = ? AND window_no = ? AND arm = ?", ps -> {
+          ps.setString(1, rollout);
+          ps.setLong(2, window);
+          ps.setString(3, arm);
+        }, rs -> {
+          Map<String, Double> out = new HashMap<>();
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getDouble(2));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the database could not be reached
+   */
+  @Override
+  public void forgetBefore(String rollout, long window) {
+    Jdbc.update(dataSource, countTable, "forgetting old counts of rollout '" + rollout + "'",
+        "DELETE FROM " + countTable + " WHERE rollout = ? AND window_no < ?", ps -> {
+          ps.setString(1, rollout);
+          ps.setLong(2, window);
+        });
+  }
+
+  /** Releases every lock this store holds and returns their connections. */
+  @Override
+  public synchronized void close() {
+    for (List<String> holder : List.copyOf(held.keySet())) {
+      release(holder.get(0), holder.get(1));
+    }
+  }
+}

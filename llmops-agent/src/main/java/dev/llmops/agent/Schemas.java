@@ -3,9 +3,11 @@ package dev.llmops.agent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
+import com.networknt.schema.OutputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -29,6 +31,7 @@ import java.util.Set;
  */
 final class Schemas {
   static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectReader TREE = MAPPER.reader();
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
   private Schemas() {}
@@ -146,17 +149,25 @@ final class Schemas {
   }
 
   /**
-   * What is wrong with {@code argumentsJson} against {@code schema}: at most five problems, each
-   * naming the field; empty when the arguments conform.
+   * The arguments a model produced as a JSON tree, parsed once for both the schema check and the
+   * tool's binding; blank arguments are an empty object.
+   *
+   * @throws JsonProcessingException if they are not JSON
    */
-  static List<String> problems(Schema schema, String argumentsJson) {
-    JsonNode args;
-    try {
-      args = MAPPER.readTree(argumentsJson.isBlank() ? "{}" : argumentsJson);
-    } catch (JsonProcessingException e) {
-      return List.of("the arguments are not JSON: " + e.getOriginalMessage());
+  static JsonNode parse(String argumentsJson) throws JsonProcessingException {
+    return argumentsJson.isBlank() ? MAPPER.createObjectNode() : TREE.readTree(argumentsJson);
+  }
+
+  /**
+   * What is wrong with {@code arguments} against {@code schema}: at most five problems, each
+   * naming the field; empty when the arguments conform. Conforming arguments take one fail-fast
+   * pass of the compiled schema; only non-conforming ones pay for the messages.
+   */
+  static List<String> problems(Schema schema, JsonNode arguments) {
+    if (Boolean.TRUE.equals(schema.validate(arguments, OutputFormat.BOOLEAN))) {
+      return List.of();
     }
-    List<Error> errors = schema.validate(args);
+    List<Error> errors = schema.validate(arguments);
     List<String> out = new ArrayList<>();
     for (Error e : errors.subList(0, Math.min(5, errors.size()))) {
       out.add(e.getInstanceLocation() + ": " + e.getMessage());

@@ -116,7 +116,7 @@ public final class Agent {
   Message redactToolPayloads(Message m) {
     if (m.role() == Role.TOOL) {
       String content = redactor.redact(m.content());
-      return content.equals(m.content()) ? m : new Message(Role.TOOL, content, m.toolCalls(), m.toolCallId());
+      return content.equals(m.content()) ? m : new Message(Role.TOOL, content, m.toolCalls(), m.toolCallId(), m.toolError());
     }
     if (m.toolCalls().isEmpty()) {
       return m;

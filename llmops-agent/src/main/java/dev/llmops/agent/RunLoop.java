@@ -588,7 +588,11 @@ final class RunLoop {
   /** Records a tool call's result as a step and a tool message, and checkpoints. */
   private void recordResult(ToolExecution execution, String text, String outcome, long durationMillis) {
     pending.removeFirst();
-    append(Message.tool(execution.toolCallId(), text));
+    boolean failed = switch (outcome) {
+      case "error", "timeout", "invalid_arguments", "unknown_tool" -> true;
+      default -> false; // ok, or a result a person gave (rejected, decided)
+    };
+    append(failed ? Message.toolError(execution.toolCallId(), text) : Message.tool(execution.toolCallId(), text));
     steps.add(new StepRecord(steps.size() + 1, StepRecord.Kind.TOOL, execution.toolName(), execution.toolCallId(),
         0, 0, Money.ZERO, durationMillis, outcome));
     if (execution.toolCallId().equals(rerun)) {

@@ -153,6 +153,9 @@ public final class JdbcRunStore implements RunStore {
       if (m.toolCallId() != null) {
         n.put("toolCallId", m.toolCallId());
       }
+      if (m.toolError()) {
+        n.put("toolError", true);
+      }
       if (!m.toolCalls().isEmpty()) {
         ArrayNode calls = n.putArray("toolCalls");
         m.toolCalls().forEach(t -> calls.addObject().put("id", t.id()).put("name", t.name())
@@ -190,7 +193,7 @@ public final class JdbcRunStore implements RunStore {
         }
         JsonNode id = m.get("toolCallId");
         messages.add(new Message(Role.valueOf(text(m, "role")), text(m, "content"), calls,
-            id == null || id.isNull() ? null : id.asText()));
+            id == null || id.isNull() ? null : id.asText(), m.path("toolError").asBoolean(false)));
       }
       List<ToolExecution> pending = new ArrayList<>();
       for (JsonNode p : o.path("pending")) {

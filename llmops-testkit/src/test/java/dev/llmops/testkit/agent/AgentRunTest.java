@@ -138,6 +138,7 @@ class AgentRunTest {
     assertThat(sent.get(sent.size() - 3).content()).startsWith("error: the arguments do not match").contains("orderId");
     assertThat(sent.get(sent.size() - 2).content()).startsWith("error: the arguments do not match").contains("order");
     assertThat(sent.get(sent.size() - 1).content()).startsWith("error: there is no tool 'cancel_order'");
+    assertThat(sent.subList(sent.size() - 3, sent.size())).allMatch(Message::toolError);
   }
 
   @Test
@@ -295,6 +296,8 @@ class AgentRunTest {
     List<Message> sent = model.requests().get(1).messages();
     assertThat(sent.get(sent.size() - 2).content()).isEqualTo("ok now");
     assertThat(sent.get(sent.size() - 1).content()).isEqualTo("error: the tool failed: IllegalStateException: always down");
+    assertThat(sent.subList(sent.size() - 2, sent.size())).as("the failed one is marked (Anthropic's is_error)")
+        .extracting(Message::toolError).containsExactly(false, true);
   }
 
   @Test

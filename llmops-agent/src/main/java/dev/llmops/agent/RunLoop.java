@@ -434,10 +434,19 @@ final class RunLoop {
     if (batch.isEmpty()) {
       return null;
     }
+    boolean starting = false;
     for (int i = 0; i < batch.size(); i++) {
-      pending.set(i, batch.get(i).call.with(ToolExecution.State.STARTED));
+      ToolExecution call = batch.get(i).call;
+      if (call.state() != ToolExecution.State.STARTED) {
+        pending.set(i, call.with(ToolExecution.State.STARTED));
+        starting = true;
+      } else {
+        pending.set(i, call); // a re-run after a crash: already checkpointed as started
+      }
     }
-    checkpoint();
+    if (starting) {
+      checkpoint();
+    }
     return execute(batch);
   }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
-import com.networknt.schema.OutputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -160,14 +159,14 @@ final class Schemas {
 
   /**
    * What is wrong with {@code arguments} against {@code schema}: at most five problems, each
-   * naming the field; empty when the arguments conform. Conforming arguments take one fail-fast
-   * pass of the compiled schema; only non-conforming ones pay for the messages.
+   * naming the field; empty when the arguments conform. One pass of the schema compiled with the
+   * tool (a fail-fast boolean pass first allocated no less, so there is none).
    */
   static List<String> problems(Schema schema, JsonNode arguments) {
-    if (Boolean.TRUE.equals(schema.validate(arguments, OutputFormat.BOOLEAN))) {
+    List<Error> errors = schema.validate(arguments);
+    if (errors.isEmpty()) {
       return List.of();
     }
-    List<Error> errors = schema.validate(arguments);
     List<String> out = new ArrayList<>();
     for (Error e : errors.subList(0, Math.min(5, errors.size()))) {
       out.add(e.getInstanceLocation() + ": " + e.getMessage());

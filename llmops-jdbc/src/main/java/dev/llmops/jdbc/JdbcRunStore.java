@@ -43,8 +43,10 @@ import javax.sql.DataSource;
  * Agent agent = Agent.builder(client).tools(...).store(JdbcRunStore.create(dataSource, "llmops")).build();
  * }</pre>
  *
- * <p>The state holds the conversation as the model saw it (tool arguments and results included):
- * keep the table where the conversation may be kept. Thread-safe.
+ * <p>The state holds the conversation with tool arguments and results as the agent's {@code
+ * ToolPayloads} policy leaves them (redacted by default), user input and the model's text as they
+ * are: keep the table where the conversation may be kept. Give it a pooled {@code DataSource}: a
+ * checkpoint is then one statement on one borrowed connection. Thread-safe.
  */
 public final class JdbcRunStore implements RunStore {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,10 +1,19 @@
 package dev.llmops.agent;
 
 import dev.llmops.api.CallContext;
+import dev.llmops.api.Message;
+import dev.llmops.api.ModelInfo;
+import dev.llmops.api.Role;
+import dev.llmops.api.ToolCall;
 import dev.llmops.api.ToolChoice;
 import dev.llmops.api.ToolDefinition;
 import dev.llmops.api.ToolSet;
+import dev.llmops.api.spi.ChatModel;
 import dev.llmops.core.LlmClient;
+import dev.llmops.core.pricing.ModelPrice;
+import dev.llmops.core.pricing.PriceCatalog;
+import dev.llmops.core.redaction.Redactor;
+import dev.llmops.core.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +22,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -35,8 +45,9 @@ import org.jspecify.annotations.Nullable;
  * RunResult result = agent.run("Where is order 42?");
  * }</pre>
  *
- * <p>A run's steps follow each other (parallel tool calls of one answer execute one after the
- * other, in order); different runs proceed concurrently. Limits end a run with a status, never an
+ * <p>A run's model calls follow each other; the tool calls of one answer (parallel tool calls) run
+ * at once, up to {@link Builder#maxParallelToolCalls}, and their results go back in the model's
+ * order; different runs proceed concurrently. Limits end a run with a status, never an
  * exception; a failing model call ends it {@link RunStatus#FAILED}; only the store's own failures
  * ({@link RunConflictException}, a database error) complete the run's future exceptionally, since
  * the run cannot be carried on safely without its checkpoint. Immutable and thread-safe.
@@ -52,6 +63,16 @@ public final class Agent {
   final RunLimits limits;
   final RunStore store;
   final CallContext context;
+  final int maxParallelToolCalls;
+  final @Nullable Executor toolExecutor;
+  final ToolPayloads storeToolPayloads;
+  private final Redactor redactor;
+  /** The model the agent calls, or null when the client has no such endpoint. */
+  final @Nullable ModelInfo modelInfo;
+  /** Its price in the agent's catalog, or null: a money limit then cannot be reserved against. */
+  final @Nullable ModelPrice price;
+  /** A safe upper bound of the tokens the tool definitions add to every model call's input. */
+  final long toolsTokenBound;
   private final Supplier<String> runIds;
 
   private Agent(Builder b) {
@@ -66,7 +87,48 @@ public final class Agent {
     this.limits = b.limits;
     this.store = b.store;
     this.context = b.context;
+    this.maxParallelToolCalls = b.maxParallelToolCalls;
+    this.toolExecutor = b.toolExecutor;
+    this.storeToolPayloads = b.storeToolPayloads;
+    this.redactor = b.redactor;
     this.runIds = b.runIds;
+    ModelInfo info = null;
+    try {
+      ChatModel chatModel = client.endpoints().get(client.endpointFor(model));
+      info = chatModel == null ? null : chatModel.info();
+    } catch (RuntimeException e) {
+      info = null; // no such endpoint: the model calls fail as ordinary calls of the client do
+    }
+    this.modelInfo = info;
+    this.price = info == null ? null : b.prices.find(info.provider(), info.modelId()).orElse(null);
+    long bound = 0;
+    for (ToolDefinition d : defs) {
+      bound += TokenCounter.upperBound(d.name()) + TokenCounter.upperBound(d.description())
+          + TokenCounter.upperBound(d.parametersSchemaJson()) + 16;
+    }
+    this.toolsTokenBound = bound;
+  }
+
+  /**
+   * The message as the store keeps it under {@link ToolPayloads#REDACTED}: tool call arguments and
+   * tool results redacted, anything else as it is; the same instance when nothing was found.
+   */
+  Message redactToolPayloads(Message m) {
+    if (m.role() == Role.TOOL) {
+      String content = redactor.redact(m.content());
+      return content.equals(m.content()) ? m : new Message(Role.TOOL, content, m.toolCalls(), m.toolCallId(), m.toolError());
+    }
+    if (m.toolCalls().isEmpty()) {
+      return m;
+    }
+    List<ToolCall> calls = new ArrayList<>(m.toolCalls().size());
+    boolean changed = false;
+    for (ToolCall c : m.toolCalls()) {
+      String args = redactor.redact(c.argumentsJson());
+      changed |= !args.equals(c.argumentsJson());
+      calls.add(args.equals(c.argumentsJson()) ? c : new ToolCall(c.id(), c.name(), args));
+    }
+    return changed ? new Message(m.role(), m.content(), calls, m.toolCallId()) : m;
   }
 
   /** A builder of agents over {@code client}. */
@@ -186,6 +248,11 @@ public final class Agent {
     private RunStore store = RunStore.inMemory();
     private CallContext context = CallContext.empty();
     private Supplier<String> runIds = () -> UUID.randomUUID().toString();
+    private int maxParallelToolCalls = 8;
+    private @Nullable Executor toolExecutor;
+    private ToolPayloads storeToolPayloads = ToolPayloads.REDACTED;
+    private Redactor redactor = Redactor.defaults();
+    private PriceCatalog prices = PriceCatalog.bundled();
 
     private Builder(LlmClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -255,6 +322,55 @@ public final class Agent {
     /** Where {@link Agent#run(String)} takes new run ids (default: random UUIDs). */
     public Builder runIds(Supplier<String> runIds) {
       this.runIds = Objects.requireNonNull(runIds, "runIds");
+      return this;
+    }
+
+    /**
+     * How many tool calls of one model answer may run at once (default 8; 1 runs them one after the
+     * other). Their results go back to the model in the order it made the calls, whatever order
+     * they end in.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maxParallelToolCalls(int maxParallelToolCalls) {
+      if (maxParallelToolCalls < 1) {
+        throw new IllegalArgumentException("maxParallelToolCalls must be >= 1 but was " + maxParallelToolCalls);
+      }
+      this.maxParallelToolCalls = maxParallelToolCalls;
+      return this;
+    }
+
+    /**
+     * Where synchronous tool functions run when the model calls several tools at once (default:
+     * none, so they run one after the other on the thread taking the step; asynchronous handlers
+     * run at once in any case). A single call always runs on the thread taking the step.
+     */
+    public Builder toolExecutor(Executor toolExecutor) {
+      this.toolExecutor = Objects.requireNonNull(toolExecutor, "toolExecutor");
+      return this;
+    }
+
+    /**
+     * What the checkpoints keep of tool call arguments and tool results (default {@link
+     * ToolPayloads#REDACTED}).
+     */
+    public Builder storeToolPayloads(ToolPayloads storeToolPayloads) {
+      this.storeToolPayloads = Objects.requireNonNull(storeToolPayloads, "storeToolPayloads");
+      return this;
+    }
+
+    /** The redactor of stored tool payloads (default {@link Redactor#defaults()}). */
+    public Builder redactor(Redactor redactor) {
+      this.redactor = Objects.requireNonNull(redactor, "redactor");
+      return this;
+    }
+
+    /**
+     * The prices a money limit reserves at before each model call (default {@link
+     * PriceCatalog#bundled()}; give the client's accounting catalog when it has overrides).
+     */
+    public Builder prices(PriceCatalog prices) {
+      this.prices = Objects.requireNonNull(prices, "prices");
       return this;
     }
 

@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param maxToolCalls the most tool executions, from 0
  * @param maxToolCallsPerTool the most executions of each named tool
  * @param maxTokens the most input plus output tokens over the run's model calls
- * @param maxCost the most money over the run's model calls, or null for no limit; calls of a model
- *     without a price count as zero
+ * @param maxCost the most money over the run's model calls, or null for no limit: before each
+ *     model call the worst case of its cost is reserved against what is left (its output cap
+ *     lowered to fit) and settled with its cost, so the run stays within it; calls of a model
+ *     without a price are not reserved for and count as zero
  * @param maxDuration the most active time (time spent in steps, measured on the client's clock;
  *     time waiting for an approval or a decision does not count), or null for no limit
  */

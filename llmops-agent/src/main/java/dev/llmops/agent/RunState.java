@@ -48,9 +48,9 @@ public record RunState(
     }
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(error, "error");
-    messages = List.copyOf(messages);
-    pending = List.copyOf(pending);
-    steps = List.copyOf(steps);
+    messages = Appended.immutable(messages); // a run loop's snapshot is shared, not copied
+    pending = Appended.immutable(pending);
+    steps = Appended.immutable(steps);
     toolCallsByTool = Map.copyOf(toolCallsByTool);
     Objects.requireNonNull(cost, "cost");
     Objects.requireNonNull(startedAt, "startedAt");

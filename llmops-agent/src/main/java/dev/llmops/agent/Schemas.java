@@ -3,6 +3,7 @@ package dev.llmops.agent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
@@ -29,6 +30,7 @@ import java.util.Set;
  */
 final class Schemas {
   static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectReader TREE = MAPPER.reader();
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
   private Schemas() {}
@@ -146,17 +148,25 @@ final class Schemas {
   }
 
   /**
-   * What is wrong with {@code argumentsJson} against {@code schema}: at most five problems, each
-   * naming the field; empty when the arguments conform.
+   * The arguments a model produced as a JSON tree, parsed once for both the schema check and the
+   * tool's binding; blank arguments are an empty object.
+   *
+   * @throws JsonProcessingException if they are not JSON
    */
-  static List<String> problems(Schema schema, String argumentsJson) {
-    JsonNode args;
-    try {
-      args = MAPPER.readTree(argumentsJson.isBlank() ? "{}" : argumentsJson);
-    } catch (JsonProcessingException e) {
-      return List.of("the arguments are not JSON: " + e.getOriginalMessage());
+  static JsonNode parse(String argumentsJson) throws JsonProcessingException {
+    return argumentsJson.isBlank() ? MAPPER.createObjectNode() : TREE.readTree(argumentsJson);
+  }
+
+  /**
+   * What is wrong with {@code arguments} against {@code schema}: at most five problems, each
+   * naming the field; empty when the arguments conform. One pass of the schema compiled with the
+   * tool (a fail-fast boolean pass first allocated no less, so there is none).
+   */
+  static List<String> problems(Schema schema, JsonNode arguments) {
+    List<Error> errors = schema.validate(arguments);
+    if (errors.isEmpty()) {
+      return List.of();
     }
-    List<Error> errors = schema.validate(args);
     List<String> out = new ArrayList<>();
     for (Error e : errors.subList(0, Math.min(5, errors.size()))) {
       out.add(e.getInstanceLocation() + ": " + e.getMessage());

@@ -1,6 +1,8 @@
 package dev.llmops.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.networknt.schema.Schema;
 import dev.llmops.api.ToolDefinition;
 import java.time.Duration;
@@ -33,6 +35,7 @@ public final class Tool {
   private final int maxAttempts;
   private final boolean idempotent;
   private final boolean requiresApproval;
+  private final boolean synchronous;
 
   private Tool(Builder b, ToolHandler handler, String schemaJson) {
     this.definition = ToolDefinition.of(b.name, b.description, schemaJson);
@@ -42,6 +45,7 @@ public final class Tool {
     this.maxAttempts = b.maxAttempts;
     this.idempotent = b.idempotent;
     this.requiresApproval = b.requiresApproval;
+    this.synchronous = b.synchronous;
   }
 
   /** A builder for the tool {@code name} (1 to 64 characters of {@code [a-zA-Z0-9_-]}). */
@@ -57,8 +61,9 @@ public final class Tool {
    */
   public static <A> Tool of(String name, String description, Class<A> argumentsType, Function<A, ?> function) {
     Objects.requireNonNull(function, "function");
+    ObjectReader reader = Schemas.MAPPER.readerFor(argumentsType); // made once, not per call
     return builder(name).description(description).parameters(argumentsType)
-        .handler(inv -> CompletableFuture.completedFuture(resultText(function.apply(inv.arguments(argumentsType)))))
+        .function(inv -> resultText(function.apply(inv.bind(reader, argumentsType))))
         .build();
   }
 
@@ -108,9 +113,14 @@ public final class Tool {
     return handler;
   }
 
-  /** The problems of {@code argumentsJson} against the schema; empty when they conform. */
-  List<String> validate(String argumentsJson) {
-    return Schemas.problems(schema, argumentsJson);
+  /** Whether the handler is a plain function that does its work before it returns. */
+  boolean synchronous() {
+    return synchronous;
+  }
+
+  /** The problems of the parsed {@code arguments} against the compiled schema; empty when they conform. */
+  List<String> validate(JsonNode arguments) {
+    return Schemas.problems(schema, arguments);
   }
 
   @Override
@@ -128,6 +138,7 @@ public final class Tool {
     private int maxAttempts = 1;
     private boolean idempotent;
     private boolean requiresApproval;
+    private boolean synchronous;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -158,13 +169,19 @@ public final class Tool {
     /** What the tool does, asynchronously. */
     public Builder handler(ToolHandler handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
+      this.synchronous = false;
       return this;
     }
 
-    /** What the tool does, synchronously, on the thread that runs the step. */
+    /**
+     * What the tool does, synchronously: on the thread that takes the step, or on the agent's
+     * {@link Agent.Builder#toolExecutor tool executor} when it has one (so that parallel calls run
+     * at once).
+     */
     public Builder function(Function<ToolInvocation, String> function) {
       Objects.requireNonNull(function, "function");
       this.handler = inv -> CompletableFuture.completedFuture(function.apply(inv));
+      this.synchronous = true;
       return this;
     }
 
@@ -172,6 +189,7 @@ public final class Tool {
     public Builder asyncFunction(Function<ToolInvocation, ? extends CompletionStage<String>> function) {
       Objects.requireNonNull(function, "function");
       this.handler = function::apply;
+      this.synchronous = false;
       return this;
     }
 

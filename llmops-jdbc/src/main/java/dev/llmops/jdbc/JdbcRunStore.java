@@ -43,8 +43,10 @@ import javax.sql.DataSource;
  * Agent agent = Agent.builder(client).tools(...).store(JdbcRunStore.create(dataSource, "llmops")).build();
  * }</pre>
  *
- * <p>The state holds the conversation as the model saw it (tool arguments and results included):
- * keep the table where the conversation may be kept. Thread-safe.
+ * <p>The state holds the conversation with tool arguments and results as the agent's {@code
+ * ToolPayloads} policy leaves them (redacted by default), user input and the model's text as they
+ * are: keep the table where the conversation may be kept. Give it a pooled {@code DataSource}: a
+ * checkpoint is then one statement on one borrowed connection. Thread-safe.
  */
 public final class JdbcRunStore implements RunStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -153,6 +155,9 @@ public final class JdbcRunStore implements RunStore {
       if (m.toolCallId() != null) {
         n.put("toolCallId", m.toolCallId());
       }
+      if (m.toolError()) {
+        n.put("toolError", true);
+      }
       if (!m.toolCalls().isEmpty()) {
         ArrayNode calls = n.putArray("toolCalls");
         m.toolCalls().forEach(t -> calls.addObject().put("id", t.id()).put("name", t.name())
@@ -190,7 +195,7 @@ public final class JdbcRunStore implements RunStore {
         }
         JsonNode id = m.get("toolCallId");
         messages.add(new Message(Role.valueOf(text(m, "role")), text(m, "content"), calls,
-            id == null || id.isNull() ? null : id.asText()));
+            id == null || id.isNull() ? null : id.asText(), m.path("toolError").asBoolean(false)));
       }
       List<ToolExecution> pending = new ArrayList<>();
       for (JsonNode p : o.path("pending")) {

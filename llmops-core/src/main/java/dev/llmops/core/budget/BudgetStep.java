@@ -398,20 +398,7 @@ final class BudgetStep implements Interceptor, CostGate {
 
   /** The most output tokens, at most {@code max}, whose upper-bound cost beside {@code in} is within {@code room}. */
   static long fittingOutput(ModelPrice price, long in, long max, long room) {
-    if (price.upperBoundNanos(in, 0) > room) {
-      return -1;
-    }
-    long lo = 0; // fits
-    long hi = max; // may not fit
-    while (lo < hi) {
-      long mid = lo + (hi - lo + 1) / 2;
-      if (price.upperBoundNanos(in, mid) <= room) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
+    return price.fittingOutputTokens(in, max, room);
   }
 
   /**

@@ -223,6 +223,9 @@ final class CacheKeys {
     h.put(m.role().name());
     h.put(m.content());
     h.put(m.toolCallId());
+    if (m.toolError()) {
+      h.put("is_error"); // only then, so the keys of every other message stay as they were
+    }
     h.put(m.toolCalls().size());
     for (ToolCall c : m.toolCalls()) {
       h.put(c.id());

@@ -201,6 +201,28 @@ public final class ModelPrice {
     return nanos >= 0 ? nanos : upperBound(inputTokens, outputTokens).toNanosCeiling();
   }
 
+  /**
+   * The most output tokens, at most {@code maxOutputTokens}, whose {@link #upperBoundNanos upper
+   * bound} beside {@code inputTokens} is within {@code roomNanos}; -1 when not even the input fits.
+   * What a budget (or an agent run's money limit) lowers a call's output cap to.
+   */
+  public long fittingOutputTokens(long inputTokens, long maxOutputTokens, long roomNanos) {
+    if (upperBoundNanos(inputTokens, 0) > roomNanos) {
+      return -1;
+    }
+    long lo = 0; // fits
+    long hi = maxOutputTokens; // may not fit
+    while (lo < hi) {
+      long mid = lo + (hi - lo + 1) / 2;
+      if (upperBoundNanos(inputTokens, mid) <= roomNanos) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
   /** The catalog key (for example {@code claude-sonnet-4-5}). */
   public String key() {
     return key;

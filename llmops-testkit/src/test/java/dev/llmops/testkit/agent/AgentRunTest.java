@@ -13,15 +13,19 @@ import dev.llmops.agent.RunStatus;
 import dev.llmops.agent.RunStore;
 import dev.llmops.agent.StepRecord;
 import dev.llmops.agent.Tool;
+import dev.llmops.agent.ToolExecution;
 import dev.llmops.agent.ToolInvocation;
+import dev.llmops.agent.ToolPayloads;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.Message;
 import dev.llmops.api.Money;
 import dev.llmops.api.Role;
+import dev.llmops.api.ToolCall;
 import dev.llmops.api.Usage;
 import dev.llmops.core.LlmClient;
 import dev.llmops.core.accounting.Accounting;
 import dev.llmops.testkit.FakeChatModel;
+import dev.llmops.testkit.FakeReply;
 import dev.llmops.testkit.Fault;
 import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.TestClock;
@@ -31,6 +35,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +138,7 @@ class AgentRunTest {
     assertThat(sent.get(sent.size() - 3).content()).startsWith("error: the arguments do not match").contains("orderId");
     assertThat(sent.get(sent.size() - 2).content()).startsWith("error: the arguments do not match").contains("order");
     assertThat(sent.get(sent.size() - 1).content()).startsWith("error: there is no tool 'cancel_order'");
+    assertThat(sent.subList(sent.size() - 3, sent.size())).allMatch(Message::toolError);
   }
 
   @Test
@@ -168,7 +176,7 @@ class AgentRunTest {
   }
 
   @Test
-  void tokenAndCostLimitsStopBeforeTheNextModelCall() {
+  void theTokenLimitStopsBeforeTheNextModelCall() {
     ScriptedAgent script = ScriptedAgent.create();
     for (int i = 0; i < 5; i++) {
       script.callTool("lookup_order", "{\"orderId\":\"" + i + "\"}").usage(Usage.of(1000, 100));
@@ -176,11 +184,59 @@ class AgentRunTest {
     RunResult tokens = agent(script).limits(RunLimits.builder().maxTokens(2000).build()).build().run("x");
     assertThat(tokens.limit()).isEqualTo(Limit.TOKENS);
     assertThat(tokens.state().modelCalls()).isEqualTo(2); // 1100 < 2000, then 2200
-    // $0.0035 a call: over $0.0060 after the second.
-    RunResult money = agent(script).limits(RunLimits.builder().maxCost(Money.usd("0.0060")).build()).build().run("x");
-    assertThat(money.limit()).isEqualTo(Limit.COST);
-    assertThat(money.cost()).isEqualTo(Money.usd("0.0070"));
-    assertThat(money.state().modelCalls()).isEqualTo(2);
+  }
+
+  /**
+   * A model that honours the output cap it is sent: each answer calls a tool, reports 100 input
+   * tokens (fewer than the request's UTF-8 bytes, the bound reserved for) and writes 2,000 output
+   * tokens or the cap, whichever is less.
+   */
+  private static FakeReply lookupWithinCap(ChatRequest request) {
+    Integer cap = request.parameters().maxOutputTokens();
+    int out = cap == null ? 2000 : Math.min(cap, 2000);
+    return FakeReply.text("").withToolCalls(List.of(new ToolCall("call_" + request.messages().size(), "lookup_order",
+        "{\"orderId\":\"1\"}"))).withUsage(Usage.of(100, out));
+  }
+
+  @Test
+  void theMoneyLimitIsReservedBeforeEachModelCallSoARunNeverPassesIt() {
+    Money max = Money.usd("0.05");
+    Agent a = agent(ScriptedAgent.create()).limits(RunLimits.builder().maxCost(max).build()).build();
+    model.when(r -> true).answer(AgentRunTest::lookupWithinCap);
+
+    RunResult r = a.run("priced", "x");
+
+    // gpt-4o, $2.50 and $10 per million: an uncapped call costs $0.02025. After two the run has
+    // spent $0.0405, under the limit, so a check before the call (without a reservation) would
+    // let a third, uncapped one take the run to $0.06075.
+    List<StepRecord> calls = r.steps().stream().filter(s -> s.kind() == StepRecord.Kind.MODEL).toList();
+    assertThat(calls.get(0).cost().plus(calls.get(1).cost())).isEqualTo(Money.usd("0.0405"));
+    assertThat(r.limit()).isEqualTo(Limit.COST);
+    assertThat(r.cost()).isLessThanOrEqualTo(max);
+    // The third call was sent with its output cap lowered to what the rest of the money covers.
+    List<ChatRequest> sent = model.requests();
+    assertThat(sent.get(0).parameters().maxOutputTokens()).isGreaterThanOrEqualTo(2000);
+    Integer thirdCap = sent.get(2).parameters().maxOutputTokens();
+    assertThat(thirdCap).isNotNull().isBetween(1, 1999);
+    assertThat(calls.get(2).outputTokens()).isEqualTo(thirdCap.longValue());
+    assertThat(calls).hasSize(3); // a fourth has no room for its input: the run stops at COST
+  }
+
+  @Property(tries = 30)
+  void noMoneyLimitIsEverPassedByAModelThatKeepsItsCap(
+      @ForAll @IntRange(min = 1, max = 400) int limitMillicents, @ForAll @IntRange(min = 1, max = 5000) int wanted) {
+    Money max = Money.usd(java.math.BigDecimal.valueOf(limitMillicents, 5));
+    FakeChatModel m = FakeChatModel.builder().provider("openai").modelId("gpt-4o").build();
+    try (LlmClient c = LlmClient.builder().accounting(Accounting.create()).model("smart", m).build()) {
+      m.when(r -> true).answer(req -> {
+        Integer cap = req.parameters().maxOutputTokens();
+        return FakeReply.text("").withToolCalls(List.of(new ToolCall("call_" + req.messages().size(), "lookup_order",
+            "{\"orderId\":\"1\"}"))).withUsage(Usage.of(50, cap == null ? wanted : Math.min(cap, wanted)));
+      });
+      RunResult r = Agent.builder(c).tools(lookup).limits(RunLimits.builder().maxSteps(60).maxToolCalls(60)
+          .maxCost(max).build()).build().run("x");
+      assertThat(r.cost()).isLessThanOrEqualTo(max);
+    }
   }
 
   @Test
@@ -240,6 +296,8 @@ class AgentRunTest {
     List<Message> sent = model.requests().get(1).messages();
     assertThat(sent.get(sent.size() - 2).content()).isEqualTo("ok now");
     assertThat(sent.get(sent.size() - 1).content()).isEqualTo("error: the tool failed: IllegalStateException: always down");
+    assertThat(sent.subList(sent.size() - 2, sent.size())).as("the failed one is marked (Anthropic's is_error)")
+        .extracting(Message::toolError).containsExactly(false, true);
   }
 
   @Test
@@ -379,5 +437,151 @@ class AgentRunTest {
         .add(new BigDecimal("0.00001").multiply(BigDecimal.valueOf(77)));
     assertThat(r.cost()).isEqualTo(Money.usd(perCall.multiply(BigDecimal.TEN)));
     assertThat(r.steps()).hasSize(19);
+  }
+
+  // ---- tool payloads in stored state ----
+
+  private final Tool contact = Tool.builder("find_contact").parametersSchema("{\"type\":\"object\"}")
+      .function(inv -> "{\"email\":\"jane.doe@example.com\",\"card\":\"4111 1111 1111 1111\"}").build();
+
+  private ScriptedAgent contactScript() {
+    return ScriptedAgent.create().callTool("find_contact", "{\"email\":\"jane.doe@example.com\"}").answer("Found her.");
+  }
+
+  @Test
+  void checkpointsKeepToolPayloadsRedactedWhileTheLiveRunGivesTheModelThemWhole() {
+    RunStore store = RunStore.inMemory();
+    RunResult r = agent(contactScript(), contact).store(store).build().run("pii", "Find Jane");
+
+    List<Message> sent = model.requests().get(1).messages();
+    assertThat(sent.get(sent.size() - 2).toolCalls().get(0).argumentsJson()).contains("jane.doe@example.com");
+    assertThat(sent.get(sent.size() - 1).content()).contains("jane.doe@example.com", "4111 1111 1111 1111");
+    RunState stored = store.load("pii").orElseThrow();
+    assertThat(stored.toString()).doesNotContain("jane.doe@example.com", "4111 1111 1111 1111");
+    assertThat(stored.messages().get(stored.messages().size() - 2).content()).contains("EMAIL", "CREDIT_CARD");
+    assertThat(stored.messages().get(2).toolCalls().get(0).argumentsJson()).contains("EMAIL");
+    assertThat(r.state()).isEqualTo(stored);
+    assertThat(r.text()).isEqualTo("Found her.");
+  }
+
+  @Test
+  void rawToolPayloadsAreStoredOnlyWhenAskedFor() {
+    RunStore store = RunStore.inMemory();
+    agent(contactScript(), contact).storeToolPayloads(ToolPayloads.RAW).store(store).build().run("raw", "Find Jane");
+    assertThat(store.load("raw").orElseThrow().toString()).contains("jane.doe@example.com", "4111 1111 1111 1111");
+  }
+
+  @Test
+  void aRunResumedFromTheStoreGoesOnWithTheRedactedPayloads() {
+    RunStore shared = RunStore.inMemory();
+    // Checkpoints: 1 start, 2 model, 3 tool started, 4 tool done: the process dies after 4.
+    Agent first = agent(contactScript(), contact).store(CrashingRunStore.afterCheckpoint(shared, 4)).build();
+    assertThatThrownBy(() -> first.run("cut", "Find Jane")).isInstanceOf(CrashingRunStore.SimulatedCrash.class);
+
+    RunResult r = Agent.builder(client).tools(contact).store(shared).build().resume("cut");
+    assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+    List<Message> sent = model.lastRequest().messages();
+    assertThat(sent.get(sent.size() - 1).content()).doesNotContain("jane.doe@example.com").contains("EMAIL");
+  }
+
+  // ---- parallel tool calls ----
+
+  @Test
+  void theToolCallsOfOneAnswerRunTogetherUpToTheBoundAndTheirResultsKeepTheModelsOrder() {
+    List<CompletableFuture<String>> results = new ArrayList<>();
+    List<String> started = new ArrayList<>();
+    Tool slow = Tool.builder("slow").parametersSchema("{\"type\":\"object\"}").asyncFunction(inv -> {
+      CompletableFuture<String> f = new CompletableFuture<>();
+      results.add(f);
+      started.add(inv.toolCallId());
+      return f;
+    }).build();
+    ScriptedAgent script = ScriptedAgent.create()
+        .callTools(ScriptedAgent.call("slow", "{}"), ScriptedAgent.call("slow", "{}"), ScriptedAgent.call("slow", "{}"))
+        .answer("done");
+    RunStore store = RunStore.inMemory();
+    CompletableFuture<RunResult> run = agent(script, slow).maxParallelToolCalls(2).store(store).build().runAsync("p", "x");
+
+    assertThat(started).as("two at once; the third waits for the bound").containsExactly("call_1", "call_2");
+    assertThat(store.load("p").orElseThrow().pending()).extracting(e -> e.state())
+        .containsExactly(ToolExecution.State.STARTED, ToolExecution.State.STARTED, ToolExecution.State.PENDING);
+    results.get(1).complete("second");
+    assertThat(run).isNotDone();
+    assertThat(started).hasSize(2);
+    results.get(0).complete("first");
+    assertThat(started).containsExactly("call_1", "call_2", "call_3");
+    results.get(2).complete("third");
+
+    RunResult r = run.join();
+    assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+    List<Message> sent = model.lastRequest().messages();
+    assertThat(sent.subList(sent.size() - 3, sent.size())).extracting(Message::toolCallId, Message::content)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("call_1", "first"),
+            org.assertj.core.groups.Tuple.tuple("call_2", "second"), org.assertj.core.groups.Tuple.tuple("call_3", "third"));
+    assertThat(r.steps()).extracting(StepRecord::number).containsExactly(1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void eachParallelCallHasItsOwnTimeout() {
+    CompletableFuture<String> quickResult = new CompletableFuture<>();
+    Tool hanging = Tool.builder("hanging").parametersSchema("{\"type\":\"object\"}").timeout(Duration.ofSeconds(5))
+        .asyncFunction(inv -> new CompletableFuture<>()).build();
+    Tool quick = Tool.builder("quick").parametersSchema("{\"type\":\"object\"}").timeout(Duration.ofSeconds(30))
+        .asyncFunction(inv -> quickResult).build();
+    ScriptedAgent script = ScriptedAgent.create()
+        .callTools(ScriptedAgent.call("hanging", "{}"), ScriptedAgent.call("quick", "{}")).answer("done");
+    CompletableFuture<RunResult> run = agent(script, hanging, quick).build().runAsync("t", "x");
+    quickResult.complete("quick answer");
+    assertThat(run).isNotDone();
+    clock.advance(Duration.ofSeconds(5));
+
+    RunResult r = run.join();
+    assertThat(r.steps()).extracting(StepRecord::outcome).containsExactly("tool_calls", "timeout", "ok", "ok");
+    List<Message> sent = model.lastRequest().messages();
+    assertThat(sent.get(sent.size() - 2).content()).startsWith("error: the tool timed out after PT5S");
+    assertThat(sent.get(sent.size() - 1).content()).isEqualTo("quick answer");
+  }
+
+  @Test
+  void synchronousFunctionsRunOnTheToolExecutorWhenSeveralAreCalledAtOnce() {
+    List<Runnable> queued = new ArrayList<>();
+    Tool echo = Tool.builder("echo").parametersSchema("{\"type\":\"object\"}")
+        .function(inv -> "ran " + inv.toolCallId()).build();
+    ScriptedAgent script = ScriptedAgent.create()
+        .callTools(ScriptedAgent.call("echo", "{}"), ScriptedAgent.call("echo", "{}")).answer("done");
+    CompletableFuture<RunResult> run = agent(script, echo).toolExecutor(queued::add).build().runAsync("e", "x");
+    assertThat(queued).as("both handed over before either ran").hasSize(2);
+    queued.get(1).run();
+    assertThat(run).isNotDone();
+    queued.get(0).run();
+
+    RunResult r = run.join();
+    List<Message> sent = model.lastRequest().messages();
+    assertThat(sent.subList(sent.size() - 2, sent.size())).extracting(Message::content)
+        .containsExactly("ran call_1", "ran call_2");
+    assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aCrashInAParallelBatchAsksForADecisionOnEachUnrecordedCallInOrder() {
+    ScriptedAgent script = ScriptedAgent.create()
+        .callTools(ScriptedAgent.call("issue_refund", "{\"orderId\":\"1\"}"),
+            ScriptedAgent.call("issue_refund", "{\"orderId\":\"2\"}"))
+        .answer("done");
+    RunStore shared = RunStore.inMemory();
+    // Checkpoints: 1 start, 2 model, 3 both started, 4 the first result: dies before storing it.
+    Agent first = agent(script).store(CrashingRunStore.beforeCheckpoint(shared, 4)).build();
+    assertThatThrownBy(() -> first.run("b", "x")).isInstanceOf(CrashingRunStore.SimulatedCrash.class);
+    assertThat(refunds).hasSize(2);
+
+    Agent replica = Agent.builder(client).tools(lookup, refund).store(shared).build();
+    assertThat(replica.resume("b").waiting().toolCallId()).isEqualTo("call_1");
+    RunResult second = replica.decide("b", "call_1", Decision.result("refunded 1"));
+    assertThat(second.status()).isEqualTo(RunStatus.AWAITING_DECISION);
+    assertThat(second.waiting().toolCallId()).isEqualTo("call_2");
+    RunResult done = replica.decide("b", "call_2", Decision.rerun());
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(refunds).hasSize(3);
+    assertThat(done.state().toolCalls()).as("re-runs are the same executions").isEqualTo(2);
   }
 }

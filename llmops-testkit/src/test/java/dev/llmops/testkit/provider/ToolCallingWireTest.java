@@ -276,6 +276,40 @@ class ToolCallingWireTest {
     assertThat(messages.at("/3/content").asText()).isEqualTo("thanks");
   }
 
+  /**
+   * A failed tool's result: Anthropic's {@code tool_result} carries {@code is_error: true} (the
+   * Messages API's flag for a tool that failed) and only then; OpenAI has no flag, so its {@code
+   * tool} message carries the error text, and the body still matches the spec.
+   */
+  @Test
+  void aFailedToolGoesToAnthropicWithIsErrorAndToOpenAiAsItsText() throws IOException {
+    ToolCall call = new ToolCall("toolu_1", "get_current_weather", "{\"location\":\"Paris\"}");
+    ToolCall second = new ToolCall("toolu_2", "get_time", "{}");
+    ChatRequest request = ChatRequest.builder().user("weather and time in Paris?").tools(WEATHER, TIME)
+        .message(new Message(Role.ASSISTANT, "", List.of(call, second), null))
+        .message(Message.toolError(call.id(), "error: the tool failed: IOException: weather service down"))
+        .message(Message.tool(second.id(), "12:00"))
+        .build();
+    server.enqueue(ScriptedResponse.raw(200, "application/json", data("anthropic-examples/message-cache-read.constructed.json")));
+    anthropic.chat(request);
+    JsonNode results = sentBody().at("/messages/2/content");
+    assertThat(results.at("/0/type").asText()).isEqualTo("tool_result");
+    assertThat(results.at("/0/is_error").isBoolean()).isTrue();
+    assertThat(results.at("/0/is_error").booleanValue()).isTrue();
+    assertThat(results.at("/0/content").asText()).isEqualTo("error: the tool failed: IOException: weather service down");
+    assertThat(results.get(1).has("is_error")).as("a result that did not fail has no flag").isFalse();
+
+    server.enqueue(ScriptedResponse.reply("ok"));
+    openai.chat(request);
+    String body = server.lastRequest().body();
+    assertThat(openApiSchema("CreateChatCompletionRequest").validate(body, InputFormat.JSON)).as(body).isEmpty();
+    JsonNode sent = JSON.readTree(body);
+    assertThat(sent.at("/messages/2/role").asText()).isEqualTo("tool");
+    assertThat(sent.at("/messages/2/tool_call_id").asText()).isEqualTo("toolu_1");
+    assertThat(sent.at("/messages/2/content").asText()).isEqualTo("error: the tool failed: IOException: weather service down");
+    assertThat(sent.at("/messages/2").has("is_error")).isFalse();
+  }
+
   private static Message assistantCalling() {
     return new Message(Role.ASSISTANT, "", List.of(new ToolCall("call_abc123", "get_current_weather",
         "{\"location\": \"Boston, MA\"}")), null);

@@ -201,7 +201,7 @@ final class AnthropicWire implements WireFormat {
     }
   }
 
-  /** Tool results as one user message of {@code tool_result} blocks. */
+  /** Tool results as one user message of {@code tool_result} blocks; a failed tool's with {@code is_error}. */
   private static void writeToolResults(JsonGenerator g, List<Message> results) throws IOException {
     g.writeStartObject();
     g.writeStringField("role", "user");
@@ -211,6 +211,9 @@ final class AnthropicWire implements WireFormat {
       g.writeStringField("type", "tool_result");
       g.writeStringField("tool_use_id", String.valueOf(m.toolCallId()));
       g.writeStringField("content", m.content());
+      if (m.toolError()) {
+        g.writeBooleanField("is_error", true);
+      }
       g.writeEndObject();
     }
     g.writeEndArray();

@@ -101,7 +101,10 @@ class ReleaseMetadataTest {
         "cyclonedx-maven-plugin", "japicmp-maven-plugin", "central-publishing-maven-plugin");
     List<String> defaultPlugins = all(pom(root.resolve("pom.xml")),
         "/*[local-name()='project']/*[local-name()='build']/*[local-name()='plugins']/*[local-name()='plugin']/*[local-name()='artifactId']");
-    assertThat(defaultPlugins).as("the default build stays fast").doesNotContainAnyElementsOf(plugins);
+    // The resources plugin is in both: by default it puts LICENSE and NOTICE into the jar, in the
+    // release profile into the javadoc jar too.
+    List<String> releaseOnly = plugins.stream().filter(p -> !p.equals("maven-resources-plugin")).toList();
+    assertThat(defaultPlugins).as("the default build stays fast").doesNotContainAnyElementsOf(releaseOnly);
   }
 
   @Test

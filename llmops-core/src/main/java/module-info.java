@@ -2,7 +2,7 @@
  * The llmops client: {@link dev.llmops.core.LlmClient}, its call pipeline, and the provider
  * adapters ({@code dev.llmops.core.provider.openai}, {@code dev.llmops.core.provider.anthropic}).
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // JTokkit, mustache.java
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // mustache.java (named in its manifest)
 module dev.llmops.core {
   requires transitive dev.llmops.api;
   requires transitive java.net.http;
@@ -13,7 +13,8 @@ module dev.llmops.core {
   requires com.fasterxml.jackson.dataformat.yaml;
   requires com.github.benmanes.caffeine;
   requires com.github.mustachejava;
-  requires jtokkit;
+  // JTokkit (exact token counts) is not required here: its jar names no module. It is read from the
+  // class path (see dev.llmops.core.tokens.Jtokkit and this module's pom).
   requires static transitive org.jspecify;
 
   exports dev.llmops.core;

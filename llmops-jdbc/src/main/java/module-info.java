@@ -6,7 +6,6 @@
  * schema migrations ({@link dev.llmops.jdbc.JdbcMigrations}); {@link dev.llmops.jdbc.JdbcStores} binds
  * them to a configured client.
  */
-@SuppressWarnings({"requires-automatic"}) // Flyway's jar names no module: see docs/shared-state.md
 module dev.llmops.jdbc {
   requires transitive dev.llmops.core;
   requires transitive dev.llmops.agent;
@@ -14,9 +13,9 @@ module dev.llmops.jdbc {
   // Optional: only JdbcRolloutStore uses it; applications that use it have llmops-eval already.
   requires static transitive dev.llmops.eval;
   requires com.fasterxml.jackson.databind;
-  // Only JdbcMigrations uses Flyway; an application that runs our SQL with its own tool needs no
-  // Flyway on its module path.
-  requires static flyway.core;
+  // Only JdbcMigrations uses Flyway, whose jar names no module: it is not required here, so no
+  // consumer's module path holds a file-name-derived module; JdbcMigrations reads it from the class
+  // path (see this module's pom).
   requires static transitive org.jspecify;
 
   exports dev.llmops.jdbc;

@@ -101,7 +101,31 @@ class ReleaseMetadataTest {
         "cyclonedx-maven-plugin", "japicmp-maven-plugin", "central-publishing-maven-plugin");
     List<String> defaultPlugins = all(pom(root.resolve("pom.xml")),
         "/*[local-name()='project']/*[local-name()='build']/*[local-name()='plugins']/*[local-name()='plugin']/*[local-name()='artifactId']");
-    assertThat(defaultPlugins).as("the default build stays fast").doesNotContainAnyElementsOf(plugins);
+    // The resources plugin is in both: by default it puts LICENSE and NOTICE into the jar, in the
+    // release profile into the javadoc jar too.
+    List<String> releaseOnly = plugins.stream().filter(p -> !p.equals("maven-resources-plugin")).toList();
+    assertThat(defaultPlugins).as("the default build stays fast").doesNotContainAnyElementsOf(releaseOnly);
+  }
+
+  @Test
+  void theQuickstartProfileLeavesOutStaticAnalysisAndTestsInEveryModuleItBuilds() throws Exception {
+    Path root = ReadmeTest.root();
+    Document parent = pom(root.resolve("pom.xml"));
+    String profile = "//*[local-name()='profile'][*[local-name()='id']='quickstart']";
+    assertThat(all(parent, profile + "//*[local-name()='execution'][*[local-name()='phase']='none']/*[local-name()='id']"))
+        .as("test resources, test compilation and tests unbound")
+        .containsExactlyInAnyOrder("default-testResources", "default-testCompile", "default-test");
+    assertThat(all(parent, profile + "/*[local-name()='properties']/*[starts-with(local-name(), 'llmops.errorprone.')]"))
+        .as("Error Prone's arguments replaced by a no-op").hasSize(2).allMatch(arg -> arg.startsWith("-XD"));
+    // A module that spells Error Prone's arguments out itself would keep -Xplugin:ErrorProne without
+    // its processor path, and the quickstart would fail: they come from the properties only.
+    for (String module : all(parent, "//*[local-name()='modules']/*[local-name()='module']")) {
+      if (module.equals("benchmarks")) {
+        continue; // not built by the quickstart (-pl examples -am)
+      }
+      assertThat(Files.readString(root.resolve(module).resolve("pom.xml"), StandardCharsets.UTF_8))
+          .as(module + "/pom.xml").doesNotContain("-Xplugin:ErrorProne");
+    }
   }
 
   @Test

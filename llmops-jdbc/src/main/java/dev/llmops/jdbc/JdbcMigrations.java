@@ -28,7 +28,26 @@ public final class JdbcMigrations {
   /** The Flyway history table, created in the schema. */
   public static final String HISTORY_TABLE = "llmops_schema_history";
 
+  private static final String FLYWAY_CLASS = "org.flywaydb.core.Flyway";
+
   private JdbcMigrations() {}
+
+  /**
+   * Makes this module read Flyway's, before any Flyway type is resolved: module-info.java does not
+   * require Flyway (its jar names no module), so the jar is on the class path, or an automatic module
+   * added with {@code --add-modules flyway.core}. No-op outside the module path.
+   *
+   * @throws IllegalStateException when Flyway is not loadable
+   */
+  private static void readFlyway() {
+    try {
+      Class<?> flyway = Class.forName(FLYWAY_CLASS, false, JdbcMigrations.class.getClassLoader());
+      JdbcMigrations.class.getModule().addReads(flyway.getModule());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("JdbcMigrations needs Flyway (org.flywaydb:flyway-core and"
+          + " flyway-database-postgresql) on the class path: " + FLYWAY_CLASS + " is not loadable", e);
+    }
+  }
 
   /**
    * Applies every pending migration to {@code schema}, creating the schema if needed.
@@ -36,10 +55,12 @@ public final class JdbcMigrations {
    * @return how many migrations ran (0 when the schema was current)
    * @throws IllegalArgumentException if the schema name is not a lower-case identifier
    * @throws JdbcStoreException if a migration fails, naming the schema and Flyway's reason
+   * @throws IllegalStateException if Flyway is not on the class path
    */
   public static int migrate(DataSource dataSource, String schema) {
     Objects.requireNonNull(dataSource, "dataSource");
     Sql.schema(schema);
+    readFlyway();
     try {
       MigrateResult result = Flyway.configure(JdbcMigrations.class.getClassLoader())
           .dataSource(dataSource)

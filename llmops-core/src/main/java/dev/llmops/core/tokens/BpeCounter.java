@@ -3,22 +3,23 @@ package dev.llmops.core.tokens;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.EncodingType;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An exact counter backed by a JTokkit encoding. The encoding's tables load on first use (a few
- * tens of milliseconds), not when the class loads. Thread-safe: JTokkit encodings are.
+ * tens of milliseconds), not when the class loads. Thread-safe: JTokkit encodings are. Reached only
+ * after {@link Jtokkit#require} has passed, so that this module reads JTokkit before any of its
+ * types is resolved.
  */
 final class BpeCounter implements TokenCounter {
-  static final BpeCounter O200K = new BpeCounter(EncodingType.O200K_BASE);
-  static final BpeCounter CL100K = new BpeCounter(EncodingType.CL100K_BASE);
+  static final BpeCounter O200K = new BpeCounter("o200k_base");
+  static final BpeCounter CL100K = new BpeCounter("cl100k_base");
 
-  private final EncodingType type;
+  private final String name;
   private volatile @Nullable Encoding encoding;
 
-  private BpeCounter(EncodingType type) {
-    this.type = type;
+  private BpeCounter(String name) {
+    this.name = name;
   }
 
   @Override
@@ -39,13 +40,14 @@ final class BpeCounter implements TokenCounter {
 
   @Override
   public String encoding() {
-    return type.getName();
+    return name;
   }
 
   private Encoding bpe() {
     Encoding e = encoding;
     if (e == null) {
-      e = Registry.INSTANCE.getEncoding(type);
+      e = Registry.INSTANCE.getEncoding(name).orElseThrow(
+          () -> new IllegalStateException("JTokkit has no encoding " + name));
       encoding = e;
     }
     return e;

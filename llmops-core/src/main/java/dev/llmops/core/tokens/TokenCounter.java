@@ -54,14 +54,39 @@ public interface TokenCounter {
   /** Tokens that prime the assistant's reply in OpenAI's chat format. */
   int REPLY_PRIMING_TOKENS = 3;
 
-  /** The exact {@code o200k_base} counter (GPT-4o, GPT-4.1, GPT-5, o-series). */
+  /**
+   * The exact {@code o200k_base} counter (GPT-4o, GPT-4.1, GPT-5, o-series).
+   *
+   * @return the counter, backed by JTokkit
+   * @throws IllegalStateException when JTokkit is not loadable (see {@link #exactAvailable()})
+   */
   static TokenCounter o200k() {
+    Jtokkit.require("o200k_base");
     return BpeCounter.O200K;
   }
 
-  /** The exact {@code cl100k_base} counter (GPT-4, GPT-3.5, OpenAI embeddings). */
+  /**
+   * The exact {@code cl100k_base} counter (GPT-4, GPT-3.5, OpenAI embeddings).
+   *
+   * @return the counter, backed by JTokkit
+   * @throws IllegalStateException when JTokkit is not loadable (see {@link #exactAvailable()})
+   */
   static TokenCounter cl100k() {
+    Jtokkit.require("cl100k_base");
     return BpeCounter.CL100K;
+  }
+
+  /**
+   * Whether the exact counters can run: JTokkit ({@code com.knuddels:jtokkit}, a dependency of
+   * llmops-core) is loadable. It is on the class path in a Maven or Gradle build, whether the
+   * application is a named module or not: {@code dev.llmops.core} does not require it, as its jar
+   * names no module. An application launched with a hand-written module path puts the jar on the
+   * class path, or on the module path with {@code --add-modules jtokkit}.
+   *
+   * @return true when {@link #o200k()} and {@link #cl100k()} work
+   */
+  static boolean exactAvailable() {
+    return Jtokkit.available();
   }
 
   /**
@@ -77,10 +102,14 @@ public interface TokenCounter {
    * The counter for a provider model id: {@code o200k_base} for {@code gpt-4o}, {@code gpt-4.1},
    * {@code gpt-4.5}, {@code gpt-5*}, {@code o1}/{@code o3}/{@code o4*} and {@code chatgpt-4o}; {@code
    * cl100k_base} for {@code gpt-4}, {@code gpt-3.5} and {@code text-embedding-*}; the {@link
-   * #estimate()} for anything else. A provider prefix ({@code openai/}, {@code azure/}) is ignored.
+   * #estimate()} for anything else, and for every model when JTokkit is absent ({@link
+   * #exactAvailable()}). A provider prefix ({@code openai/}, {@code azure/}) is ignored.
    */
   static TokenCounter forModel(String modelId) {
     Objects.requireNonNull(modelId, "modelId");
+    if (!exactAvailable()) {
+      return estimate();
+    }
     String id = modelId.toLowerCase(Locale.ROOT);
     int slash = id.lastIndexOf('/');
     if (slash >= 0) {

@@ -141,6 +141,9 @@ public final class JdbcTranscripts implements BatchSink<Transcript> {
       if (m.toolCallId() != null) {
         n.put("toolCallId", m.toolCallId());
       }
+      if (m.toolError()) {
+        n.put("toolError", true);
+      }
     }
     o.put("answer", t.answer());
     o.put("error", t.error());
@@ -216,7 +219,7 @@ public final class JdbcTranscripts implements BatchSink<Transcript> {
         List<Message> messages = new ArrayList<>();
         for (JsonNode m : o.path("messages")) {
           messages.add(new Message(Role.valueOf(m.path("role").asText()), m.path("content").asText(), List.of(),
-              m.hasNonNull("toolCallId") ? m.get("toolCallId").asText() : null));
+              m.hasNonNull("toolCallId") ? m.get("toolCallId").asText() : null, m.path("toolError").asBoolean(false)));
         }
         return new Transcript(callId, at, tenant, subjectKey, endpoint, messages,
             o.hasNonNull("answer") ? o.get("answer").asText() : null, o.hasNonNull("error") ? o.get("error").asText() : null);

@@ -74,6 +74,18 @@ class JdbcTranscriptsTest {
   }
 
   @Test
+  void aToolMessagesErrorFlagComesBackFromTheTable() {
+    JdbcTranscripts stored = store(TranscriptKeys.of("k1", Map.of("k1", K1)));
+    Transcript t = new Transcript("call-tools", clock.instant(), "acme", null, "m",
+        List.of(Message.user("look it up"), Message.tool("t1", "found"), Message.toolError("t2", "timed out")),
+        "done", null);
+    stored.write(List.of(t));
+    Transcript back = stored.byCallId("call-tools").orElseThrow();
+    assertThat(back.messages()).extracting(Message::toolError).containsExactly(false, false, true);
+    assertThat(back).isEqualTo(t);
+  }
+
+  @Test
   void callsReachTheTableRedactedEncryptedAndComeBackAsTheTranscriptStoreKeptThem() throws Exception {
     ManualScheduler scheduler = ManualScheduler.on(clock);
     JdbcTranscripts stored = store(TranscriptKeys.of("k1", Map.of("k1", K1)));

@@ -41,6 +41,9 @@ final class TranscriptCodec implements JournalCodec<Transcript> {
       o.put("role", m.role().name());
       o.put("content", m.content());
       o.put("toolCallId", m.toolCallId());
+      if (m.toolError()) {
+        o.put("toolError", true); // only when set: transcripts written before the flag read the same
+      }
       ArrayNode calls = o.putArray("toolCalls");
       for (ToolCall c : m.toolCalls()) {
         calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.argumentsJson());
@@ -60,7 +63,8 @@ final class TranscriptCodec implements JournalCodec<Transcript> {
       for (JsonNode c : array(m, "toolCalls")) {
         calls.add(new ToolCall(text(c, "id"), text(c, "name"), text(c, "arguments")));
       }
-      messages.add(new Message(choice(m, "role", Role.class), text(m, "content"), calls, textOrNull(m, "toolCallId")));
+      messages.add(new Message(choice(m, "role", Role.class), text(m, "content"), calls, textOrNull(m, "toolCallId"),
+          m.path("toolError").asBoolean(false)));
     }
     return new Transcript(text(n, "callId"), instant(n, "at"), textOrNull(n, "tenant"), textOrNull(n, "subjectHash"),
         textOrNull(n, "endpoint"), messages, textOrNull(n, "answer"), textOrNull(n, "error"));

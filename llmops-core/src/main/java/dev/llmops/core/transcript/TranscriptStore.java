@@ -107,7 +107,7 @@ public final class TranscriptStore implements CallListener, AutoCloseable {
     }
     List<Message> messages = new ArrayList<>(call.originalRequest().messages().size());
     for (Message m : call.originalRequest().messages()) {
-      messages.add(new Message(m.role(), redactor.redact(m.content()), List.of(), m.toolCallId()));
+      messages.add(new Message(m.role(), redactor.redact(m.content()), List.of(), m.toolCallId(), m.toolError()));
     }
     String subject = call.context().subject();
     Transcript t = new Transcript(

@@ -140,7 +140,7 @@ class TranscriptStoreTest {
     ObjectMapper json = new ObjectMapper();
     Transcript t = new Transcript("call-9", Instant.parse("2026-02-03T04:05:06.7Z"), "acme", "ab12", null,
         List.of(Message.system("be brief"), new Message(Role.ASSISTANT, "", List.of(new ToolCall("t1", "lookup", "{\"q\":1}")), null),
-            Message.tool("t1", "result\nwith a break")),
+            Message.tool("t1", "result\nwith a break"), Message.toolError("t2", "timed out")),
         null, "dev.llmops.api.ProviderUnavailableException: <EMAIL>");
     byte[] line = json.writeValueAsBytes(TranscriptCodec.INSTANCE.encode(t));
     assertThat(line).doesNotContain((byte) '\n');

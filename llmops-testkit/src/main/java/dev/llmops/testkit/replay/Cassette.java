@@ -99,6 +99,9 @@ public final class Cassette {
       if (m.toolCallId() != null) {
         o.put("toolCallId", m.toolCallId());
       }
+      if (m.toolError()) {
+        o.put("toolError", true); // only when set, so cassettes recorded before the flag still match
+      }
       if (!m.toolCalls().isEmpty()) {
         toolCalls(o.putArray("toolCalls"), m.toolCalls(), redactor);
       }

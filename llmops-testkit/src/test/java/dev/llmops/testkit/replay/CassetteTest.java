@@ -1,5 +1,7 @@
 package dev.llmops.testkit.replay;
 
+import dev.llmops.api.Message;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,6 +88,10 @@ class CassetteTest {
     assertThat(Cassette.fingerprint(ASK.withModel("gpt-4o"))).isNotEqualTo(base);
     assertThat(Cassette.fingerprint(ASK.toBuilder().responseFormatJson("{\"type\":\"json_object\"}").build()))
         .isNotEqualTo(base);
+    ChatRequest toolAnswered = ASK.toBuilder().message(Message.tool("t1", "no such order")).build();
+    assertThat(Cassette.fingerprint(ASK.toBuilder().message(Message.toolError("t1", "no such order")).build()))
+        .as("a tool error reaches the provider as one (Anthropic's is_error)")
+        .isNotEqualTo(Cassette.fingerprint(toolAnswered));
     assertThat(base).matches("[0-9a-f]{64}");
   }
 

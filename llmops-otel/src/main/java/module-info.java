@@ -8,7 +8,7 @@ module dev.llmops.otel {
   requires transitive dev.llmops.core;
   requires transitive io.opentelemetry.api;
   requires io.opentelemetry.context;
-  requires static dev.llmops.eval; // OtelEvaluations only
+  requires static dev.llmops.eval; // OtelEvaluations and OtelDriftMetrics only
   requires static transitive org.jspecify;
 
   exports dev.llmops.otel;

@@ -93,48 +93,25 @@ public final class OtelEvaluations implements Consumer<OnlineScore> {
   @Override
   public void accept(OnlineScore score) {
     MonitorKey key = score.key();
-    AttributesBuilder slice = Attributes.builder();
-    putIfSet(slice, Keys.FEATURE, key.feature().isEmpty() ? "" : redactor.redact(key.feature())); // as on spans
-    putIfSet(slice, Keys.ENDPOINT, key.model());
-    int colon = key.variant().indexOf(':');
-    if (colon >= 0) {
-      slice.put(Keys.EXPERIMENT, key.variant().substring(0, colon));
-      slice.put(Keys.VARIANT, key.variant().substring(colon + 1));
-    }
+    AttributesBuilder slice = SliceAttributes.slice(Attributes.builder(), key, redactor);
     boolean numeric = !Double.isNaN(score.value());
     if (numeric) {
       scores.record(score.value(), slice.put(NAME, score.name()).build());
     }
-    AttributesBuilder event = slice.put(NAME, score.name());
-    int at = key.prompt().lastIndexOf('@');
-    if (at > 0) {
-      event.put(Keys.PROMPT_NAME, key.prompt().substring(0, at));
-      try {
-        event.put(Keys.LLMOPS_PROMPT_VERSION, Long.parseLong(key.prompt().substring(at + 1)));
-      } catch (NumberFormatException e) {
-        // a prompt name with an '@' of its own: the name is the whole text
-        event.put(Keys.PROMPT_NAME, key.prompt());
-      }
-    }
+    AttributesBuilder event = SliceAttributes.prompt(slice.put(NAME, score.name()), key);
     if (numeric) {
       event.put(SCORE_VALUE, score.value());
     }
-    putIfSet(event, SCORE_LABEL, score.label());
+    SliceAttributes.putIfSet(event, SCORE_LABEL, score.label());
     String explanation = score.explanation();
     if (explanation != null && !explanation.isEmpty()) {
       event.put(EXPLANATION, redactor.redact(explanation));
     }
-    putIfSet(event, Keys.RESPONSE_ID, score.responseId());
+    SliceAttributes.putIfSet(event, Keys.RESPONSE_ID, score.responseId());
     logger.logRecordBuilder()
         .setEventName(EVENT)
         .setTimestamp(score.at())
         .setAllAttributes(event.build())
         .emit();
-  }
-
-  private static void putIfSet(AttributesBuilder b, AttributeKey<String> key, @Nullable String value) {
-    if (value != null && !value.isEmpty()) {
-      b.put(key, value);
-    }
   }
 }

@@ -3,10 +3,13 @@ package dev.llmops.eval.monitor;
 import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatResponse;
+import dev.llmops.api.ContentFilteredException;
 import dev.llmops.api.Cost;
 import dev.llmops.api.FinishReason;
+import dev.llmops.api.Message;
 import dev.llmops.api.Money;
-import dev.llmops.eval.stats.Drift;
+import dev.llmops.api.Role;
+import dev.llmops.core.redaction.Redactor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,42 +18,56 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Watches the distributions of production calls per {@link MonitorKey} (feature, prompt version,
- * model, variant) and {@link Signal} (latency, input and output tokens, cost, outcome, evaluator
- * scores and feedback) and reports a {@link DriftEvent} when a window departs from its reference.
+ * model, variant) and {@link Signal} (latency, input and output tokens, cost, outcome, error type,
+ * refusals, personal data in inputs, evaluator scores and feedback) and reports a {@link
+ * DriftEvent} when a window departs from its reference.
  *
  * <p>Windows are tumbling: each {@link #check()} compares every current window holding at least
- * {@code minSamples} calls with its reference, then starts a new window; the first full window of a
- * slice becomes its reference (or {@link #rebaseline()} takes the current ones). Drift is reported
- * when the PSI is at least {@code psiThreshold} (default 0.25) <em>and</em> the chi-square
- * two-sample test over the same bins has a p-value below {@code alpha} (default 0.01): the PSI
- * alone flags noise in small windows, the test alone flags tiny shifts in large ones. A {@link
- * ModelChange} (from a {@link ModelChangeDetector}) ends the current window of that model's
- * slices, so the next check compares only answers of the new model (after) with the reference
- * (before), and the drift events name the change.
+ * {@code minSamples} values with its reference, then starts a new window; the first full window of
+ * a slice becomes its reference (or {@link #rebaseline()} takes the current ones). Drift is
+ * reported when the PSI is at least {@code psiThreshold} (default 0.25) <em>and</em> a two-sample
+ * test has a p-value below {@code alpha} (default 0.01): Kolmogorov–Smirnov for the numeric
+ * signals, chi-square over the categories for the others. The PSI alone flags noise in small
+ * windows, the test alone flags tiny shifts in large ones. A {@link ModelChange} (from a {@link
+ * ModelChangeDetector}) ends the current window of that model's slices, so the next check compares
+ * only answers of the new model (after) with the reference (before), and the drift events name the
+ * change.
  *
- * <p>Memory is bounded: at most {@code maxKeys} slices (default 1,000; further slices are counted
- * in {@link #droppedKeys()}, not kept), each with two arrays of counters per signal. Counters are
- * mergeable across replicas by addition ({@link #counts}). Recording a call finds its slice without
- * building its key (a handle per slice, made on the slice's first call) and updates atomic counters:
- * in steady state it allocates nothing. Thread-safe. Add with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()}
- * on a schedule (for example every minute on the client's scheduler).
+ * <p>Numeric signals are kept in HdrHistogram histograms, the others in counters; both merge
+ * across replicas: {@link #takeWindows()} takes a replica's current windows out and {@link #merge}
+ * adds them to another monitor's (see {@link DriftWindows}). Memory is bounded: at most {@code
+ * maxKeys} slices (default 1,000; further slices are counted in {@link #droppedKeys()}, not kept),
+ * each about 20 KB. Recording a call finds its slice without building its key (a handle per slice,
+ * made on the slice's first call) and updates HdrHistogram recorders and atomic counters: in steady
+ * state it allocates nothing (a call sampled for the personal-data scan does). Thread-safe. Add
+ * with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()} on a schedule (for
+ * example every minute on the client's scheduler).
  */
 public final class DriftMonitor implements CallListener {
+  static {
+    HdrHistogramModule.read();
+  }
+
   /** The outcome bins: one per finish reason in this order, then failed calls. */
   private static final List<FinishReason> OUTCOMES = List.of(FinishReason.values());
+  private static final Signal[] SIGNALS = Signal.values();
+  /** The response metadata key of OpenAI's refusal message. */
+  static final String REFUSAL_METADATA = "refusal";
 
   private final Clock clock;
   private final int minSamples;
   private final double psiThreshold;
   private final double alpha;
   private final int maxKeys;
+  private final @Nullable Redactor piiRedactor;
+  private final int piiSampleBelow;
   private final List<Consumer<DriftEvent>> listeners;
+  private final List<Consumer<DriftEvent>> comparisonListeners;
   private final SliceIndex<Slice> index;
   private final Map<MonitorKey, Slice> slices;
   private final Map<String, ModelChange> changes = new ConcurrentHashMap<>();
@@ -63,7 +80,10 @@ public final class DriftMonitor implements CallListener {
     this.psiThreshold = b.psiThreshold;
     this.alpha = b.alpha;
     this.maxKeys = b.maxKeys;
+    this.piiRedactor = b.piiRedactor;
+    this.piiSampleBelow = (int) Math.round(b.piiSampleRate * (1 << 24));
     this.listeners = List.copyOf(b.listeners);
+    this.comparisonListeners = List.copyOf(b.comparisonListeners);
     this.index = new SliceIndex<>(maxKeys, k -> new Slice());
     this.slices = index.byKey();
   }
@@ -85,26 +105,68 @@ public final class DriftMonitor implements CallListener {
     Cost cost = call.attributes().getOrNull(Cost.KEY);
     @Nullable Money total = cost == null ? null : cost.total();
     if (total != null) {
-      // A double is exact enough for a half-octave bin, and BigDecimal's doubleValue of a small
-      // amount allocates nothing (Money's nano conversion would).
+      // BigDecimal's doubleValue of a small amount allocates nothing (Money's nano conversion would).
       s.add(Signal.COST_MICRO_USD, total.amount().doubleValue() * 1e6);
     }
-    s.add(Signal.OUTCOME, OUTCOMES.indexOf(response.finishReason()));
+    FinishReason reason = response.finishReason();
+    s.add(Signal.OUTCOME, OUTCOMES.indexOf(reason));
+    boolean refused = reason == FinishReason.CONTENT_FILTER || response.metadata().containsKey(REFUSAL_METADATA);
+    s.add(Signal.REFUSAL, refused ? 1 : 0);
+    scanInput(s, call);
   }
 
   @Override
   public void callFailed(CallInfo call, Throwable error) {
     Slice s = slice(call);
-    if (s != null) {
-      s.add(Signal.OUTCOME, OUTCOMES.size());
+    if (s == null) {
+      return;
     }
+    s.add(Signal.OUTCOME, OUTCOMES.size());
+    s.add(Signal.ERROR_TYPE, Signal.errorType(error));
+    if (error instanceof ContentFilteredException) {
+      s.add(Signal.REFUSAL, 1);
+    }
+    scanInput(s, call);
   }
 
-  /** Records a value of {@code signal} for {@code key} (evaluator scores and feedback use {@link Signal#SCORE}). */
+  /** Scans the user messages of a sampled call for personal data. */
+  private void scanInput(Slice s, CallInfo call) {
+    Redactor r = piiRedactor;
+    if (r == null || (mix(call.callId().hashCode()) >>> 8) >= piiSampleBelow) {
+      return;
+    }
+    boolean found = false;
+    for (Message m : call.originalRequest().messages()) {
+      if (m.role() == Role.USER && !r.find(m.content()).isEmpty()) {
+        found = true;
+        break;
+      }
+    }
+    s.add(Signal.PII_IN_INPUT, found ? 1 : 0);
+  }
+
+  /** Spreads a string hash over all 32 bits (Fibonacci hashing). */
+  private static int mix(int h) {
+    return h * 0x9E3779B9;
+  }
+
+  /** Records a value of {@code signal} for {@code key}. */
   public void record(MonitorKey key, Signal signal, double value) {
     Slice s = slice(Objects.requireNonNull(key, "key"));
     if (s != null) {
       s.add(Objects.requireNonNull(signal, "signal"), value);
+    }
+  }
+
+  /**
+   * Records an online score: an evaluator's as {@link Signal#SCORE}, feedback ({@code feedback.*})
+   * as {@link Signal#FEEDBACK}; label-only scores (NaN) are not numbers and are left out. Add as an
+   * {@link OnlineEvaluation} listener, or give the monitor to {@code
+   * OnlineEvaluation.Builder.driftMonitor}.
+   */
+  public void score(OnlineScore score) {
+    if (!Double.isNaN(score.value())) {
+      record(score.key(), score.name().startsWith("feedback.") ? Signal.FEEDBACK : Signal.SCORE, score.value());
     }
   }
 
@@ -118,47 +180,95 @@ public final class DriftMonitor implements CallListener {
     changes.put(change.requestedModel(), change);
     slices.forEach((k, s) -> {
       if (k.model().equals(change.endpoint()) || k.model().equals(change.requestedModel())) {
-        s.resetCurrent();
+        s.clearCurrent();
       }
     });
   }
 
   /**
    * Compares every full current window with its reference, reports drift, and starts new windows.
+   * Comparison listeners get every comparison, drift listeners the drifted ones.
    *
    * @return the drift events of this check
    */
   public List<DriftEvent> check() {
-    List<DriftEvent> events = new ArrayList<>();
+    List<DriftEvent> compared = new ArrayList<>();
     slices.forEach((key, slice) -> {
-      for (Signal signal : Signal.values()) {
+      for (Signal signal : SIGNALS) {
         DriftEvent e = slice.check(key, signal);
         if (e != null) {
-          events.add(e);
+          compared.add(e);
         }
       }
     });
-    for (DriftEvent e : events) {
-      for (Consumer<DriftEvent> l : listeners) {
-        try {
-          l.accept(e);
-        } catch (RuntimeException ex) {
-          listenerFailures.incrementAndGet();
-        }
+    List<DriftEvent> drifted = new ArrayList<>();
+    for (DriftEvent e : compared) {
+      notify(comparisonListeners, e);
+      if (e.drifted()) {
+        drifted.add(e);
+        notify(listeners, e);
       }
     }
-    return List.copyOf(events);
+    return List.copyOf(drifted);
   }
 
-  /** Makes every slice's current window (with at least one call) its reference. */
+  private void notify(List<Consumer<DriftEvent>> to, DriftEvent e) {
+    for (Consumer<DriftEvent> l : to) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        listenerFailures.incrementAndGet();
+      }
+    }
+  }
+
+  /** Makes every slice's current window (with at least one value) its reference. */
   public void rebaseline() {
     slices.values().forEach(Slice::rebaseline);
   }
 
-  /** The counts of {@code key}'s current window of {@code signal} (empty if unknown): merge replicas by adding. */
-  public long[] counts(MonitorKey key, Signal signal) {
+  /**
+   * Takes every current window out (they start empty), to be {@linkplain #merge merged} into
+   * another replica's monitor. Windows that hold no value are left out.
+   */
+  public DriftWindows takeWindows() {
+    List<DriftWindows.Entry> out = new ArrayList<>();
+    slices.forEach((key, slice) -> {
+      for (Signal signal : SIGNALS) {
+        byte[] w = slice.window(signal).take();
+        if (w != null) {
+          out.add(new DriftWindows.Entry(key, signal, w));
+        }
+      }
+    });
+    return new DriftWindows(out);
+  }
+
+  /**
+   * Adds windows taken from another monitor to the current ones, slice by slice: the next {@link
+   * #check()} compares what both saw. Slices beyond {@code maxKeys} are counted in {@link
+   * #droppedKeys()}.
+   *
+   * @throws IllegalArgumentException naming the slice and signal when a window is not one (nothing
+   *     of that window is added; earlier ones are)
+   */
+  public void merge(DriftWindows windows) {
+    for (DriftWindows.Entry e : windows.entries()) {
+      Slice s = slice(e.key());
+      if (s != null) {
+        try {
+          s.window(e.signal()).merge(e.window());
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalArgumentException("drift window of " + e.key() + ": " + ex.getMessage(), ex);
+        }
+      }
+    }
+  }
+
+  /** The values in {@code key}'s current window of {@code signal} (0 if the slice is unknown). */
+  public long windowCount(MonitorKey key, Signal signal) {
     Slice s = slices.get(key);
-    return s == null ? new long[0] : s.snapshot(signal);
+    return s == null ? 0 : s.window(signal).currentCount();
   }
 
   /** The slices seen, in no order. */
@@ -169,6 +279,19 @@ public final class DriftMonitor implements CallListener {
   /** Slices not kept because {@code maxKeys} were already kept. */
   public long droppedKeys() {
     return droppedKeys.get();
+  }
+
+  /** Values above their signal's {@link Signal#highestTrackable()}, recorded as that value. */
+  public long clampedValues() {
+    long n = 0;
+    for (Slice s : slices.values()) {
+      for (Signal signal : SIGNALS) {
+        if (s.window(signal) instanceof SignalWindow.Sketched k) {
+          n += k.clamped();
+        }
+      }
+    }
+    return n;
   }
 
   /** How many times a listener threw (each was caught). */
@@ -192,82 +315,45 @@ public final class DriftMonitor implements CallListener {
     return s;
   }
 
-  /** One slice's windows: a reference and a current window per signal. */
+  /** One slice's windows, one per signal. */
   private final class Slice {
-    private final EnumMap<Signal, AtomicLongArray> current = new EnumMap<>(Signal.class);
-    private final EnumMap<Signal, long[]> reference = new EnumMap<>(Signal.class);
+    private final EnumMap<Signal, SignalWindow> windows = new EnumMap<>(Signal.class);
 
     Slice() {
-      for (Signal s : Signal.values()) {
-        current.put(s, new AtomicLongArray(s.bins()));
+      for (Signal s : SIGNALS) {
+        windows.put(s, SignalWindow.of(s));
       }
+    }
+
+    SignalWindow window(Signal signal) {
+      return Objects.requireNonNull(windows.get(signal));
     }
 
     void add(Signal signal, double value) {
-      Objects.requireNonNull(current.get(signal)).incrementAndGet(signal.bin(value));
+      window(signal).record(value);
     }
 
-    long[] snapshot(Signal signal) {
-      AtomicLongArray a = Objects.requireNonNull(current.get(signal));
-      long[] out = new long[a.length()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = a.get(i);
-      }
-      return out;
+    void clearCurrent() {
+      windows.values().forEach(SignalWindow::clearCurrent);
     }
 
-    /** Takes the current window out, leaving an empty one. */
-    long[] drain(Signal signal) {
-      AtomicLongArray a = Objects.requireNonNull(current.get(signal));
-      long[] out = new long[a.length()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = a.getAndSet(i, 0);
-      }
-      return out;
+    void rebaseline() {
+      windows.values().forEach(SignalWindow::rebaseline);
     }
 
-    synchronized void resetCurrent() {
-      for (Signal s : Signal.values()) {
-        drain(s);
-      }
-    }
-
-    synchronized void rebaseline() {
-      for (Signal s : Signal.values()) {
-        long[] c = drain(s);
-        if (total(c) > 0) {
-          reference.put(s, c);
-        }
-      }
-    }
-
-    synchronized @Nullable DriftEvent check(MonitorKey key, Signal signal) {
-      long n = total(snapshot(signal));
-      if (n < minSamples) {
+    @Nullable DriftEvent check(MonitorKey key, Signal signal) {
+      SignalWindow w = window(signal);
+      if (w.currentCount() < minSamples) {
         return null;
       }
-      long[] c = drain(signal);
-      long[] ref = reference.get(signal);
-      if (ref == null) {
-        reference.put(signal, c);
-        return null;
+      SignalWindow.Comparison c = w.roll();
+      if (c == null) {
+        return null; // the window became the reference
       }
-      double psi = Drift.psi(ref, c);
-      double p = Drift.chiSquareP(ref, c);
-      if (psi < psiThreshold || !(p < alpha)) {
-        return null;
-      }
-      ModelChange change = changes.get(key.model());
-      return new DriftEvent(key, signal, psi, p, total(ref), total(c), change, clock.instant());
+      boolean drifted = c.psi() >= psiThreshold && c.pValue() < alpha;
+      return new DriftEvent(key, signal, c.psi(), c.pValue(), c.referenceCount(), c.currentCount(), drifted,
+          changes.get(key.model()), clock.instant());
     }
-  }
-
-  private static long total(long[] counts) {
-    long t = 0;
-    for (long c : counts) {
-      t += c;
-    }
-    return t;
   }
 
   /** Builds a {@link DriftMonitor}. Setters check their ranges at once. Not thread-safe. */
@@ -277,7 +363,10 @@ public final class DriftMonitor implements CallListener {
     private double psiThreshold = 0.25;
     private double alpha = 0.01;
     private int maxKeys = 1000;
+    private @Nullable Redactor piiRedactor;
+    private double piiSampleRate;
     private final List<Consumer<DriftEvent>> listeners = new ArrayList<>();
+    private final List<Consumer<DriftEvent>> comparisonListeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -287,7 +376,7 @@ public final class DriftMonitor implements CallListener {
       return this;
     }
 
-    /** Calls a window needs before it is compared or becomes a reference, {@code >= 1} (default 200). */
+    /** Values a window needs before it is compared or becomes a reference, {@code >= 1} (default 200). */
     public Builder minSamples(int minSamples) {
       if (minSamples < 1) {
         throw new IllegalArgumentException("minSamples must be >= 1 but was " + minSamples);
@@ -305,7 +394,7 @@ public final class DriftMonitor implements CallListener {
       return this;
     }
 
-    /** The chi-square test's significance level, in {@code (0, 1)} (default 0.01). */
+    /** The two-sample tests' significance level, in {@code (0, 1)} (default 0.01). */
     public Builder alpha(double alpha) {
       if (!(alpha > 0 && alpha < 1)) {
         throw new IllegalArgumentException("alpha must be in (0, 1) but was " + alpha);
@@ -326,6 +415,32 @@ public final class DriftMonitor implements CallListener {
     /** Adds a listener for drift events; it runs on the thread that called {@link #check()}. */
     public Builder listener(Consumer<DriftEvent> listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds a listener for every comparison, drifted or not (for example {@code llmops-otel}'s
+     * {@code OtelDriftMetrics}); it runs on the thread that called {@link #check()}.
+     */
+    public Builder comparisonListener(Consumer<DriftEvent> listener) {
+      comparisonListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Scans the user messages of a share of calls with {@code redactor} and records whether it
+     * found personal data ({@link Signal#PII_IN_INPUT}). The scan runs on the calling thread when
+     * the call ends, so keep the rate small on a busy service; a call is sampled by a hash of its
+     * id. Off by default.
+     *
+     * @param sampleRate the share of calls scanned, in {@code [0, 1]}
+     */
+    public Builder piiScan(Redactor redactor, double sampleRate) {
+      if (!(sampleRate >= 0 && sampleRate <= 1)) {
+        throw new IllegalArgumentException("piiScan sampleRate must be in [0, 1] but was " + sampleRate);
+      }
+      this.piiRedactor = Objects.requireNonNull(redactor, "redactor");
+      this.piiSampleRate = sampleRate;
       return this;
     }
 

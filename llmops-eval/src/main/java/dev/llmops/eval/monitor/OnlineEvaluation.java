@@ -53,7 +53,7 @@ import org.jspecify.annotations.Nullable;
  *
  * Every score goes to the listeners as an {@link OnlineScore} (the fields of the semantic
  * conventions' {@code gen_ai.evaluation.result} event, and the answer's response id) and, if one is
- * set, to a {@link DriftMonitor} as {@link Signal#SCORE}. To emit scores as that event and as the
+ * set, to a {@link DriftMonitor} as {@link Signal#SCORE} (feedback as {@link Signal#FEEDBACK}). To emit scores as that event and as the
  * {@code llmops.evaluation.score} metric, add {@code llmops-otel}'s {@code
  * OtelEvaluations.create(openTelemetry)} as a listener (this module does not see OpenTelemetry). Thread-safe. Listeners run on the worker (feedback: on the
  * caller of {@code feedback}) and must not throw (a throw is caught and counted).
@@ -225,8 +225,8 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
 
   private void publish(OnlineScore score) {
     DriftMonitor d = drift;
-    if (d != null && !Double.isNaN(score.value())) {
-      d.record(score.key(), Signal.SCORE, score.value());
+    if (d != null) {
+      d.score(score);
     }
     for (Consumer<OnlineScore> l : listeners) {
       try {
@@ -364,7 +364,7 @@ public final class OnlineEvaluation implements CallListener, AutoCloseable {
       return this;
     }
 
-    /** Also records scores in {@code monitor} as {@link Signal#SCORE}. */
+    /** Also records scores in {@code monitor}: evaluators' as {@link Signal#SCORE}, feedback as {@link Signal#FEEDBACK}. */
     public Builder driftMonitor(DriftMonitor monitor) {
       this.drift = Objects.requireNonNull(monitor, "monitor");
       return this;

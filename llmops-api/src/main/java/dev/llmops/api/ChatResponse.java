@@ -26,6 +26,9 @@ public record ChatResponse(
     List<ToolCall> toolCalls,
     Map<String, String> metadata) {
 
+  /** The {@link #metadata()} key of OpenAI's {@code system_fingerprint} (the backend configuration that answered). */
+  public static final String SYSTEM_FINGERPRINT = "system_fingerprint";
+
   /** Checks the components and copies the collections. */
   public ChatResponse {
     Objects.requireNonNull(id, "id");

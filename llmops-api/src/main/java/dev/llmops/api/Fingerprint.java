@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  * @param variant the variant assigned, or null
  * @param dataset the evaluation dataset as {@code name@version} (its content hash) when the call
  *     was made while evaluating it, or null
+ * @param served the concrete model that answered, as the provider named it (OpenAI's dated {@code
+ *     model}, Anthropic's model id), followed by {@code /} and OpenAI's {@code system_fingerprint}
+ *     when it gave one; recorded when the call ends, null before (and for a failed call): what an
+ *     alias pointed at, so that calls before and after a silent model change tell apart
  */
 public record Fingerprint(
     @Nullable String promptName,
@@ -32,12 +36,26 @@ public record Fingerprint(
     String parametersHash,
     @Nullable String experimentKey,
     @Nullable String variant,
-    @Nullable String dataset) {
+    @Nullable String dataset,
+    @Nullable String served) {
 
   /** The call attribute that carries the fingerprint. */
   public static final AttributeKey<Fingerprint> KEY = AttributeKey.of("llmops.fingerprint", Fingerprint.class);
 
-  /** A fingerprint of a call made outside any evaluation ({@code dataset} null). */
+  /** A fingerprint of a call not answered yet ({@code served} null). */
+  public Fingerprint(
+      @Nullable String promptName,
+      int promptVersion,
+      @Nullable String contentHash,
+      @Nullable String model,
+      String parametersHash,
+      @Nullable String experimentKey,
+      @Nullable String variant,
+      @Nullable String dataset) {
+    this(promptName, promptVersion, contentHash, model, parametersHash, experimentKey, variant, dataset, null);
+  }
+
+  /** A fingerprint of a call made outside any evaluation and not answered yet ({@code dataset} and {@code served} null). */
   public Fingerprint(
       @Nullable String promptName,
       int promptVersion,
@@ -46,7 +64,7 @@ public record Fingerprint(
       String parametersHash,
       @Nullable String experimentKey,
       @Nullable String variant) {
-    this(promptName, promptVersion, contentHash, model, parametersHash, experimentKey, variant, null);
+    this(promptName, promptVersion, contentHash, model, parametersHash, experimentKey, variant, null, null);
   }
 
   /** Checks the components. */
@@ -111,13 +129,27 @@ public record Fingerprint(
   public Fingerprint withVariant(String experimentKey, String variant) {
     return new Fingerprint(
         promptName, promptVersion, contentHash, model, parametersHash,
-        Objects.requireNonNull(experimentKey, "experimentKey"), Objects.requireNonNull(variant, "variant"), dataset);
+        Objects.requireNonNull(experimentKey, "experimentKey"), Objects.requireNonNull(variant, "variant"), dataset,
+        served);
   }
 
   /** This fingerprint with the evaluation dataset set ({@code name@version}). */
   public Fingerprint withDataset(String dataset) {
     return new Fingerprint(
         promptName, promptVersion, contentHash, model, parametersHash, experimentKey, variant,
-        Objects.requireNonNull(dataset, "dataset"));
+        Objects.requireNonNull(dataset, "dataset"), served);
+  }
+
+  /**
+   * This fingerprint with the model that answered: {@code servedModel}, or {@code
+   * servedModel/systemFingerprint} when the provider gave a system fingerprint.
+   */
+  public Fingerprint withServed(String servedModel, @Nullable String systemFingerprint) {
+    Objects.requireNonNull(servedModel, "servedModel");
+    String s = systemFingerprint == null || systemFingerprint.isEmpty()
+        ? servedModel
+        : servedModel + "/" + systemFingerprint;
+    return new Fingerprint(
+        promptName, promptVersion, contentHash, model, parametersHash, experimentKey, variant, dataset, s);
   }
 }

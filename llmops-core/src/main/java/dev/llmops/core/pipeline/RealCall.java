@@ -8,6 +8,7 @@ import dev.llmops.api.CallMode;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Completion;
+import dev.llmops.api.Fingerprint;
 import dev.llmops.api.StreamHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -181,6 +182,10 @@ public final class RealCall extends CompletableFuture<Completion>
       return;
     }
     if (error == null && response != null) {
+      Fingerprint f = getOrNull(Fingerprint.KEY);
+      if (f != null && !response.model().isEmpty()) {
+        put(Fingerprint.KEY, f.withServed(response.model(), response.metadata().get(ChatResponse.SYSTEM_FINGERPRINT)));
+      }
       RealAttempt last = currentAttempt;
       Completion completion = Completion.of(this, response, last == null ? "" : last.endpoint(), attempts);
       pipeline.listeners().callEnd(this, response);

@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * across replicas: {@link #takeWindows()} takes a replica's current windows out and {@link #merge}
  * adds them to another monitor's (see {@link DriftWindows}). Memory is bounded: at most {@code
  * maxKeys} slices (default 1,000; further slices are counted in {@link #droppedKeys()}, not kept),
- * each about 20 KB. Recording a call finds its slice without building its key (a handle per slice,
+ * each about 33 KB. Recording a call finds its slice without building its key (a handle per slice,
  * made on the slice's first call) and updates HdrHistogram recorders and atomic counters: in steady
  * state it allocates nothing (a call sampled for the personal-data scan does). Thread-safe. Add
  * with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()} on a schedule (for

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ModelChangeDetector implements CallListener {
   /** The response metadata key of OpenAI's system fingerprint. */
-  public static final String SYSTEM_FINGERPRINT = "system_fingerprint";
+  public static final String SYSTEM_FINGERPRINT = ChatResponse.SYSTEM_FINGERPRINT;
 
   private final Clock clock;
   private final AuditSink audit;

@@ -160,7 +160,7 @@ abstract class SignalWindow {
    * memory follows the buckets in use.
    */
   static final class Sketched extends SignalWindow {
-    /** Significant digits: 1 keeps a slice's four numeric signals near 20 KB. */
+    /** Significant digits: 1 keeps a slice's four numeric signals near 33 KB (the coarsest HdrHistogram allows). */
     static final int DIGITS = 1;
     /** The number of bins the PSI uses: the reference's deciles. */
     static final int PSI_BINS = 10;

@@ -201,6 +201,7 @@ final class ResultsFile implements AutoCloseable {
       putNullable(o, "experiment", f.experimentKey());
       putNullable(o, "variant", f.variant());
       putNullable(o, "dataset", f.dataset());
+      putNullable(o, "served", f.served());
     }
     return n;
   }
@@ -223,7 +224,8 @@ final class ResultsFile implements AutoCloseable {
     JsonNode f = n.path("fingerprint");
     Fingerprint fingerprint = f.isObject()
         ? new Fingerprint(text(f, "prompt"), f.path("version").asInt(), text(f, "contentHash"), text(f, "model"),
-            f.path("parametersHash").asText(), text(f, "experiment"), text(f, "variant"), text(f, "dataset"))
+            f.path("parametersHash").asText(), text(f, "experiment"), text(f, "variant"), text(f, "dataset"),
+            text(f, "served"))
         : null;
     return new CaseResult(n.path("i").asInt(), n.path("id").asText(), n.path("r").asInt(), tags,
         n.path("answer").asText(), text(n, "error"), scores,

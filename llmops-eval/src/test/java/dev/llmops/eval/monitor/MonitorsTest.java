@@ -6,6 +6,7 @@ import dev.llmops.api.CallContext;
 import dev.llmops.api.ChatRequest;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.Completion;
+import dev.llmops.api.Fingerprint;
 import dev.llmops.api.Money;
 import dev.llmops.api.audit.AuditEvent;
 import dev.llmops.api.spi.ChatModel;
@@ -151,6 +152,10 @@ class MonitorsTest {
       MonitorKey key = drift.keys().get(0);
       assertThat(drift.windowCount(key, Signal.OUTCOME)).isEqualTo(1);
       assertThat(detector.changes()).isEqualTo(1);
+      // A fingerprinted call (prompt, experiment, evaluation) records what answered it.
+      Completion c = client.request(ChatRequest.builder().model("smart").user("hello").build())
+          .attribute(Fingerprint.KEY, new Fingerprint("support", 1, null, "smart", "-", null, null)).call();
+      assertThat(c.attribute(Fingerprint.KEY).orElseThrow().served()).isEqualTo("gpt-4o-2024-08-06/fp_b");
     }
   }
 

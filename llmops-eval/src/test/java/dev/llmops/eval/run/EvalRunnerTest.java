@@ -84,6 +84,10 @@ class EvalRunnerTest {
       List<String> lines = Files.readAllLines(r.resultsFile());
       assertThat(lines).hasSize(3);
       assertThat(lines.get(1)).contains("\"prompt\":\"qa\"", "\"version\":2", "\"dataset\":\"capitals@");
+      com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(1));
+      String served = line.path("fingerprint").path("served").asText();
+      assertThat(served).as("the model that answered").isEqualTo(f.capitals(Duration.ZERO).info().modelId());
+      assertThat(ResultsFile.fromJson(line).fingerprint().served()).isEqualTo(served);
     }
   }
 

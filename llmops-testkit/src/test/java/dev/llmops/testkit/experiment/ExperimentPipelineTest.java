@@ -268,7 +268,8 @@ class ExperimentPipelineTest {
         .context(CallContext.ofSubject("qa-user").withFeature("support"))
         .attribute(Fingerprint.KEY, before)
         .call();
-    assertThat(c.attribute(Fingerprint.KEY)).contains(before.withVariant("support-model", "cheap"));
+    assertThat(c.attribute(Fingerprint.KEY)).contains(before.withVariant("support-model", "cheap")
+        .withServed(c.response().model(), null));
   }
 
   @Test

@@ -80,7 +80,8 @@ class PromptPipelineTest {
     assertThat(fast.callCount()).isZero();
     assertThat(c.endpoint()).isEqualTo("smart");
     assertThat(fingerprint(c)).isEqualTo(
-        new Fingerprint("support", 1, v1.contentHash(), "smart", v1.parametersHash(), null, null));
+        new Fingerprint("support", 1, v1.contentHash(), "smart", v1.parametersHash(), null, null)
+            .withServed("fake-model", null)); // the model that answered, recorded when the call ended
     assertThat(c.attribute(PromptRegistry.VERSION_KEY)).containsSame(v1);
     assertThat(listener.events(PromptEvent.Resolved.class))
         .containsExactly(new PromptEvent.Resolved("support", "production", 1, v1.contentHash(), java.util.Set.of()));
@@ -183,7 +184,8 @@ class PromptPipelineTest {
     Completion c = client.prompt("support").variable("question", "q").call();
 
     assertThat(fingerprint(c)).isEqualTo(
-        new Fingerprint("support", 2, v2.contentHash(), null, v2.parametersHash(), "new-tone", "treatment"));
+        new Fingerprint("support", 2, v2.contentHash(), null, v2.parametersHash(), "new-tone", "treatment")
+            .withServed("fake-model", null));
   }
 
   @Test

@@ -192,7 +192,7 @@ final class OpenAiTurn {
       metadata.put("finish_reason.raw", raw);
     }
     if (systemFingerprint != null) {
-      metadata.put("system_fingerprint", systemFingerprint);
+      metadata.put(ChatResponse.SYSTEM_FINGERPRINT, systemFingerprint);
     }
     StringBuilder r = refusal;
     if (r != null) {

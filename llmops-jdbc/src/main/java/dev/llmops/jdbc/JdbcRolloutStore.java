@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ import javax.sql.DataSource;
 
 /**
  * A {@code llmops-eval} {@link RolloutStore} on PostgreSQL (tables {@code llmops_rollout_state}
- * and {@code llmops_rollout_count}, migration {@code V6}), for guarded rollouts shared by the
+ * and {@code llmops_rollout_count}, migration {@code V6}, and {@code llmops_rollout_kill}, {@code
+ * V7}), for guarded rollouts shared by the
  * replicas of a service (this module's dependency on {@code llmops-eval} is optional: add it
  * yourself).
  *
@@ -32,6 +34,8 @@ import javax.sql.DataSource;
  *   <li><b>Counts</b>: one row per rollout, window, arm and counter; {@link #add} upserts {@code
  *       value = value + excluded.value} for every counter of a look in one transaction, in name
  *       order (so two replicas adding at once cannot deadlock).
+ *   <li><b>Kill</b>: one row per killed rollout, inserted by any replica with {@code ON CONFLICT
+ *       DO NOTHING} (the first kill wins), its time the server's {@code now()}; never deleted.
  * </ul>
  *
  * Each held lock keeps one connection out of the pool: size the pool for it. Failures surface as
@@ -42,6 +46,7 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
   private final DataSource dataSource;
   private final String stateTable;
   private final String countTable;
+  private final String killTable;
   /** The connections holding advisory locks, by rollout and replica. Guarded by this. */
   private final Map<List<String>, Connection> held = new HashMap<>();
 
@@ -50,6 +55,7 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
     String s = Sql.schema(schema);
     this.stateTable = s + ".llmops_rollout_state";
     this.countTable = s + ".llmops_rollout_count";
+    this.killTable = s + ".llmops_rollout_kill";
   }
 
   /**
@@ -233,6 +239,39 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
           ps.setString(1, rollout);
           ps.setLong(2, window);
         });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the database could not be reached
+   */
+  @Override
+  public void kill(String rollout, String replica, String reason) {
+    Objects.requireNonNull(rollout, "rollout");
+    Objects.requireNonNull(replica, "replica");
+    Objects.requireNonNull(reason, "reason");
+    Jdbc.update(dataSource, killTable, "recording the kill of rollout '" + rollout + "'",
+        "INSERT INTO " + killTable + " (rollout, killed_by, reason) VALUES (?, ?, ?) ON CONFLICT (rollout) DO NOTHING",
+        ps -> {
+          ps.setString(1, rollout);
+          ps.setString(2, Sql.text(replica));
+          ps.setString(3, Sql.text(reason));
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JdbcStoreException if the database could not be reached
+   */
+  @Override
+  public Optional<Kill> killed(String rollout) {
+    return Jdbc.query(dataSource, killTable, "reading the kill of rollout '" + rollout + "'",
+        "SELECT killed_by, reason, killed_at FROM " + killTable + " WHERE rollout = ?", ps -> ps.setString(1, rollout),
+        rs -> rs.next()
+            ? Optional.of(new Kill(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant()))
+            : Optional.<Kill>empty());
   }
 
   /** Releases every lock this store holds and returns their connections. */

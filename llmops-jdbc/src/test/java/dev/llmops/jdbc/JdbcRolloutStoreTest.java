@@ -77,4 +77,16 @@ class JdbcRolloutStoreTest extends RolloutReplicasContract {
     assertThat(db.number("SELECT count(*) FROM " + db.schema() + ".llmops_rollout_count WHERE rollout = 'rows-check'"))
         .isEqualTo(1);
   }
+
+  @Test
+  void aKillIsARowOfMigrationV7WithTheServersTime() {
+    assertThat(db.number("SELECT count(*) FROM " + db.schema() + ".llmops_schema_history WHERE version = '7'"
+        + " AND script = 'V7__rollout_kills.sql' AND success")).isEqualTo(1);
+    JdbcRolloutStore s = newReplica();
+    s.kill("kill-check", "b", "incident\u0000 42");
+    s.kill("kill-check", "a", "later");
+    assertThat(db.number("SELECT count(*) FROM " + db.schema() + ".llmops_rollout_kill WHERE rollout = 'kill-check'"
+        + " AND killed_by = 'b' AND killed_at > now() - interval '1 minute'")).isEqualTo(1);
+    assertThat(s.killed("kill-check").orElseThrow().reason()).as("NUL is not storable text").isEqualTo("incident\uFFFD 42");
+  }
 }

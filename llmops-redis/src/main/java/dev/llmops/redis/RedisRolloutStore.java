@@ -7,6 +7,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Counts</b>: one hash per rollout, window and arm; a script adds every counter of a look
  *       with {@code HINCRBYFLOAT} and renews the hash's expiry (default seven days), so windows
  *       nobody reads any more vanish even if {@link #forgetBefore} never ran.
+ *   <li><b>Kill</b>: one hash ({@code replica}, {@code reason}, {@code at} in microseconds on the
+ *       server's clock), written by a script only if it does not exist (the first kill wins), with
+ *       no lease check and no expiry.
  * </ul>
  *
  * Keys are {@code <namespace>:rollout:{<rollout>}:...}: the hash tag keeps one rollout's keys in
@@ -47,6 +52,7 @@ public final class RedisRolloutStore implements RolloutStore {
   private static final LuaScript RELEASE = LuaScript.load("rollout-release.lua");
   private static final LuaScript SAVE = LuaScript.load("rollout-save.lua");
   private static final LuaScript ADD = LuaScript.load("rollout-add.lua");
+  private static final LuaScript KILL = LuaScript.load("rollout-kill.lua");
 
   private final RedisAsyncCommands<String, String> redis;
   private final String namespace;
@@ -139,6 +145,34 @@ public final class RedisRolloutStore implements RolloutStore {
     if (!keys.isEmpty()) {
       await(redis.del(keys.toArray(String[]::new)));
     }
+  }
+
+  @Override
+  public void kill(String rollout, String replica, String reason) {
+    Objects.requireNonNull(replica, "replica");
+    Objects.requireNonNull(reason, "reason");
+    await(KILL.run(redis, new String[] {key(rollout, "kill")}, new String[] {replica, reason}, scriptReloads));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if the kill's hash lacks a field (written by something else)
+   */
+  @Override
+  public Optional<Kill> killed(String rollout) {
+    String k = key(rollout, "kill");
+    Map<String, String> raw = await(redis.hgetall(k));
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    String replica = raw.get("replica");
+    String reason = raw.get("reason");
+    String at = raw.get("at");
+    if (replica == null || reason == null || at == null) {
+      throw new IllegalStateException("kill " + k + " lacks replica, reason or at: " + raw.keySet());
+    }
+    return Optional.of(new Kill(replica, reason, Instant.EPOCH.plus(Long.parseLong(at), ChronoUnit.MICROS)));
   }
 
   /** How many times a script had to be sent in full because the server's script cache lacked it. */

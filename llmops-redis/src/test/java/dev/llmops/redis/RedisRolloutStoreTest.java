@@ -61,6 +61,20 @@ class RedisRolloutStoreTest extends RolloutReplicasContract {
   }
 
   @Test
+  void aKillIsAHashWithTheServersTimeAndNoExpiry() {
+    RedisRolloutStore store = newReplica();
+    var redis = server.sync();
+    long before = Long.parseLong(redis.time().get(0));
+    store.kill("kill-check", "b", "incident 42");
+    String kill = server.namespace + ":rollout:{kill-check}:kill";
+    assertThat(redis.hgetall(kill)).containsEntry("replica", "b").containsEntry("reason", "incident 42").containsKey("at");
+    assertThat(redis.pttl(kill)).as("no expiry").isEqualTo(-1L);
+    assertThat(store.killed("kill-check").orElseThrow().at().getEpochSecond()).isBetween(before, before + 60);
+    redis.hdel(kill, "reason");
+    assertThatThrownBy(() -> store.killed("kill-check")).hasMessageContaining(kill).hasMessageContaining("reason");
+  }
+
+  @Test
   void scriptsAreSentAgainAfterTheServerForgotThem() {
     RedisRolloutStore store = newReplica();
     assertThat(store.tryAct("flush-check", "a", Duration.ofSeconds(30))).isTrue();

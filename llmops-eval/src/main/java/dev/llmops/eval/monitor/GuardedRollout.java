@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * operator decisions, not samples):
  *
  * <ol>
- *   <li>the experiment's kill switch on: it stops (a kill switch always wins);
+ *   <li>the experiment's kill switch on, here or at any replica: it stops (a kill switch always
+ *       wins; see below);
  *   <li>each guard with at least {@code minSamples} calls per arm: the mSPRT of Johari et al.
  *       (2022) on the difference of means, with variance {@code s²_canary/n_canary +
  *       s²_control/n_control} (for {@link Guard.Metric#LATENCY_P95}, of the shares of calls slower
@@ -70,6 +71,20 @@ import org.jspecify.annotations.Nullable;
  * it decides on the counts of every replica and saves the state before acting) or follows (it
  * applies the saved step to its own experiments). A controller started over a saved state
  * continues at its step. Thread-safe.
+ *
+ * <p><b>Kill switch.</b> {@link Experiments#kill} acts in one process; the store shares it. At
+ * {@link #start()} and at every look, before asking for the right to act, every replica compares
+ * its experiment with the store's {@link RolloutStore#killed kill}: a local kill the store lacks is
+ * recorded there ({@link RolloutStore#kill}, which needs no lease), and a kill the store has is
+ * applied to a local experiment that is not yet killed, through the audited {@link
+ * Experiments#kill} with reason {@code guarded rollout: kill switch set on replica <replica>:
+ * <reason>}. The acting replica then saves the outcome {@link RolloutEvent.Kind#KILLED}, moves a
+ * prompt label that points at the canary back to the control's version, and publishes the event;
+ * every replica stops when it reads that outcome (and kills its experiment then if it still runs).
+ * So a kill turned on at any replica reaches every replica within two looks, and a kill is
+ * permanent for the rollout: a replica restarted with its experiment running kills it at {@link
+ * #start()}. {@link #kill(String)} turns the switch on here and in the store at once, with the
+ * operator's reason.
  */
 public final class GuardedRollout implements CallListener, AutoCloseable {
   static final String CANARY = "canary";
@@ -263,6 +278,7 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     synchronized (lock) {
       createdAt = clock.instant();
       try {
+        shareKill();
         follow();
       } catch (RuntimeException e) {
         failed(e);
@@ -295,11 +311,12 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     synchronized (lock) {
       try {
         flush();
+        String kill = shareKill();
         if (!store.tryAct(key, replica, lease)) {
           follow();
           return null;
         }
-        return act();
+        return act(kill);
       } catch (RuntimeException e) {
         failed(e);
         return null;
@@ -335,6 +352,54 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     }
   }
 
+  /**
+   * Turns the kill switch on for every replica: kills the experiment here through the audited
+   * {@link Experiments#kill} with {@code reason} (unless it is killed already) and records the kill
+   * in the store with the same reason, so that every replica kills its experiment at its next look
+   * and the acting replica ends the rollout ({@link RolloutEvent.Kind#KILLED}). Does the same as
+   * {@code experiments.kill(key, reason)}, whose kill the next look records, but at once and with
+   * the reason. A failing store is counted ({@link #storeFailures()}); the next look records the
+   * kill then.
+   */
+  public void kill(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    synchronized (lock) {
+      if (experiments.get(key).orElseThrow().status() != Experiment.Status.KILLED) {
+        experiments.kill(key, reason);
+      }
+      try {
+        store.kill(key, replica, reason);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+  }
+
+  /**
+   * Makes this replica's kill switch and the store's agree: records a local kill the store lacks,
+   * and applies the store's kill to a local experiment that is not killed.
+   *
+   * @return where and why the kill switch was set ({@code "on replica X: reason"}), or null if it is off
+   */
+  private @Nullable String shareKill() {
+    Optional<RolloutStore.Kill> shared = store.killed(key);
+    boolean local = experiments.get(key).orElseThrow().status() == Experiment.Status.KILLED;
+    if (shared.isPresent()) {
+      RolloutStore.Kill k = shared.get();
+      String where = "on replica " + k.replica() + ": " + k.reason();
+      if (!local) {
+        experiments.kill(key, "guarded rollout: kill switch set " + where);
+      }
+      return where;
+    }
+    if (!local) {
+      return null;
+    }
+    String reason = "experiment '" + key + "' is killed on replica " + replica;
+    store.kill(key, replica, reason);
+    return "on replica " + replica + ": " + reason;
+  }
+
   private Optional<RolloutState> saved() {
     return store.state(key).map(text -> RolloutState.fromJson(key, text));
   }
@@ -347,9 +412,25 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     }
     RolloutState s = saved.get();
     window = s.window;
+    if (s.outcome == RolloutEvent.Kind.KILLED) {
+      // The store's kill was applied before this; a state saved without one still kills here.
+      if (experiments.get(key).orElseThrow().status() != Experiment.Status.KILLED) {
+        experiments.kill(key, "guarded rollout: replica " + replica + " applies the shared state (killed)");
+      }
+      labelBack();
+      stop();
+      return;
+    }
     catchUp(s, "guarded rollout: replica " + replica + " applies the shared state");
     if (s.outcome != null) {
       stop();
+    }
+  }
+
+  /** Moves a prompt label that points at the canary back to the control's version (idempotent). */
+  private void labelBack() {
+    if (label != null && label.current() == label.canaryVersion()) {
+      label.registry().rollback(label.prompt(), label.label(), label.controlVersion(), actor());
     }
   }
 
@@ -384,8 +465,12 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     return w;
   }
 
-  /** This replica holds the right to act. */
-  private @Nullable RolloutEvent act() {
+  /**
+   * This replica holds the right to act.
+   *
+   * @param kill where and why the kill switch was set, or null if it is off
+   */
+  private @Nullable RolloutEvent act(@Nullable String kill) {
     Experiment e = experiments.get(key).orElseThrow();
     RolloutState s = saved().orElseGet(() -> new RolloutState(e.rampStep(), window, createdAt));
     catchUp(s, "guarded rollout: replica " + replica + " resumes from the shared state");
@@ -394,13 +479,18 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
       return null;
     }
     window = s.window;
+    if (kill != null || e.status() == Experiment.Status.KILLED) {
+      s.outcome = RolloutEvent.Kind.KILLED;
+      String reason = "kill switch is on" + (kill == null ? "" : " (set " + kill + ")")
+          + "; the rollout controller stopped";
+      if (label != null && label.current() == label.canaryVersion()) {
+        reason += "; label '" + label.label() + "' back to version " + label.controlVersion();
+      }
+      return decide(s, event(RolloutEvent.Kind.KILLED, e.rampStep(), null, Double.NaN, Double.NaN, Double.NaN,
+          Double.NaN, 0, 0, reason), this::labelBack);
+    }
     if (label != null && s.step >= 0 && label.current() == label.controlVersion()) {
       label.registry().promote(label.prompt(), label.label(), label.canaryVersion(), actor());
-    }
-    if (e.status() == Experiment.Status.KILLED) {
-      s.outcome = RolloutEvent.Kind.KILLED;
-      return decide(s, event(RolloutEvent.Kind.KILLED, e.rampStep(), null, Double.NaN, Double.NaN, Double.NaN,
-          Double.NaN, 0, 0, "kill switch is on; the rollout controller stopped"), () -> { });
     }
     ArmCounts.Merged c = new ArmCounts.Merged(store.counts(key, s.window, CANARY));
     ArmCounts.Merged k = new ArmCounts.Merged(store.counts(key, s.window, CONTROL));
@@ -420,9 +510,7 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
         s.step = -1;
         return decide(s, ev, () -> {
           experiments.rollbackRamp(key, "guarded rollout: " + reason);
-          if (label != null && label.current() == label.canaryVersion()) {
-            label.registry().rollback(label.prompt(), label.label(), label.controlVersion(), actor());
-          }
+          labelBack();
         });
       }
       if (!s.held) {

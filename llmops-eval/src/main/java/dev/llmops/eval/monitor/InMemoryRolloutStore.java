@@ -11,11 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.DoubleAdder;
 
-/** {@link RolloutStore#inMemory}: leases on the injected clock, counters in {@link DoubleAdder}s. */
+/**
+ * {@link RolloutStore#inMemory}: leases and kill times on the injected clock, counters in {@link
+ * DoubleAdder}s.
+ */
 final class InMemoryRolloutStore implements RolloutStore {
   private final Clock clock;
   private final Map<String, Lease> leases = new HashMap<>();
   private final ConcurrentMap<String, String> states = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Kill> kills = new ConcurrentHashMap<>();
   private final ConcurrentMap<Window, ConcurrentMap<String, DoubleAdder>> counts = new ConcurrentHashMap<>();
 
   InMemoryRolloutStore(Clock clock) {
@@ -94,5 +98,16 @@ final class InMemoryRolloutStore implements RolloutStore {
   @Override
   public void forgetBefore(String rollout, long window) {
     counts.keySet().removeIf(w -> w.rollout.equals(rollout) && w.window < window);
+  }
+
+  @Override
+  public void kill(String rollout, String replica, String reason) {
+    Kill k = new Kill(replica, reason, clock.instant());
+    kills.putIfAbsent(Objects.requireNonNull(rollout, "rollout"), k);
+  }
+
+  @Override
+  public Optional<Kill> killed(String rollout) {
+    return Optional.ofNullable(kills.get(rollout));
   }
 }

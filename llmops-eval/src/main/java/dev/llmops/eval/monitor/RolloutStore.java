@@ -2,7 +2,9 @@ package dev.llmops.eval.monitor;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,9 @@ import java.util.Optional;
  * <p>Counts live in windows: a window is one step of one rollout, numbered by the controller, and
  * per arm ({@code canary}, {@code control}) a map of named counters to which {@link #add} adds.
  * Names and values are the controller's; a store neither reads nor checks them.
+ *
+ * <p>The kill switch of a rollout is kept apart from its state: any replica may {@link #kill} a
+ * rollout (no lease needed), the first kill is kept, and a kill is never undone or forgotten.
  *
  * <p>Implementations are thread-safe. Failures of the backing server surface as unchecked
  * exceptions, which the controller catches, counts and retries at its next look. See {@code
@@ -59,6 +64,37 @@ public interface RolloutStore {
   /** The counters of {@code arm} in window {@code window}, summed over every replica; empty if none. */
   Map<String, Double> counts(String rollout, long window, String arm);
 
-  /** Drops the counters of windows before {@code window} (steps the rollout left). */
+  /** Drops the counters of windows before {@code window} (steps the rollout left); kills stay. */
   void forgetBefore(String rollout, long window);
+
+  /**
+   * Records that {@code rollout} was killed, whether or not {@code replica} holds the right to act
+   * (a kill switch is not fenced: an operator may turn it on at any replica). The first kill wins:
+   * once one is recorded, later calls change nothing, so its replica, reason and time stay those of
+   * the first. A kill is permanent for the rollout's name, like an outcome: no method clears it,
+   * and {@link #forgetBefore} keeps it. Idempotent.
+   *
+   * @param reason why, as the operator gave it or as the replica saw it (for example the reason of
+   *     a local {@code Experiments.kill})
+   */
+  void kill(String rollout, String replica, String reason);
+
+  /** The kill recorded for {@code rollout}, if any: the first one, as every replica reads it. */
+  Optional<Kill> killed(String rollout);
+
+  /**
+   * A kill recorded for a rollout.
+   *
+   * @param replica the replica that recorded it
+   * @param reason why it was killed
+   * @param at when it was recorded, on the store's clock (the server's for a shared store)
+   */
+  record Kill(String replica, String reason, Instant at) {
+    /** Checks that no field is null. */
+    public Kill {
+      Objects.requireNonNull(replica, "replica");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(at, "at");
+    }
+  }
 }

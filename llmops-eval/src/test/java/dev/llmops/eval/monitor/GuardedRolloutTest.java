@@ -9,6 +9,7 @@ import dev.llmops.api.Cost;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.Money;
 import dev.llmops.core.LlmClient;
+import dev.llmops.core.experiment.Assignment;
 import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.ExperimentChange;
 import dev.llmops.core.experiment.Experiments;
@@ -23,6 +24,8 @@ import dev.llmops.testkit.ManualScheduler;
 import dev.llmops.testkit.TestClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +46,10 @@ class GuardedRolloutTest {
   private ToLongFunction<Boolean> latency = canary -> 0;
 
   private Experiments experiments() {
+    return experiments(audit);
+  }
+
+  private Experiments experiments(List<ExperimentChange> audit) {
     return Experiments.builder().clock(clock).auditListener(audit::add)
         .add(Experiment.builder("model-upgrade").feature("support")
             .variant(Variant.of("stable").withModel("stable"))
@@ -199,6 +206,162 @@ class GuardedRolloutTest {
       assertThat(events).hasSize(1);
       assertThat(audit).extracting(ExperimentChange::kind).containsExactly(ExperimentChange.Kind.STATUS);
     }
+  }
+
+  // ---- the kill switch across replicas ----
+
+  /** One replica of "model-upgrade" over {@code store}: its experiments, audit and controller. */
+  private final class Replica {
+    final List<ExperimentChange> audit = new CopyOnWriteArrayList<>();
+    final Experiments x = experiments(audit);
+    final GuardedRollout rollout;
+
+    Replica(RolloutStore store, String name) {
+      rollout = GuardedRollout.builder(x, "model-upgrade").clock(clock).scheduler(scheduler).store(store)
+          .replica(name).guard(Guard.errorRate()).minSamples(200).minStepDuration(Duration.ofMinutes(10))
+          .interval(Duration.ofMinutes(1)).listener(events::add).build();
+    }
+
+    Experiment.Status status() {
+      return x.get("model-upgrade").orElseThrow().status();
+    }
+
+    /** Whether any of 200 new subjects gets the canary. */
+    boolean assignsTheCanary() {
+      for (int i = 0; i < 200; i++) {
+        Assignment a = x.assign("model-upgrade", "probe-" + callNumber.incrementAndGet());
+        if (a != null && a.variant().equals("next")) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  @Test
+  void aKillOnTheActingReplicaIsAppliedByEveryOther() {
+    RolloutStore store = RolloutStore.inMemory(clock);
+    Replica a = new Replica(store, "replica-a");
+    Replica b = new Replica(store, "replica-b");
+    Replica c = new Replica(store, "replica-c");
+    List.of(a, b, c).forEach(r -> r.rollout.start());
+    clock.advance(Duration.ofMinutes(1)); // a looks first, so it acts
+    assertThat(b.assignsTheCanary()).as("the canary serves at its first step").isTrue();
+    a.x.kill("model-upgrade", "incident 7");
+    clock.advance(Duration.ofMinutes(1));
+    for (Replica r : List.of(a, b, c)) {
+      assertThat(r.status()).isEqualTo(Experiment.Status.KILLED);
+      assertThat(r.rollout.done()).isTrue();
+      assertThat(r.assignsTheCanary()).isFalse();
+      assertThat(r.rollout.storeFailures()).isZero();
+    }
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(RolloutEvent.Kind.KILLED);
+      assertThat(e.reason()).startsWith("kill switch is on (set on replica replica-a: ");
+    });
+    assertThat(a.rollout.history()).containsExactlyElementsOf(events);
+    assertThat(List.of(b, c)).allSatisfy(r -> assertThat(r.audit).singleElement().satisfies(change -> {
+      assertThat(change.kind()).isEqualTo(ExperimentChange.Kind.STATUS);
+      assertThat(change.after()).isEqualTo("KILLED");
+      assertThat(change.reason()).isEqualTo("guarded rollout: kill switch set on replica replica-a:"
+          + " experiment 'model-upgrade' is killed on replica replica-a");
+    }));
+    assertThat(scheduler.pending()).as("every controller stopped looking").isZero();
+  }
+
+  @Test
+  void aKillWithItsReasonOnAFollowerReachesEveryReplicaAtItsNextLookAndAReplicaStartedAnew() {
+    RolloutStore store = RolloutStore.inMemory(clock);
+    Replica a = new Replica(store, "replica-a");
+    Replica b = new Replica(store, "replica-b");
+    a.rollout.start();
+    b.rollout.start();
+    clock.advance(Duration.ofMinutes(1)); // a acts, b follows
+    b.rollout.kill("incident 42: answers in the wrong language");
+    assertThat(b.status()).isEqualTo(Experiment.Status.KILLED);
+    assertThat(b.audit).extracting(ExperimentChange::reason).containsExactly("incident 42: answers in the wrong language");
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(a.status()).isEqualTo(Experiment.Status.KILLED);
+    assertThat(a.audit).extracting(ExperimentChange::reason).containsExactly(
+        "guarded rollout: kill switch set on replica replica-b: incident 42: answers in the wrong language");
+    assertThat(events).extracting(RolloutEvent::kind).containsExactly(RolloutEvent.Kind.KILLED);
+    assertThat(a.rollout.history()).hasSize(1);
+    assertThat(a.rollout.done()).isTrue();
+    assertThat(b.rollout.done()).isTrue();
+    assertThat(a.assignsTheCanary() || b.assignsTheCanary()).isFalse();
+
+    Replica restarted = new Replica(store, "replica-a");
+    assertThat(restarted.status()).isEqualTo(Experiment.Status.RUNNING);
+    restarted.rollout.start();
+    assertThat(restarted.status()).isEqualTo(Experiment.Status.KILLED);
+    assertThat(restarted.rollout.done()).isTrue();
+    assertThat(restarted.assignsTheCanary()).isFalse();
+    assertThat(restarted.audit).extracting(ExperimentChange::reason).containsExactly(
+        "guarded rollout: kill switch set on replica replica-b: incident 42: answers in the wrong language");
+    assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void aStateSavedAsKilledKillsAFollowerEvenWithoutTheStoresKill() {
+    RolloutStore shared = RolloutStore.inMemory(clock);
+    RolloutStore forgetsKills = new RolloutStore() { // as a state saved by a release without shared kills
+      @Override
+      public boolean tryAct(String rollout, String replica, Duration lease) {
+        return shared.tryAct(rollout, replica, lease);
+      }
+
+      @Override
+      public void release(String rollout, String replica) {
+        shared.release(rollout, replica);
+      }
+
+      @Override
+      public Optional<String> state(String rollout) {
+        return shared.state(rollout);
+      }
+
+      @Override
+      public boolean saveState(String rollout, String replica, String state) {
+        return shared.saveState(rollout, replica, state);
+      }
+
+      @Override
+      public void add(String rollout, long window, String arm, Map<String, Double> increments) {
+        shared.add(rollout, window, arm, increments);
+      }
+
+      @Override
+      public Map<String, Double> counts(String rollout, long window, String arm) {
+        return shared.counts(rollout, window, arm);
+      }
+
+      @Override
+      public void forgetBefore(String rollout, long window) {
+        shared.forgetBefore(rollout, window);
+      }
+
+      @Override
+      public void kill(String rollout, String replica, String reason) {
+        // dropped
+      }
+
+      @Override
+      public Optional<Kill> killed(String rollout) {
+        return Optional.empty();
+      }
+    };
+    Replica a = new Replica(forgetsKills, "replica-a");
+    Replica b = new Replica(forgetsKills, "replica-b");
+    a.rollout.start();
+    b.rollout.start();
+    clock.advance(Duration.ofMinutes(1));
+    a.x.kill("model-upgrade", "incident 9");
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(events).extracting(RolloutEvent::kind).containsExactly(RolloutEvent.Kind.KILLED);
+    assertThat(b.status()).isEqualTo(Experiment.Status.KILLED);
+    assertThat(b.audit).extracting(ExperimentChange::reason)
+        .containsExactly("guarded rollout: replica replica-b applies the shared state (killed)");
+    assertThat(b.rollout.done()).isTrue();
   }
 
   @Test
@@ -425,6 +588,46 @@ class GuardedRolloutTest {
     assertThat(rollout.evaluate()).as("no calls yet: nothing to decide").isNull();
     assertThat(prompts.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 2);
     assertThat(labelMoves).singleElement().satisfies(m -> assertThat(m.actor()).isEqualTo("guarded-rollout:reply-v2"));
+  }
+
+  @Test
+  void aKilledPromptLabelRolloutMovesTheLabelBackOnceAndAKilledOneNeverMovesIt() {
+    PromptRegistry registry = prompts();
+    Experiments x = promptExperiment();
+    RolloutStore store = RolloutStore.inMemory(clock);
+    GuardedRollout.Builder b = GuardedRollout.builder(x, "prompt-upgrade").clock(clock).scheduler(scheduler)
+        .store(store).guard(Guard.errorRate()).promptLabel(registry, PromptRegistry.PRODUCTION).listener(events::add);
+    GuardedRollout acting = b.replica("replica-a").build();
+    assertThat(acting.evaluate()).isNull();
+    assertThat(registry.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 2);
+    Experiments other = promptExperiment();
+    GuardedRollout follower = GuardedRollout.builder(other, "prompt-upgrade").clock(clock).scheduler(scheduler)
+        .store(store).guard(Guard.errorRate()).promptLabel(registry, PromptRegistry.PRODUCTION)
+        .replica("replica-b").build();
+    assertThat(follower.evaluate()).isNull();
+    follower.kill("incident 5");
+    RolloutEvent killed = acting.evaluate();
+    assertThat(killed).isNotNull();
+    assertThat(killed.kind()).isEqualTo(RolloutEvent.Kind.KILLED);
+    assertThat(killed.reason()).contains("set on replica replica-b: incident 5").endsWith("label 'production' back to version 1");
+    assertThat(registry.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 1);
+    assertThat(follower.evaluate()).isNull();
+    assertThat(follower.done()).isTrue();
+    assertThat(labelMoves).extracting(PromptEvent.LabelMoved::toVersion).containsExactly(2, 1);
+    assertThat(labelMoves.get(1).rollback()).isTrue();
+    assertThat(labelMoves.get(1).actor()).isEqualTo("guarded-rollout:prompt-upgrade");
+    assertThat(x.get("prompt-upgrade").orElseThrow().status()).isEqualTo(Experiment.Status.KILLED);
+
+    // Killed before its first look: the label never moves.
+    labelMoves.clear();
+    PromptRegistry untouched = prompts();
+    Experiments y = promptExperiment();
+    GuardedRollout early = GuardedRollout.builder(y, "prompt-upgrade").clock(clock).scheduler(scheduler)
+        .guard(Guard.errorRate()).promptLabel(untouched, PromptRegistry.PRODUCTION).build();
+    y.kill("prompt-upgrade", "incident 6");
+    assertThat(early.evaluate()).extracting(RolloutEvent::kind).isEqualTo(RolloutEvent.Kind.KILLED);
+    assertThat(untouched.labels("support-reply")).containsEntry(PromptRegistry.PRODUCTION, 1);
+    assertThat(labelMoves).isEmpty();
   }
 
   @Test

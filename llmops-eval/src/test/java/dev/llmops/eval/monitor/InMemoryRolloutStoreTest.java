@@ -28,4 +28,15 @@ class InMemoryRolloutStoreTest extends RolloutReplicasContract {
     assertThat(store.saveState("r", "a", "{}")).as("a is fenced off").isFalse();
     assertThat(store.saveState("r", "b", "{}")).isTrue();
   }
+
+  @Test
+  void aKillIsTimedOnTheStoresClock() {
+    TestClock clock = TestClock.create();
+    RolloutStore store = RolloutStore.inMemory(clock);
+    clock.advance(Duration.ofMinutes(7));
+    store.kill("r", "b", "incident");
+    clock.advance(Duration.ofMinutes(1));
+    store.kill("r", "a", "later");
+    assertThat(store.killed("r")).contains(new RolloutStore.Kill("b", "incident", clock.instant().minus(Duration.ofMinutes(1))));
+  }
 }

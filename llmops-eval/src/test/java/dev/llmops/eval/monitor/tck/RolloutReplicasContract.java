@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * as tests a store's own test class inherits (this class ships in llmops-eval's test jar): each
  * replica is a client with its own experiments and controller, all on one test clock and manual
  * scheduler. Only one replica acts, the actor decides on the counts of all, the others follow its
- * decisions, and replicas started anew over the saved state continue at its step.
+ * decisions, replicas started anew over the saved state continue at its step, and a kill switch
+ * turned on at any replica reaches every replica, also one started anew.
  */
 public abstract class RolloutReplicasContract extends RolloutStoreContract {
   private static final Duration STEP = Duration.ofMinutes(10);
@@ -184,6 +185,58 @@ public abstract class RolloutReplicasContract extends RolloutStoreContract {
       assertThat(all.get(0).step()).isEqualTo(2);
       // The step's start time came from the store: the step ended one minimum step after it began, not after the restart.
       assertThat(all.get(0).at()).isBefore(restart.plus(STEP)).isAfterOrEqualTo(firstAdvance.plus(STEP));
+    }
+  }
+
+  /** The variants {@code replica} assigns to 200 new subjects. */
+  private List<String> assigned(Replica replica) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Assignment x = replica.experiments.assign(key, "probe-" + subjects.incrementAndGet());
+      out.add(x == null ? "not in the experiment" : x.variant());
+    }
+    return out;
+  }
+
+  private static final String KILL_REASON = "guarded rollout: kill switch set on replica replica-b: ";
+
+  @Test
+  void aKillOnAReplicaThatDoesNotActReachesEveryReplicaAndOneStartedAnew() {
+    try (Replica a = new Replica("replica-a"); Replica b = new Replica("replica-b")) {
+      a.rollout.start();
+      b.rollout.start();
+      minute(a, b); // a looks first on the scheduler, so it acts; b follows
+      assertThat(assigned(a)).as("the canary serves at its first step").contains("next");
+      b.experiments.kill(key, "incident 42");
+      minute(a, b); // b records its kill in the store after a looked
+      assertThat(a.rollout.done()).isFalse();
+      minute(a, b); // a applies the kill and ends the rollout
+      for (Replica r : List.of(a, b)) {
+        assertThat(r.experiments.get(key).orElseThrow().status()).isEqualTo(Experiment.Status.KILLED);
+        assertThat(r.rollout.done()).isTrue();
+        assertThat(assigned(r)).as("no replica assigns the canary").containsOnly("stable");
+      }
+      assertThat(kinds(a.events)).containsExactly(RolloutEvent.Kind.KILLED);
+      assertThat(a.events.get(0).reason()).contains("set on replica replica-b");
+      assertThat(b.events).as("the replica that killed does not act").isEmpty();
+      assertThat(a.audit).extracting(ExperimentChange::reason).containsExactly(
+          KILL_REASON + "experiment '" + key + "' is killed on replica replica-b");
+      assertThat(replica().killed(key)).hasValueSatisfying(k -> assertThat(k.replica()).isEqualTo("replica-b"));
+      for (int m = 0; m < 30; m++) {
+        minute(a, b);
+      }
+      assertThat(a.events).as("nothing after the kill").hasSize(1);
+      assertThat(a.step()).isZero();
+      assertThat(a.rollout.storeFailures() + b.rollout.storeFailures()).isZero();
+    }
+    try (Replica c = new Replica("replica-c")) {
+      assertThat(c.experiments.get(key).orElseThrow().status()).as("the configuration runs the experiment")
+          .isEqualTo(Experiment.Status.RUNNING);
+      c.rollout.start();
+      assertThat(c.experiments.get(key).orElseThrow().status()).isEqualTo(Experiment.Status.KILLED);
+      assertThat(c.rollout.done()).isTrue();
+      assertThat(assigned(c)).containsOnly("stable");
+      assertThat(c.audit).singleElement().satisfies(change -> assertThat(change.reason()).startsWith(KILL_REASON));
     }
   }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link RolloutStore} keeps, as tests a store's own test class inherits (this
  * class ships in llmops-eval's test jar): one replica at a time holds the right to act, only it
- * saves the state, counters of several replicas add up exactly (also when they add at once), and
- * windows, arms and rollouts are kept apart.
+ * saves the state, counters of several replicas add up exactly (also when they add at once),
+ * windows, arms and rollouts are kept apart, and any replica may record a kill, which every replica
+ * reads, the first one kept for ever.
  */
 public abstract class RolloutStoreContract {
   /** A lease long enough that no test sees it run out. */
@@ -104,6 +105,43 @@ public abstract class RolloutStoreContract {
     assertThat(a.counts(r, 0, "canary")).isEmpty();
     assertThat(a.counts(r, 1, "control")).isEmpty();
     assertThat(a.counts(r, 2, "canary")).containsOnly(Map.entry("m.ERROR_RATE.n", 3.0));
+  }
+
+  @Test
+  void aReplicaWithoutTheRightToActKillsAndEveryReplicaReadsTheKill() {
+    String r = newRollout();
+    RolloutStore a = replica();
+    RolloutStore b = replica();
+    assertThat(a.killed(r)).isEmpty();
+    assertThat(a.tryAct(r, "a", LEASE)).isTrue();
+    b.kill(r, "b", "incident 42: answers in the wrong language");
+    RolloutStore.Kill k = replica().killed(r).orElseThrow();
+    assertThat(k.replica()).isEqualTo("b");
+    assertThat(k.reason()).isEqualTo("incident 42: answers in the wrong language");
+    assertThat(a.killed(r)).as("the same kill, time included (the store's clock)").contains(k);
+    assertThat(a.killed(newRollout())).as("another rollout is not killed").isEmpty();
+    assertThat(a.saveState(r, "a", "{\"step\":1}")).as("the kill leaves the lease alone").isTrue();
+    a.release(r, "a");
+  }
+
+  @Test
+  void theFirstKillWinsAndAKillOutlivesForgottenWindowsAndReleasedLeases() {
+    String r = newRollout();
+    RolloutStore a = replica();
+    RolloutStore b = replica();
+    a.kill(r, "a", "first");
+    RolloutStore.Kill first = b.killed(r).orElseThrow();
+    a.kill(r, "a", "first");
+    b.kill(r, "b", "second");
+    assertThat(replica().killed(r)).as("idempotent; the first kill wins").contains(first);
+    assertThat(first.replica()).isEqualTo("a");
+    assertThat(first.reason()).isEqualTo("first");
+    a.add(r, 0, "canary", Map.of("m.ERROR_RATE.n", 1.0));
+    assertThat(a.tryAct(r, "a", LEASE)).isTrue();
+    a.release(r, "a");
+    a.forgetBefore(r, 1);
+    assertThat(a.counts(r, 0, "canary")).isEmpty();
+    assertThat(b.killed(r)).contains(first);
   }
 
   @Test

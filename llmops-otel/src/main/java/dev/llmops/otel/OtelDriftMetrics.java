@@ -20,8 +20,12 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@value #PSI_METRIC} (gauge, unit {@code 1}): the last PSI of each slice and signal;
  *   <li>{@value #P_VALUE_METRIC} (gauge, unit {@code 1}): the last two-sample test's p-value;
+ *   <li>{@value #DRIFTED_METRIC} (gauge, unit {@code 1}): 1 if the last comparison drifted, else 0;
+ *       in Prometheus {@code llmops_drift_drifted}, what {@code SloRules}' {@code LlmopsDrift}
+ *       alert reads;
  *   <li>{@value #EVENTS_METRIC} (counter, unit {@code {event}}): comparisons that drifted; in
- *       Prometheus {@code llmops_drift_events_total}, which an alert can watch.
+ *       Prometheus {@code llmops_drift_events_total}. Every comparison adds to it (0 when it did not
+ *       drift), so the series exists before its first drift and {@code increase()} sees that one.
  * </ul>
  *
  * Each with {@value #SIGNAL_ATTRIBUTE} (the signal's name, for example {@code LATENCY_MS}),
@@ -46,6 +50,8 @@ public final class OtelDriftMetrics implements Consumer<DriftEvent> {
   public static final String PSI_METRIC = "llmops.drift.psi";
   /** The p-value gauge's name. */
   public static final String P_VALUE_METRIC = "llmops.drift.p_value";
+  /** The drifted gauge's name. */
+  public static final String DRIFTED_METRIC = "llmops.drift.drifted";
   /** The drift counter's name. */
   public static final String EVENTS_METRIC = "llmops.drift.events";
   /** The attribute naming the signal. */
@@ -56,7 +62,7 @@ public final class OtelDriftMetrics implements Consumer<DriftEvent> {
   private static final AttributeKey<String> SIGNAL = AttributeKey.stringKey(SIGNAL_ATTRIBUTE);
   private static final AttributeKey<String> TEST = AttributeKey.stringKey(TEST_ATTRIBUTE);
 
-  /** The last comparison per series: PSI and p-value. */
+  /** The last comparison per series: PSI, p-value, and 1 if it drifted. */
   private final Map<Attributes, double[]> latest = new ConcurrentHashMap<>();
   private final LongCounter events;
   private final Redactor redactor;
@@ -70,6 +76,9 @@ public final class OtelDriftMetrics implements Consumer<DriftEvent> {
     meter.gaugeBuilder(P_VALUE_METRIC).setUnit("1")
         .setDescription("P-value of the last two-sample test of a window against its reference, per slice and signal.")
         .buildWithCallback(m -> latest.forEach((a, v) -> m.record(v[1], a)));
+    meter.gaugeBuilder(DRIFTED_METRIC).setUnit("1")
+        .setDescription("1 if the last full window drifted from its reference (PSI and test), else 0, per slice and signal.")
+        .buildWithCallback(m -> latest.forEach((a, v) -> m.record(v[2], a)));
     this.events = meter.counterBuilder(EVENTS_METRIC).setUnit("{event}")
         .setDescription("Windows that drifted from their reference: PSI at the threshold and the test significant.")
         .build();
@@ -91,7 +100,7 @@ public final class OtelDriftMetrics implements Consumer<DriftEvent> {
     return create(GlobalOpenTelemetry.get());
   }
 
-  /** Keeps the comparison for the gauges and counts it if it drifted. */
+  /** Keeps the comparison for the gauges and adds it to the counter (1 if it drifted, else 0). */
   @Override
   public void accept(DriftEvent comparison) {
     Attributes a = SliceAttributes.prompt(SliceAttributes.slice(Attributes.builder(), comparison.key(), redactor),
@@ -99,9 +108,7 @@ public final class OtelDriftMetrics implements Consumer<DriftEvent> {
         .put(SIGNAL, comparison.signal().name())
         .put(TEST, comparison.test())
         .build();
-    latest.put(a, new double[] {comparison.psi(), comparison.pValue()});
-    if (comparison.drifted()) {
-      events.add(1, a);
-    }
+    latest.put(a, new double[] {comparison.psi(), comparison.pValue(), comparison.drifted() ? 1 : 0});
+    events.add(comparison.drifted() ? 1 : 0, a);
   }
 }

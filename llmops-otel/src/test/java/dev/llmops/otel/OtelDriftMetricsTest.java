@@ -6,6 +6,7 @@ import dev.llmops.eval.monitor.DriftEvent;
 import dev.llmops.eval.monitor.DriftMonitor;
 import dev.llmops.eval.monitor.MonitorKey;
 import dev.llmops.eval.monitor.Signal;
+import dev.llmops.eval.monitor.SloRules;
 import dev.llmops.testkit.TestClock;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
@@ -66,8 +67,10 @@ class OtelDriftMetricsTest {
     assertThat(psiPoint.getAttributes().get(Keys.VARIANT)).isEqualTo("next");
     DoublePointData p = (DoublePointData) metric(data, OtelDriftMetrics.P_VALUE_METRIC).getData().getPoints().iterator().next();
     assertThat(p.getValue()).isEqualTo(drifted.get(0).pValue()).isLessThan(0.01);
+    DoublePointData flag = (DoublePointData) metric(data, OtelDriftMetrics.DRIFTED_METRIC).getData().getPoints().iterator().next();
+    assertThat(flag.getValue()).isEqualTo(1.0);
     LongPointData events = (LongPointData) metric(data, OtelDriftMetrics.EVENTS_METRIC).getData().getPoints().iterator().next();
-    assertThat(events.getValue()).as("only the drifted comparison is counted").isEqualTo(1);
+    assertThat(events.getValue()).as("two comparisons, only the drifted one counts").isEqualTo(1);
     assertThat(events.getAttributes()).isEqualTo(psiPoint.getAttributes());
   }
 
@@ -83,7 +86,8 @@ class OtelDriftMetricsTest {
     assertThat(text).as(text)
         .containsPattern("(?m)^llmops_drift_events_total\\{[^}]*llmops_drift_signal=\"LATENCY_MS\"[^}]*\\} 1")
         .containsPattern("(?m)^llmops_drift_psi(_ratio)?\\{")
-        .containsPattern("(?m)^llmops_drift_p_value(_ratio)?\\{");
+        .containsPattern("(?m)^llmops_drift_p_value(_ratio)?\\{")
+        .containsPattern("(?m)^" + SloRules.DRIFTED + "\\{[^}]*llmops_drift_signal=\"LATENCY_MS\"[^}]*\\} 1");
   }
 
   private static MetricData metric(List<MetricData> data, String name) {

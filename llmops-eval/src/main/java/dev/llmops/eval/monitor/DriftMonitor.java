@@ -56,8 +56,6 @@ public final class DriftMonitor implements CallListener {
   /** The outcome bins: one per finish reason in this order, then failed calls. */
   private static final List<FinishReason> OUTCOMES = List.of(FinishReason.values());
   private static final Signal[] SIGNALS = Signal.values();
-  /** The response metadata key of OpenAI's refusal message. */
-  static final String REFUSAL_METADATA = "refusal";
 
   private final Clock clock;
   private final int minSamples;
@@ -108,10 +106,8 @@ public final class DriftMonitor implements CallListener {
       // BigDecimal's doubleValue of a small amount allocates nothing (Money's nano conversion would).
       s.add(Signal.COST_MICRO_USD, total.amount().doubleValue() * 1e6);
     }
-    FinishReason reason = response.finishReason();
-    s.add(Signal.OUTCOME, OUTCOMES.indexOf(reason));
-    boolean refused = reason == FinishReason.CONTENT_FILTER || response.metadata().containsKey(REFUSAL_METADATA);
-    s.add(Signal.REFUSAL, refused ? 1 : 0);
+    s.add(Signal.OUTCOME, OUTCOMES.indexOf(response.finishReason()));
+    s.add(Signal.REFUSAL, Signal.refusal(response));
     scanInput(s, call);
   }
 

@@ -44,6 +44,10 @@ public record Guard(Metric metric, double margin, double effect, Action onFailur
       throw new IllegalArgumentException("signal must be set for a DRIFT guard and only for it (metric "
           + metric + ", signal " + signal + ")");
     }
+    if (signal == Signal.PII_IN_INPUT) {
+      throw new IllegalArgumentException("a rollout does not scan inputs for personal data: watch PII_IN_INPUT"
+          + " with a DriftMonitor's piiScan");
+    }
     if (metric == Metric.DRIFT && !(margin > 0 && effect < 1)) {
       throw new IllegalArgumentException("a DRIFT guard needs a PSI threshold (margin) > 0 and a test level"
           + " (effect) in (0, 1) but had " + margin + " and " + effect);
@@ -85,9 +89,12 @@ public record Guard(Metric metric, double margin, double effect, Action onFailur
 
   /**
    * Drift of {@code signal} between canary and control: fails when the PSI is at least {@code
-   * psiThreshold} and the chi-square test over the same bins gives a p-value below 0.001.
+   * psiThreshold} and the chi-square test over the same bins gives a p-value below 0.001. Numeric
+   * signals use their fixed half-octave bins ({@link Signal#bins()}), which replicas add in the
+   * {@link RolloutStore}; {@link Signal#PII_IN_INPUT} is not recorded by a rollout.
    *
-   * @throws IllegalArgumentException if {@code psiThreshold} is not positive
+   * @throws IllegalArgumentException if {@code psiThreshold} is not positive, or for {@link
+   *     Signal#PII_IN_INPUT}
    */
   public static Guard drift(Signal signal, double psiThreshold, Action onFailure) {
     return new Guard(Metric.DRIFT, psiThreshold, 0.001, onFailure, Objects.requireNonNull(signal, "signal"));

@@ -4,6 +4,7 @@ import dev.llmops.api.CallInfo;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.Cancellable;
 import dev.llmops.api.ChatResponse;
+import dev.llmops.api.ContentFilteredException;
 import dev.llmops.api.Cost;
 import dev.llmops.api.FinishReason;
 import dev.llmops.api.time.TaskScheduler;
@@ -230,6 +231,7 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
       arm.signal(Signal.INPUT_TOKENS, (double) response.usage().inputTokens());
       arm.signal(Signal.OUTPUT_TOKENS, (double) response.usage().outputTokens());
       arm.signal(Signal.OUTCOME, OUTCOMES.indexOf(response.finishReason()));
+      arm.signal(Signal.REFUSAL, Signal.refusal(response));
     }
   }
 
@@ -239,6 +241,10 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     if (arm != null) {
       arm.moment(Guard.Metric.ERROR_RATE, 1);
       arm.signal(Signal.OUTCOME, OUTCOMES.size());
+      arm.signal(Signal.ERROR_TYPE, Signal.errorType(error));
+      if (error instanceof ContentFilteredException) {
+        arm.signal(Signal.REFUSAL, 1);
+      }
     }
   }
 
@@ -252,7 +258,7 @@ public final class GuardedRollout implements CallListener, AutoCloseable {
     ArmCounts.Local arm = v.equals(key + ":" + canary) ? canaryCounts : v.equals(key + ":" + control) ? controlCounts : null;
     if (arm != null) {
       arm.moment(Guard.Metric.SCORE, score.value());
-      arm.signal(Signal.SCORE, score.value());
+      arm.signal(score.name().startsWith("feedback.") ? Signal.FEEDBACK : Signal.SCORE, score.value());
     }
   }
 

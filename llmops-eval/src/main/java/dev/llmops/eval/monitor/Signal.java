@@ -3,8 +3,10 @@ package dev.llmops.eval.monitor;
 import dev.llmops.api.AuthenticationException;
 import dev.llmops.api.BudgetExceededException;
 import dev.llmops.api.BulkheadFullException;
+import dev.llmops.api.ChatResponse;
 import dev.llmops.api.CircuitOpenException;
 import dev.llmops.api.ContentFilteredException;
+import dev.llmops.api.FinishReason;
 import dev.llmops.api.InvalidRequestException;
 import dev.llmops.api.LlmException;
 import dev.llmops.api.LlmTimeoutException;
@@ -101,6 +103,15 @@ public enum Signal {
       default -> value >= 1 ? Math.min(bins - 1, 1 + (int) Math.floor(2 * Math.log(value) / Math.log(2))) : 0;
     };
   }
+
+  /** The {@link #REFUSAL} value of an answer: 1 if the model refused, else 0. */
+  static int refusal(ChatResponse response) {
+    return response.finishReason() == FinishReason.CONTENT_FILTER || response.metadata().containsKey(REFUSAL_METADATA)
+        ? 1 : 0;
+  }
+
+  /** The response metadata key of OpenAI's refusal message. */
+  static final String REFUSAL_METADATA = "refusal";
 
   /** The {@link #ERROR_TYPE} bin of {@code error}. */
   static int errorType(Throwable error) {

@@ -23,6 +23,8 @@ import java.util.Objects;
  * objective)}. Cost per call has no error budget: its alert fires when the mean cost per call over
  * both 1h and 5m exceeds the threshold. Quality neither: its alert fires when the mean online
  * evaluation score over both 1h and 5m is below the objective (no score in a window, no alert).
+ * Every file also holds {@code LlmopsDrift}, a ticket for each slice and signal whose last drift
+ * window drifted ({@value #DRIFTED}, from {@code llmops-otel}'s {@code OtelDriftMetrics}).
  *
  * <p>The rules read the metrics as they appear in Prometheus after OpenTelemetry export (dots
  * become underscores, the unit {@code s} adds {@code _seconds}, counters end in {@code _total}):
@@ -41,6 +43,12 @@ public final class SloRules {
   public static final String COST = "llmops_client_cost_total";
   /** The evaluation score histogram's base name ({@code _sum}, {@code _count}, {@code _bucket}). */
   public static final String SCORE = "llmops_evaluation_score";
+
+  /** The drift flag ({@code llmops-otel}'s {@code OtelDriftMetrics}) as the Prometheus exporter names it. */
+  public static final String DRIFTED = "llmops_drift_drifted";
+  /** The slice and signal labels a drift alert keeps. */
+  private static final String DRIFT_LABELS = "llmops_feature, llmops_endpoint, gen_ai_prompt_name, llmops_prompt_version,"
+      + " llmops_experiment_key, llmops_experiment_variant, llmops_drift_signal, llmops_drift_test";
 
   private static final String[][] WINDOWS = {
     {"page", "1h", "5m", "14.4", "2m"},
@@ -95,7 +103,23 @@ public final class SloRules {
         case QUALITY -> quality(out, slo, runbookBase);
       }
     }
+    drift(out, runbookBase);
     return out.toString();
+  }
+
+  /** One alert for any drifted slice and signal, while its last window drifted: a ticket. */
+  private static void drift(StringBuilder out, String runbookBase) {
+    String alert = "LlmopsDrift";
+    out.append("  - name: llmops-drift\n");
+    out.append("    rules:\n");
+    out.append("      - alert: ").append(alert).append('\n');
+    out.append("        expr: ").append(quote("max by (" + DRIFT_LABELS + ") (" + DRIFTED + ") > 0")).append('\n');
+    out.append("        labels:\n          severity: ticket\n");
+    out.append("        annotations:\n");
+    out.append("          summary: ").append(quote("{{ $labels.llmops_drift_signal }} of feature"
+        + " '{{ $labels.llmops_feature }}' on {{ $labels.llmops_endpoint }} drifted from its reference"
+        + " ({{ $labels.llmops_drift_test }})")).append('\n');
+    out.append("          runbook_url: ").append(quote(runbookBase + "#" + anchor(alert))).append('\n');
   }
 
   private static void burnRate(StringBuilder out, Slo slo, String runbookBase, String duration) {

@@ -442,6 +442,21 @@ class GuardedRolloutTest {
         RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.ADVANCED, RolloutEvent.Kind.PROMOTED);
   }
 
+  @Test
+  void aCanaryThatRefusesMoreIsRolledBackOnTheRefusalSignal() {
+    Experiments x = experiments();
+    GuardedRollout rollout = rollout(x, Guard.drift(Signal.REFUSAL, 0.1, Guard.Action.ROLL_BACK));
+    FakeChatModel prudish = FakeChatModel.builder().modelId("n").build();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    prudish.when(q -> n.incrementAndGet() % 4 == 0).reply(dev.llmops.testkit.FakeReply.text("I can't help with that.")
+        .withFinishReason(dev.llmops.api.FinishReason.CONTENT_FILTER)); // a quarter of its answers refused
+    try (LlmClient client = client(x, FakeChatModel.builder().modelId("s").build(), prudish, 1.0, rollout)) {
+      drive(client, rollout);
+    }
+    assertThat(events).extracting(RolloutEvent::kind).containsExactly(RolloutEvent.Kind.ROLLED_BACK);
+    assertThat(events.get(0).reason()).contains("guard DRIFT of REFUSAL");
+  }
+
   // ---- prompt label rollouts ----
 
   private final List<PromptEvent.LabelMoved> labelMoves = new CopyOnWriteArrayList<>();
@@ -660,6 +675,7 @@ class GuardedRolloutTest {
     assertThatThrownBy(() -> new Guard(Guard.Metric.SCORE, 0.05, 0.2, Guard.Action.HOLD, Signal.SCORE))
         .hasMessageContaining("only for it");
     assertThatThrownBy(() -> Guard.drift(Signal.LATENCY_MS, 0, Guard.Action.HOLD)).hasMessageContaining("margin");
+    assertThatThrownBy(() -> Guard.drift(Signal.PII_IN_INPUT, 0.25, Guard.Action.HOLD)).hasMessageContaining("piiScan");
     assertThatThrownBy(() -> new Guard(Guard.Metric.DRIFT, 0.25, 2, Guard.Action.HOLD, Signal.SCORE))
         .hasMessageContaining("test level");
     assertThat(Guard.drift(Signal.OUTCOME, 0.1, Guard.Action.HOLD).signal()).isEqualTo(Signal.OUTCOME);

@@ -26,7 +26,7 @@ class SloDashboardTest {
   /** The Prometheus names of what llmops exports that the rules and the dashboard read. */
   static final Set<String> EXPORTED = Set.of(
       SloRules.DEFAULT_DURATION + "_count", SloRules.DEFAULT_DURATION + "_bucket", SloRules.COST,
-      SloRules.SCORE + "_sum", SloRules.SCORE + "_count");
+      SloRules.SCORE + "_sum", SloRules.SCORE + "_count", SloRules.DRIFTED);
   private static final Set<String> PROMQL_WORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan");
   private static final Pattern NAME = Pattern.compile("(?<![\\w:.])[a-zA-Z_:][\\w:]*+(?!\\s*\\()");
 

@@ -70,7 +70,7 @@ class SloRulesPromtoolTest {
     copy("slo/rules-test.yml", dir.resolve("rules-test.yml"));
     Result check = run(dir, promtool, "check", "rules", "rules.yml");
     assertThat(check.exit).as(check.output).isZero();
-    assertThat(check.output).contains("SUCCESS: 18 rules found");
+    assertThat(check.output).contains("SUCCESS: 19 rules found");
     Result test = run(dir, promtool, "test", "rules", "rules-test.yml");
     assertThat(test.exit).as(test.output).isZero();
   }

@@ -14,7 +14,7 @@ module dev.llmops.eval {
   requires org.apache.commons.statistics.distribution;
   requires org.apache.commons.statistics.inference;
   requires org.apache.commons.statistics.interval;
-  requires static transitive org.junit.jupiter.api;
+  requires static org.junit.jupiter.api; // the JUnit 5 gate only: an application that uses it has JUnit
   requires static transitive org.jspecify;
 
   exports dev.llmops.eval.dataset;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Run once with {@code -Dllmops.eval.updateBaseline=true} to write the baseline file, then commit
  * it.
  */
+@SuppressWarnings("exports") // JUnit is optional for llmops-eval: a test that uses this annotation has it
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})

@@ -18,6 +18,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * kept in the extension context's store, namespaced to this class. Registered by {@link
  * GoldenDataset}; public only because the annotation names it.
  */
+@SuppressWarnings("exports") // JUnit is optional for llmops-eval: a test that uses this class has it
 public final class GoldenDatasetExtension implements ParameterResolver, AfterTestExecutionCallback {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(GoldenDatasetExtension.class);
 

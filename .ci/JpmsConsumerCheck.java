@@ -37,11 +37,15 @@ import javax.tools.ToolProvider;
  *
  * For dev.llmops.core it also runs a consumer to show the exact tokenizer, which core does not
  * require (JTokkit's jar names no module), works when JTokkit is on the class path (where Maven
- * puts it) or added with --add-modules, and that core falls back to the estimate without it.
+ * puts it) or added with --add-modules, and that core falls back to the estimate without it. For
+ * dev.llmops.eval it runs a consumer whose drift monitor finds a shifted latency, with HdrHistogram
+ * (which eval does not require either) on the class path or added with --add-modules.
  */
 public final class JpmsConsumerCheck {
   private static final String CORE = "dev.llmops.core";
   private static final String JTOKKIT = "jtokkit";
+  private static final String EVAL = "dev.llmops.eval";
+  private static final String HDR = "HdrHistogram";
   /** The name .ci/release-dry-run gives each module's runtime class path, in its target directory. */
   private static final String CLASS_PATH_FILE = "runtime-classpath.txt";
 
@@ -153,7 +157,30 @@ public final class JpmsConsumerCheck {
     Files.writeString(src.resolve("module-info.java"),
         "module consumer { requires " + self.name() + "; }\n");
     boolean core = self.name().equals(CORE);
-    Files.writeString(src.resolve("consumer/Main.java"), core
+    boolean eval = self.name().equals(EVAL);
+    Files.writeString(src.resolve("consumer/Main.java"), eval
+        ? "package consumer;\n"
+          + "import dev.llmops.eval.monitor.DriftMonitor;\n"
+          + "import dev.llmops.eval.monitor.MonitorKey;\n"
+          + "import dev.llmops.eval.monitor.Signal;\n"
+          + "public final class Main {\n"
+          + "  private Main() {}\n"
+          + "  public static void main(String[] args) {\n"
+          + "    DriftMonitor d = DriftMonitor.builder().minSamples(200).build();\n"
+          + "    MonitorKey k = new MonitorKey(\"f\", \"\", \"m\", \"\");\n"
+          + "    String found = \"none\";\n"
+          + "    for (int shift : new int[] {0, 200}) {\n"
+          + "      for (int i = 0; i < 200; i++) {\n"
+          + "        d.record(k, Signal.LATENCY_MS, 100 + shift + i);\n"
+          + "      }\n"
+          + "      for (var e : d.check()) {\n"
+          + "        found = \"drifted \" + e.signal() + \" \" + e.test();\n"
+          + "      }\n"
+          + "    }\n"
+          + "    System.out.print(found);\n"
+          + "  }\n"
+          + "}\n"
+        : core
         ? "package consumer;\n"
           + "import dev.llmops.core.tokens.TokenCounter;\n"
           + "public final class Main {\n"
@@ -185,6 +212,36 @@ public final class JpmsConsumerCheck {
     }
     if (core) {
       problems.addAll(runCore(modulePath, classPath, out));
+    }
+    if (eval) {
+      problems.addAll(runEval(modulePath, classPath, out));
+    }
+    return problems;
+  }
+
+  /** The eval consumer with HdrHistogram on the class path, then on the module path; both must find the drift. */
+  private static List<String> runEval(List<Path> modulePath, List<Path> classPath, Path out) throws Exception {
+    Path hdr = classPath.stream().filter(p -> p.getFileName().toString().startsWith(HDR + "-"))
+        .findFirst().orElse(null);
+    if (hdr == null) {
+      return List.of(EVAL + ": HdrHistogram is not among its runtime dependencies");
+    }
+    List<Path> mp = new ArrayList<>(modulePath);
+    mp.add(out);
+    List<Path> cpWithout = classPath.stream().filter(p -> !p.equals(hdr)).collect(Collectors.toList());
+    List<Path> mpWith = new ArrayList<>(mp);
+    mpWith.add(hdr);
+    List<String> problems = new ArrayList<>();
+    String expected = "drifted LATENCY_MS kolmogorov-smirnov";
+    String cp = run(mp, classPath, List.of());
+    if (!cp.equals(expected)) {
+      problems.add(EVAL + " consumer run, HdrHistogram on the class path (as Maven places it): expected \""
+          + expected + "\", got \"" + cp + "\"");
+    }
+    String mod = run(mpWith, cpWithout, List.of("--add-modules", HDR));
+    if (!mod.equals(expected)) {
+      problems.add(EVAL + " consumer run, HdrHistogram on the module path with --add-modules: expected \""
+          + expected + "\", got \"" + mod + "\"");
     }
     return problems;
   }

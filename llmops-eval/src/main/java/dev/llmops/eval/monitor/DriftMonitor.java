@@ -8,6 +8,7 @@ import dev.llmops.api.Cost;
 import dev.llmops.api.FinishReason;
 import dev.llmops.api.Message;
 import dev.llmops.api.Money;
+import dev.llmops.api.PromptRef;
 import dev.llmops.api.Role;
 import dev.llmops.core.redaction.Redactor;
 import java.time.Clock;
@@ -125,20 +126,33 @@ public final class DriftMonitor implements CallListener {
     scanInput(s, call);
   }
 
-  /** Scans the user messages of a sampled call for personal data. */
+  /**
+   * Scans what the user supplied to a sampled call for personal data: the user messages of the
+   * request and, for a prompt call, its text variables (the template is the application's own).
+   */
   private void scanInput(Slice s, CallInfo call) {
     Redactor r = piiRedactor;
     if (r == null || (mix(call.callId().hashCode()) >>> 8) >= piiSampleBelow) {
       return;
     }
-    boolean found = false;
+    s.add(Signal.PII_IN_INPUT, holdsPersonalData(r, call) ? 1 : 0);
+  }
+
+  private static boolean holdsPersonalData(Redactor r, CallInfo call) {
     for (Message m : call.originalRequest().messages()) {
       if (m.role() == Role.USER && !r.find(m.content()).isEmpty()) {
-        found = true;
-        break;
+        return true;
       }
     }
-    s.add(Signal.PII_IN_INPUT, found ? 1 : 0);
+    PromptRef prompt = call.attributes().getOrNull(PromptRef.KEY);
+    if (prompt != null) {
+      for (Object v : prompt.variables().values()) {
+        if (v instanceof CharSequence text && !r.find(text.toString()).isEmpty()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Spreads a string hash over all 32 bits (Fibonacci hashing). */

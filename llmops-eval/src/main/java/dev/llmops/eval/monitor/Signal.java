@@ -59,7 +59,10 @@ public enum Signal {
    * message, and for a call failed with {@link ContentFilteredException}; 0 for other answers.
    */
   REFUSAL(2, 0),
-  /** Whether the user messages of a sampled call held personal data (1) or not (0), as a redactor finds it. */
+  /**
+   * Whether what the user supplied to a sampled call (its user messages, a prompt call's text
+   * variables) held personal data (1) or not (0), as a redactor finds it.
+   */
   PII_IN_INPUT(2, 0),
   /** Numeric user feedback, in {@code [0, 1]}: ten equal bins. */
   FEEDBACK(10, 0);

@@ -9,6 +9,9 @@ import dev.llmops.api.ChatRequest;
 import dev.llmops.api.FinishReason;
 import dev.llmops.api.LlmException;
 import dev.llmops.core.LlmClient;
+import dev.llmops.core.prompt.InMemoryPromptSource;
+import dev.llmops.core.prompt.PromptRegistry;
+import dev.llmops.core.prompt.PromptVersion;
 import dev.llmops.core.redaction.Redactor;
 import dev.llmops.eval.stats.Drift;
 import dev.llmops.testkit.FakeChatModel;
@@ -129,6 +132,29 @@ class DriftMonitorTest {
     assertThat(zero.windowCount(key, Signal.PII_IN_INPUT)).isZero();
     assertThat(half.windowCount(key, Signal.PII_IN_INPUT)).as("about half sampled by call id").isBetween(150L, 250L);
     assertThat(off.windowCount(key, Signal.REFUSAL)).isEqualTo(400);
+  }
+
+  @Test
+  void aPromptCallsTextVariablesAreScannedButNotItsTemplate() {
+    PromptRegistry prompts = PromptRegistry.builder().clock(clock).executor(Runnable::run)
+        .source(InMemoryPromptSource.builder().add(PromptVersion.builder("support", 1)
+            .system("Write to support@example.com if stuck.").user("{{question}}").build())
+            .label("support", "production", 1).build())
+        .build();
+    DriftMonitor drift = DriftMonitor.builder().clock(clock).piiScan(Redactor.defaults(), 1.0).build();
+    try (LlmClient client = LlmClient.builder().clock(clock).model("smart", FakeChatModel.create()).prompts(prompts)
+        .listener(drift).build()) {
+      client.prompt("support").variable("question", "my card is 4242 4242 4242 4242").call();
+      client.prompt("support").variable("question", "where is my parcel?").call();
+      client.prompt("support").variable("question", "where is my parcel?").call();
+    }
+    MonitorKey key = drift.keys().get(0);
+    assertThat(drift.windowCount(key, Signal.PII_IN_INPUT)).isEqualTo(3);
+    // The window's two counters (none found, found): one card number; the template's address is not input.
+    DriftWindows.Entry pii = drift.takeWindows().entries().stream()
+        .filter(e -> e.signal() == Signal.PII_IN_INPUT).findFirst().orElseThrow();
+    java.nio.ByteBuffer counts = java.nio.ByteBuffer.wrap(pii.window());
+    assertThat(new long[] {counts.getLong(), counts.getLong()}).containsExactly(2, 1);
   }
 
   @Test

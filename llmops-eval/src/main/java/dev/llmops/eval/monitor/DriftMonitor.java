@@ -1,6 +1,7 @@
 package dev.llmops.eval.monitor;
 
 import dev.llmops.api.CallInfo;
+import dev.llmops.api.Cancellable;
 import dev.llmops.api.CallListener;
 import dev.llmops.api.ChatResponse;
 import dev.llmops.api.ContentFilteredException;
@@ -10,15 +11,19 @@ import dev.llmops.api.Message;
 import dev.llmops.api.Money;
 import dev.llmops.api.PromptRef;
 import dev.llmops.api.Role;
+import dev.llmops.api.time.TaskScheduler;
 import dev.llmops.core.redaction.Redactor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -46,8 +51,8 @@ import org.jspecify.annotations.Nullable;
  * each about 33 KB. Recording a call finds its slice without building its key (a handle per slice,
  * made on the slice's first call) and updates HdrHistogram recorders and atomic counters: in steady
  * state it allocates nothing (a call sampled for the personal-data scan does). Thread-safe. Add
- * with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()} on a schedule (for
- * example every minute on the client's scheduler).
+ * with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()} on a schedule, for
+ * example every minute on the client's scheduler ({@link #checkEvery}).
  */
 public final class DriftMonitor implements CallListener {
   static {
@@ -72,6 +77,7 @@ public final class DriftMonitor implements CallListener {
   private final Map<String, ModelChange> changes = new ConcurrentHashMap<>();
   private final AtomicLong droppedKeys = new AtomicLong();
   private final AtomicLong listenerFailures = new AtomicLong();
+  private final AtomicLong scheduledCheckFailures = new AtomicLong();
 
   private DriftMonitor(Builder b) {
     this.clock = b.clock;
@@ -220,6 +226,52 @@ public final class DriftMonitor implements CallListener {
       }
     }
     return List.copyOf(drifted);
+  }
+
+  /**
+   * Runs {@link #check()} every {@code interval} on {@code scheduler} (the client's, or the test's
+   * {@code ManualScheduler}) until the returned handle is cancelled. A check that throws is counted
+   * ({@link #scheduledCheckFailures()}) and the next one still runs.
+   *
+   * @throws IllegalArgumentException if {@code interval} is not positive
+   */
+  public Cancellable checkEvery(TaskScheduler scheduler, Duration interval) {
+    Objects.requireNonNull(scheduler, "scheduler");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive but was " + interval);
+    }
+    AtomicBoolean cancelled = new AtomicBoolean();
+    AtomicReference<Cancellable> next = new AtomicReference<>();
+    Runnable[] task = new Runnable[1];
+    task[0] = () -> {
+      if (cancelled.get()) {
+        return;
+      }
+      try {
+        check();
+      } catch (RuntimeException e) {
+        scheduledCheckFailures.incrementAndGet();
+      }
+      if (!cancelled.get()) {
+        next.set(scheduler.schedule(task[0], interval));
+      }
+    };
+    next.set(scheduler.schedule(task[0], interval));
+    return () -> {
+      if (!cancelled.compareAndSet(false, true)) {
+        return false;
+      }
+      Cancellable c = next.get();
+      if (c != null) {
+        c.cancel();
+      }
+      return true;
+    };
+  }
+
+  /** Scheduled checks ({@link #checkEvery}) that threw. */
+  public long scheduledCheckFailures() {
+    return scheduledCheckFailures.get();
   }
 
   private void notify(List<Consumer<DriftEvent>> to, DriftEvent e) {

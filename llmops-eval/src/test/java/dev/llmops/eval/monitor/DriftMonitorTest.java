@@ -158,6 +158,32 @@ class DriftMonitorTest {
   }
 
   @Test
+  void checkEveryRunsTheChecksOnTheSchedulerUntilCancelled() {
+    dev.llmops.testkit.ManualScheduler scheduler = dev.llmops.testkit.ManualScheduler.on(clock);
+    List<DriftEvent> compared = new ArrayList<>();
+    DriftMonitor drift = DriftMonitor.builder().clock(clock).minSamples(10).comparisonListener(compared::add).build();
+    var handle = drift.checkEvery(scheduler, java.time.Duration.ofMinutes(1));
+    for (int minute = 0; minute < 3; minute++) {
+      for (int i = 0; i < 10; i++) {
+        drift.record(KEY, Signal.SCORE, 0.5);
+      }
+      clock.advance(java.time.Duration.ofMinutes(1));
+    }
+    assertThat(compared).as("minute 1 took the reference, minutes 2 and 3 compared").hasSize(2);
+    assertThat(handle.cancel()).isTrue();
+    assertThat(handle.cancel()).isFalse();
+    drift.record(KEY, Signal.SCORE, 0.5);
+    for (int i = 0; i < 10; i++) {
+      drift.record(KEY, Signal.SCORE, 0.5);
+    }
+    clock.advance(java.time.Duration.ofMinutes(5));
+    assertThat(compared).as("no check after cancel").hasSize(2);
+    assertThat(scheduler.pending()).isZero();
+    assertThat(drift.scheduledCheckFailures()).isZero();
+    assertThatThrownBy(() -> drift.checkEvery(scheduler, java.time.Duration.ZERO)).hasMessageContaining("positive");
+  }
+
+  @Test
   void feedbackAndEvaluatorScoresAreSeparateSignals() {
     DriftMonitor drift = DriftMonitor.builder().clock(clock).build();
     drift.score(new OnlineScore("c1", "judge", 0.9, "pass", null, KEY, clock.instant()));

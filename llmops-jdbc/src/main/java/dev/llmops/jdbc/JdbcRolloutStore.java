@@ -1,10 +1,7 @@
 package dev.llmops.jdbc;
 
 import dev.llmops.eval.monitor.RolloutStore;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -47,8 +44,7 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
   private final String stateTable;
   private final String countTable;
   private final String killTable;
-  /** The connections holding advisory locks, by rollout and replica. Guarded by this. */
-  private final Map<List<String>, Connection> held = new HashMap<>();
+  private final AdvisoryLocks locks;
 
   private JdbcRolloutStore(DataSource dataSource, String schema) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -56,6 +52,7 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
     this.stateTable = s + ".llmops_rollout_state";
     this.countTable = s + ".llmops_rollout_count";
     this.killTable = s + ".llmops_rollout_kill";
+    this.locks = new AdvisoryLocks(dataSource, stateTable);
   }
 
   /**
@@ -78,68 +75,14 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
    * @throws JdbcStoreException if the database could not be reached
    */
   @Override
-  public synchronized boolean tryAct(String rollout, String replica, Duration lease) {
-    List<String> holder = List.of(Objects.requireNonNull(rollout, "rollout"), Objects.requireNonNull(replica, "replica"));
-    Connection c = held.get(holder);
-    if (c != null) {
-      if (alive(c)) {
-        return true; // the session, and with it the lock, lives on
-      }
-      held.remove(holder);
-      closeQuietly(c);
-    }
-    try {
-      c = dataSource.getConnection();
-    } catch (SQLException e) {
-      throw Sql.failure("taking the right to act for rollout '" + rollout + "'", stateTable, e);
-    }
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
-      ps.setString(1, lockName(rollout));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (rs.getBoolean(1)) {
-          held.put(holder, c);
-          return true;
-        }
-      }
-    } catch (SQLException e) {
-      closeQuietly(c);
-      throw Sql.failure("taking the right to act for rollout '" + rollout + "'", stateTable, e);
-    }
-    closeQuietly(c);
-    return false;
-  }
-
-  private static boolean alive(Connection c) {
-    try {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    try {
-      c.close();
-    } catch (SQLException e) {
-      // the connection is broken already; its session's locks are gone with it
-    }
+  public boolean tryAct(String rollout, String replica, Duration lease) {
+    return locks.tryLock(lockName(Objects.requireNonNull(rollout, "rollout")), replica,
+        "taking the right to act for rollout '" + rollout + "'");
   }
 
   @Override
-  public synchronized void release(String rollout, String replica) {
-    Connection c = held.remove(List.of(rollout, replica));
-    if (c == null) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
-      ps.setString(1, lockName(rollout));
-      ps.execute();
-    } catch (SQLException e) {
-      // closing the session below frees the lock as well
-    } finally {
-      closeQuietly(c);
-    }
+  public void release(String rollout, String replica) {
+    locks.unlock(lockName(rollout), replica);
   }
 
   /**
@@ -160,27 +103,19 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
    * @throws JdbcStoreException if the lock's connection broke (the lock is then gone too)
    */
   @Override
-  public synchronized boolean saveState(String rollout, String replica, String state) {
+  public boolean saveState(String rollout, String replica, String state) {
     Objects.requireNonNull(state, "state");
-    List<String> holder = List.of(rollout, replica);
-    Connection c = held.get(holder);
-    if (c == null) {
-      return false;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + stateTable + " (rollout, state, saved_by) VALUES (?, ?, ?)"
-        + " ON CONFLICT (rollout) DO UPDATE SET state = EXCLUDED.state, saved_by = EXCLUDED.saved_by, saved_at = now()")) {
-      ps.setString(1, rollout);
-      ps.setString(2, Sql.text(state));
-      ps.setString(3, replica);
-      ps.executeUpdate();
-      return true;
-    } catch (SQLException e) {
-      if (!alive(c)) {
-        held.remove(holder);
-        closeQuietly(c);
+    Boolean saved = locks.whileHolding(lockName(rollout), replica, "saving the state of rollout '" + rollout + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + stateTable + " (rollout, state, saved_by) VALUES (?, ?, ?)"
+          + " ON CONFLICT (rollout) DO UPDATE SET state = EXCLUDED.state, saved_by = EXCLUDED.saved_by, saved_at = now()")) {
+        ps.setString(1, rollout);
+        ps.setString(2, Sql.text(state));
+        ps.setString(3, replica);
+        ps.executeUpdate();
+        return true;
       }
-      throw Sql.failure("saving the state of rollout '" + rollout + "'", stateTable, e);
-    }
+    });
+    return saved != null;
   }
 
   /**
@@ -276,9 +211,7 @@ public final class JdbcRolloutStore implements RolloutStore, AutoCloseable {
 
   /** Releases every lock this store holds and returns their connections. */
   @Override
-  public synchronized void close() {
-    for (List<String> holder : List.copyOf(held.keySet())) {
-      release(holder.get(0), holder.get(1));
-    }
+  public void close() {
+    locks.close();
   }
 }

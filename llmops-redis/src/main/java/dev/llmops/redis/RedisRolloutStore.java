@@ -1,10 +1,7 @@
 package dev.llmops.redis;
 
 import dev.llmops.eval.monitor.RolloutStore;
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,11 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code llmops-eval} {@link RolloutStore} on Redis, for guarded rollouts shared by the replicas
@@ -48,22 +40,19 @@ import org.jspecify.annotations.Nullable;
  * retries at its next look. Thread-safe; share one per process.
  */
 public final class RedisRolloutStore implements RolloutStore {
-  private static final LuaScript RENEW = LuaScript.load("rollout-renew.lua");
-  private static final LuaScript RELEASE = LuaScript.load("rollout-release.lua");
   private static final LuaScript SAVE = LuaScript.load("rollout-save.lua");
   private static final LuaScript ADD = LuaScript.load("rollout-add.lua");
   private static final LuaScript KILL = LuaScript.load("rollout-kill.lua");
 
+  private final RedisCalls calls;
   private final RedisAsyncCommands<String, String> redis;
   private final String namespace;
-  private final Duration timeout;
   private final Duration retention;
-  private final LongAdder scriptReloads = new LongAdder();
 
   private RedisRolloutStore(Builder b) {
-    this.redis = Objects.requireNonNull(b.connection, "connection").async();
+    this.calls = b.calls();
+    this.redis = calls.redis;
     this.namespace = b.namespace;
-    this.timeout = b.timeout;
     this.retention = b.retention;
   }
 
@@ -73,11 +62,7 @@ public final class RedisRolloutStore implements RolloutStore {
   }
 
   private String key(String rollout, String part) {
-    Objects.requireNonNull(rollout, "rollout");
-    if (rollout.indexOf('{') >= 0 || rollout.indexOf('}') >= 0) {
-      throw new IllegalArgumentException("rollout '" + rollout + "': braces would break the key's hash tag");
-    }
-    return namespace + ":rollout:{" + rollout + "}:" + part;
+    return RedisCalls.taggedKey(namespace, "rollout", "rollout", rollout, part);
   }
 
   private String window(String rollout, long window, String arm) {
@@ -86,18 +71,12 @@ public final class RedisRolloutStore implements RolloutStore {
 
   @Override
   public boolean tryAct(String rollout, String replica, Duration lease) {
-    Objects.requireNonNull(replica, "replica");
-    String leaseKey = key(rollout, "lease");
-    String ms = Long.toString(lease.toMillis());
-    if ("OK".equals(await(redis.set(leaseKey, replica, SetArgs.Builder.nx().px(lease.toMillis()))))) {
-      return true;
-    }
-    return flag(await(RENEW.run(redis, new String[] {leaseKey}, new String[] {replica, ms}, scriptReloads)));
+    return calls.tryLease(key(rollout, "lease"), replica, lease);
   }
 
   @Override
   public void release(String rollout, String replica) {
-    await(RELEASE.run(redis, new String[] {key(rollout, "lease")}, new String[] {replica}, scriptReloads));
+    calls.releaseLease(key(rollout, "lease"), replica);
   }
 
   @Override
@@ -108,8 +87,7 @@ public final class RedisRolloutStore implements RolloutStore {
   @Override
   public boolean saveState(String rollout, String replica, String state) {
     Objects.requireNonNull(state, "state");
-    return flag(await(SAVE.run(redis, new String[] {key(rollout, "lease"), key(rollout, "state")},
-        new String[] {replica, state}, scriptReloads)));
+    return RedisCalls.flag(calls.run(SAVE, new String[] {key(rollout, "lease"), key(rollout, "state")}, replica, state));
   }
 
   @Override
@@ -123,7 +101,7 @@ public final class RedisRolloutStore implements RolloutStore {
       args.add(name);
       args.add(Double.toString(value));
     });
-    await(ADD.run(redis, new String[] {window(rollout, window, arm)}, args.toArray(String[]::new), scriptReloads));
+    calls.run(ADD, new String[] {window(rollout, window, arm)}, args.toArray(String[]::new));
   }
 
   @Override
@@ -151,7 +129,7 @@ public final class RedisRolloutStore implements RolloutStore {
   public void kill(String rollout, String replica, String reason) {
     Objects.requireNonNull(replica, "replica");
     Objects.requireNonNull(reason, "reason");
-    await(KILL.run(redis, new String[] {key(rollout, "kill")}, new String[] {replica, reason}, scriptReloads));
+    calls.run(KILL, new String[] {key(rollout, "kill")}, replica, reason);
   }
 
   /**
@@ -177,51 +155,21 @@ public final class RedisRolloutStore implements RolloutStore {
 
   /** How many times a script had to be sent in full because the server's script cache lacked it. */
   public long scriptReloads() {
-    return scriptReloads.sum();
-  }
-
-  private static boolean flag(List<Object> reply) {
-    return !reply.isEmpty() && Long.valueOf(1).equals(reply.get(0));
+    return calls.scriptReloads();
   }
 
   private <T> T await(CompletionStage<T> reply) {
-    try {
-      return reply.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new RedisCommandTimeoutException("no answer from Redis within " + timeout);
-    } catch (ExecutionException e) {
-      Throwable cause = LuaScript.unwrap(e.getCause() == null ? e : e.getCause());
-      throw cause instanceof RedisException r ? r : new RedisException(cause.getMessage(), cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RedisException("interrupted while waiting for Redis", e);
-    }
+    return calls.await(reply);
   }
 
   /** Builds a {@link RedisRolloutStore}. Setters validate at once. Not thread-safe. */
-  public static final class Builder {
-    private @Nullable StatefulRedisConnection<String, String> connection;
-    private String namespace = "llmops";
-    private Duration timeout = Duration.ofSeconds(2);
-    private Duration retention = Duration.ofDays(7);
-
-    private Builder() {}
-
-    /** The connection (required); the application owns it and closes it. */
-    public Builder connection(StatefulRedisConnection<String, String> connection) {
-      this.connection = Objects.requireNonNull(connection, "connection");
-      return this;
+  public static final class Builder extends RedisStoreBuilder<Builder> {
+    private Builder() {
+      super(Duration.ofDays(7));
     }
 
-    /** The prefix of every key (default {@code llmops}); must not contain braces. */
-    public Builder namespace(String namespace) {
-      this.namespace = RedisBudgetStore.Builder.checkNamespace(namespace);
-      return this;
-    }
-
-    /** How long a command waits for its answer, {@code > 0} (default 2 seconds). */
-    public Builder timeout(Duration timeout) {
-      this.timeout = RedisBudgetStore.Builder.positive(timeout, "timeout");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -237,9 +185,6 @@ public final class RedisRolloutStore implements RolloutStore {
      * @throws IllegalStateException if no connection was given
      */
     public RedisRolloutStore build() {
-      if (connection == null) {
-        throw new IllegalStateException("set a connection with connection(...)");
-      }
       return new RedisRolloutStore(this);
     }
   }

@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,8 +54,14 @@ import org.jspecify.annotations.Nullable;
  * state it allocates nothing (a call sampled for the personal-data scan does). Thread-safe. Add
  * with {@code LlmClient.Builder.listener(monitor)}; call {@link #check()} on a schedule, for
  * example every minute on the client's scheduler ({@link #checkEvery}).
+ *
+ * <p>Replicas of a service pool their windows through a {@link DriftStore} ({@link Builder#share}):
+ * at each check every replica offers its windows, and the one holding the right to check drains
+ * and merges them all and compares; the others report nothing. References live in the checking
+ * replica's memory: a replica that takes the right to check over starts with new references (the
+ * first full pooled window of each slice).
  */
-public final class DriftMonitor implements CallListener {
+public final class DriftMonitor implements CallListener, AutoCloseable {
   static {
     HdrHistogramModule.read();
   }
@@ -78,6 +85,15 @@ public final class DriftMonitor implements CallListener {
   private final AtomicLong droppedKeys = new AtomicLong();
   private final AtomicLong listenerFailures = new AtomicLong();
   private final AtomicLong scheduledCheckFailures = new AtomicLong();
+  private final @Nullable DriftStore store;
+  private final String name;
+  private final String replica;
+  private final Duration lease;
+  /** Serialises shared checks: offer, right to check, drain and comparison are one step. */
+  private final Object shareLock = new Object();
+  private final AtomicLong storeFailures = new AtomicLong();
+  private volatile @Nullable String lastStoreFailure;
+  private final AtomicLong rejectedWindows = new AtomicLong();
 
   private DriftMonitor(Builder b) {
     this.clock = b.clock;
@@ -91,6 +107,10 @@ public final class DriftMonitor implements CallListener {
     this.comparisonListeners = List.copyOf(b.comparisonListeners);
     this.index = new SliceIndex<>(maxKeys, k -> new Slice());
     this.slices = index.byKey();
+    this.store = b.store;
+    this.name = b.name;
+    this.replica = b.replica;
+    this.lease = b.lease;
   }
 
   /** A new builder. */
@@ -205,9 +225,81 @@ public final class DriftMonitor implements CallListener {
    * Compares every full current window with its reference, reports drift, and starts new windows.
    * Comparison listeners get every comparison, drift listeners the drifted ones.
    *
+   * <p>With a {@linkplain Builder#share store}, first offers this replica's windows to it; then, if
+   * this replica holds the right to check, drains every replica's offered windows, merges them into
+   * the current ones and compares; otherwise it compares nothing and returns an empty list. A
+   * failing store is counted ({@link #storeFailures()}) and this check returns an empty list; the
+   * windows it could not offer stay in this monitor and are offered at the next check. An offered
+   * entry that does not decode is counted ({@link #rejectedWindows()}) and left out.
+   *
    * @return the drift events of this check
    */
   public List<DriftEvent> check() {
+    DriftStore s = store;
+    if (s == null) {
+      return compare();
+    }
+    synchronized (shareLock) {
+      return pool(s) ? compare() : List.of();
+    }
+  }
+
+  /**
+   * Offers this replica's windows, then, holding the right to check, merges every offered window.
+   *
+   * @return true if this replica holds the right to check and merged what was offered
+   */
+  private boolean pool(DriftStore s) {
+    DriftWindows own = takeWindows();
+    if (!own.isEmpty()) {
+      try {
+        s.offer(name, own.toJson());
+      } catch (RuntimeException e) {
+        merge(own); // back into the current windows: offered again at the next check
+        failed(e);
+        return false;
+      }
+    }
+    List<String> offered;
+    try {
+      if (!s.tryCheck(name, replica, lease)) {
+        return false;
+      }
+      offered = s.drain(name, replica);
+    } catch (RuntimeException e) {
+      failed(e);
+      return false;
+    }
+    for (String json : offered) {
+      mergeOffered(json);
+    }
+    return true;
+  }
+
+  /** Merges one offered entry; what does not decode is counted and left out. */
+  private void mergeOffered(String json) {
+    DriftWindows windows;
+    try {
+      windows = DriftWindows.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      rejectedWindows.incrementAndGet();
+      return;
+    }
+    for (DriftWindows.Entry e : windows.entries()) {
+      try {
+        mergeEntry(e);
+      } catch (IllegalArgumentException ex) {
+        rejectedWindows.incrementAndGet();
+      }
+    }
+  }
+
+  private void failed(RuntimeException e) {
+    storeFailures.incrementAndGet();
+    lastStoreFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  private List<DriftEvent> compare() {
     List<DriftEvent> compared = new ArrayList<>();
     slices.forEach((key, slice) -> {
       for (Signal signal : SIGNALS) {
@@ -316,14 +408,18 @@ public final class DriftMonitor implements CallListener {
    */
   public void merge(DriftWindows windows) {
     for (DriftWindows.Entry e : windows.entries()) {
-      Slice s = slice(e.key());
-      if (s != null) {
-        try {
-          s.window(e.signal()).merge(e.window());
-        } catch (IllegalArgumentException ex) {
-          throw new IllegalArgumentException("drift window of " + e.key() + ": " + ex.getMessage(), ex);
-        }
+      try {
+        mergeEntry(e);
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("drift window of " + e.key() + ": " + ex.getMessage(), ex);
       }
+    }
+  }
+
+  private void mergeEntry(DriftWindows.Entry e) {
+    Slice s = slice(e.key());
+    if (s != null) {
+      s.window(e.signal()).merge(e.window());
     }
   }
 
@@ -359,6 +455,54 @@ public final class DriftMonitor implements CallListener {
   /** How many times a listener threw (each was caught). */
   public long listenerFailures() {
     return listenerFailures.get();
+  }
+
+  /** How many shared checks failed because the store did (each is tried again at the next check). */
+  public long storeFailures() {
+    return storeFailures.get();
+  }
+
+  /** The last store failure, naming its exception, if any. */
+  public Optional<String> lastStoreFailure() {
+    return Optional.ofNullable(lastStoreFailure);
+  }
+
+  /**
+   * Offered windows left out because they did not decode: an offered entry that is not {@link
+   * DriftWindows} JSON counts once, and so does each window in one that is not a window of its
+   * signal (its other windows are merged).
+   */
+  public long rejectedWindows() {
+    return rejectedWindows.get();
+  }
+
+  /**
+   * With a {@linkplain Builder#share store}, offers the current windows and gives up the right to
+   * check (another replica may take it at once); nothing otherwise. A failing store is counted, and
+   * the windows it could not take stay here. The monitor keeps recording and may check again.
+   */
+  @Override
+  public void close() {
+    DriftStore s = store;
+    if (s == null) {
+      return;
+    }
+    synchronized (shareLock) {
+      DriftWindows own = takeWindows();
+      try {
+        if (!own.isEmpty()) {
+          s.offer(name, own.toJson());
+        }
+      } catch (RuntimeException e) {
+        merge(own);
+        failed(e);
+      }
+      try {
+        s.release(name, replica);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
   }
 
   private @Nullable Slice slice(CallInfo call) {
@@ -429,6 +573,10 @@ public final class DriftMonitor implements CallListener {
     private double piiSampleRate;
     private final List<Consumer<DriftEvent>> listeners = new ArrayList<>();
     private final List<Consumer<DriftEvent>> comparisonListeners = new ArrayList<>();
+    private @Nullable DriftStore store;
+    private String name = "";
+    private String replica = "";
+    private Duration lease = Duration.ofMinutes(2);
 
     private Builder() {}
 
@@ -504,6 +652,50 @@ public final class DriftMonitor implements CallListener {
       this.piiRedactor = Objects.requireNonNull(redactor, "redactor");
       this.piiSampleRate = sampleRate;
       return this;
+    }
+
+    /**
+     * Pools this monitor's windows with those of the other replicas of the service through {@code
+     * store} (see {@link DriftMonitor#check()}): every replica offers its windows at each check, and
+     * the one holding the right to check compares them all. References stay in the checking
+     * replica's memory: a replica that takes the right to check over starts with new references
+     * (the first full pooled window of each slice). Off by default: the monitor compares its own
+     * windows.
+     *
+     * @param name the monitor's name in the store, the same on every replica (for example the
+     *     service's name)
+     * @param replica this replica's name in the store, unique among live replicas (for example the
+     *     host name)
+     * @throws IllegalArgumentException if a name is blank
+     */
+    public Builder share(DriftStore store, String name, String replica) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.name = nonBlank(name, "name");
+      this.replica = nonBlank(replica, "replica");
+      return this;
+    }
+
+    /**
+     * How long the right to check outlives its holder's last check, {@code > 0} (default 2 minutes:
+     * two checks a minute apart). Make it longer than the interval between checks, or the right to
+     * check passes between replicas, each change starting new references. Stores whose lock ends
+     * with the holder's session ignore it.
+     */
+    public Builder lease(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("lease must be > 0 but was " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    private static String nonBlank(String value, String parameter) {
+      Objects.requireNonNull(value, parameter);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(parameter + " must not be blank");
+      }
+      return value;
     }
 
     /** Builds the monitor. */

@@ -16,7 +16,8 @@ import java.util.Objects;
  * saw so that one monitor compares the service's distributions. Numeric signals travel as
  * HdrHistogram's compressed encoding (readable by HdrHistogram in Java, Go, Python, Rust and
  * JavaScript), categorical ones as their counters. {@link #toJson()} and {@link #fromJson} carry
- * them through any store (a Redis list, a PostgreSQL row, a message queue). Immutable.
+ * them through any store (a message queue, or a {@link DriftStore}, which {@link
+ * DriftMonitor.Builder#share} uses by itself). Immutable.
  */
 public final class DriftWindows {
   /** The version of {@link #toJson()}'s format. */

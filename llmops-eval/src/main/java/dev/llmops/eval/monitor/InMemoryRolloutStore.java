@@ -2,7 +2,6 @@ package dev.llmops.eval.monitor;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,48 +16,26 @@ import java.util.concurrent.atomic.DoubleAdder;
  */
 final class InMemoryRolloutStore implements RolloutStore {
   private final Clock clock;
-  private final Map<String, Lease> leases = new HashMap<>();
+  private final Leases leases;
   private final ConcurrentMap<String, String> states = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Kill> kills = new ConcurrentHashMap<>();
   private final ConcurrentMap<Window, ConcurrentMap<String, DoubleAdder>> counts = new ConcurrentHashMap<>();
 
   InMemoryRolloutStore(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.leases = new Leases(clock);
   }
-
-  private record Lease(String replica, Instant until) {}
 
   private record Window(String rollout, long window, String arm) {}
 
   @Override
   public boolean tryAct(String rollout, String replica, Duration lease) {
-    Objects.requireNonNull(replica, "replica");
-    Instant now = clock.instant();
-    synchronized (leases) {
-      Lease held = leases.get(Objects.requireNonNull(rollout, "rollout"));
-      if (held != null && !held.replica.equals(replica) && held.until.isAfter(now)) {
-        return false;
-      }
-      leases.put(rollout, new Lease(replica, now.plus(lease)));
-      return true;
-    }
+    return leases.tryTake(rollout, replica, lease);
   }
 
   @Override
   public void release(String rollout, String replica) {
-    synchronized (leases) {
-      Lease held = leases.get(rollout);
-      if (held != null && held.replica.equals(replica)) {
-        leases.remove(rollout);
-      }
-    }
-  }
-
-  private boolean holds(String rollout, String replica) {
-    synchronized (leases) {
-      Lease held = leases.get(rollout);
-      return held != null && held.replica.equals(replica) && held.until.isAfter(clock.instant());
-    }
+    leases.release(rollout, replica);
   }
 
   @Override
@@ -69,13 +46,10 @@ final class InMemoryRolloutStore implements RolloutStore {
   @Override
   public boolean saveState(String rollout, String replica, String state) {
     Objects.requireNonNull(state, "state");
-    synchronized (leases) {
-      if (!holds(rollout, replica)) {
-        return false;
-      }
+    return leases.whileHolding(rollout, replica, () -> {
       states.put(rollout, state);
       return true;
-    }
+    });
   }
 
   @Override

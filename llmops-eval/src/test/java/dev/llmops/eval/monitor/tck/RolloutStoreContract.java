@@ -40,21 +40,24 @@ public abstract class RolloutStoreContract {
 
   @Test
   void oneReplicaAtATimeHoldsTheRightToAct() {
-    String r = newRollout();
     RolloutStore a = replica();
-    RolloutStore b = replica();
-    assertThat(a.tryAct(r, "a", LEASE)).isTrue();
-    assertThat(b.tryAct(r, "b", LEASE)).isFalse();
-    assertThat(a.tryAct(r, "a", LEASE)).as("renewed").isTrue();
-    assertThat(b.tryAct(r, "b", LEASE)).isFalse();
-    b.release(r, "b"); // not the holder: nothing happens
-    assertThat(b.tryAct(r, "b", LEASE)).isFalse();
-    a.release(r, "a");
-    assertThat(b.tryAct(r, "b", LEASE)).isTrue();
-    assertThat(a.tryAct(r, "a", LEASE)).isFalse();
-    b.release(r, "b");
+    SingleHolder.oneReplicaAtATime(newRollout(), right(a), right(replica()));
     // Another rollout has its own right to act.
     assertThat(a.tryAct(newRollout(), "a", LEASE)).isTrue();
+  }
+
+  private static SingleHolder.Right right(RolloutStore store) {
+    return new SingleHolder.Right() {
+      @Override
+      public boolean tryTake(String rollout, String replica) {
+        return store.tryAct(rollout, replica, LEASE);
+      }
+
+      @Override
+      public void release(String rollout, String replica) {
+        store.release(rollout, replica);
+      }
+    };
   }
 
   @Test

@@ -83,7 +83,7 @@ class MonitoringWiringTest {
         .model("stable", FakeChatModel.create()).model("next", FakeChatModel.create())
         .experiments(experiments)
         .listener(drift).listener(models).listener(online).listener(rollout)
-        .closeOnClose(online).closeOnClose(rollout).build();
+        .closeOnClose(online).closeOnClose(rollout).closeOnClose(drift).build();
     rollout.start();
     drift.checkEvery(scheduler, Duration.ofMinutes(1));                   // compare windows every minute
     // sample-end monitoring-wiring

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,6 +86,7 @@ public final class DriftMonitor implements CallListener, AutoCloseable {
   private final AtomicLong droppedKeys = new AtomicLong();
   private final AtomicLong listenerFailures = new AtomicLong();
   private final AtomicLong scheduledCheckFailures = new AtomicLong();
+  private final List<Cancellable> schedules = new CopyOnWriteArrayList<>();
   private final @Nullable DriftStore store;
   private final String name;
   private final String replica;
@@ -322,7 +324,8 @@ public final class DriftMonitor implements CallListener, AutoCloseable {
 
   /**
    * Runs {@link #check()} every {@code interval} on {@code scheduler} (the client's, or the test's
-   * {@code ManualScheduler}) until the returned handle is cancelled. A check that throws is counted
+   * {@code ManualScheduler}) until the returned handle is cancelled or the monitor {@linkplain
+   * #close() closed}. A check that throws is counted
    * ({@link #scheduledCheckFailures()}) and the next one still runs.
    *
    * @throws IllegalArgumentException if {@code interval} is not positive
@@ -349,7 +352,7 @@ public final class DriftMonitor implements CallListener, AutoCloseable {
       }
     };
     next.set(scheduler.schedule(task[0], interval));
-    return () -> {
+    Cancellable handle = () -> {
       if (!cancelled.compareAndSet(false, true)) {
         return false;
       }
@@ -359,6 +362,8 @@ public final class DriftMonitor implements CallListener, AutoCloseable {
       }
       return true;
     };
+    schedules.add(handle);
+    return handle;
   }
 
   /** Scheduled checks ({@link #checkEvery}) that threw. */
@@ -477,12 +482,17 @@ public final class DriftMonitor implements CallListener, AutoCloseable {
   }
 
   /**
-   * With a {@linkplain Builder#share store}, offers the current windows and gives up the right to
-   * check (another replica may take it at once); nothing otherwise. A failing store is counted, and
-   * the windows it could not take stay here. The monitor keeps recording and may check again.
+   * Cancels the checks scheduled with {@link #checkEvery}; then, with a {@linkplain Builder#share
+   * store}, offers the current windows and gives up the right to check (another replica may take it
+   * at once). A failing store is counted, and the windows it could not take stay here. The monitor
+   * keeps recording and may check again when called.
    */
   @Override
   public void close() {
+    for (Cancellable c : schedules) {
+      c.cancel();
+    }
+    schedules.clear();
     DriftStore s = store;
     if (s == null) {
       return;

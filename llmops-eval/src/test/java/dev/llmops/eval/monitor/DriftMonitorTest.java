@@ -181,6 +181,10 @@ class DriftMonitorTest {
     assertThat(scheduler.pending()).isZero();
     assertThat(drift.scheduledCheckFailures()).isZero();
     assertThatThrownBy(() -> drift.checkEvery(scheduler, java.time.Duration.ZERO)).hasMessageContaining("positive");
+    drift.checkEvery(scheduler, java.time.Duration.ofMinutes(1));
+    assertThat(scheduler.pending()).isEqualTo(1);
+    drift.close();
+    assertThat(scheduler.pending()).as("closing cancels the scheduled checks").isZero();
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.llmops.core.experiment.Experiment;
 import dev.llmops.core.experiment.ExperimentChange;
 import dev.llmops.core.experiment.Experiments;
 import dev.llmops.core.experiment.Variant;
+import dev.llmops.eval.monitor.DriftEvent;
+import dev.llmops.eval.monitor.DriftMonitor;
 import dev.llmops.eval.monitor.Guard;
 import dev.llmops.eval.monitor.GuardedRollout;
 import dev.llmops.eval.monitor.RolloutEvent;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A simulated day of support traffic in which a canary model is rolled out by a {@link
  * GuardedRollout} and degrades at noon: from then on one answer in eight fails. The controller,
  * looking every five minutes, advances the canary while it is healthy and rolls it back soon after
- * noon, before the last step would have promoted it, with the mSPRT statistic in the audited reason. Offline and on a {@link TestClock}: the day
- * takes a few seconds.
+ * noon, before the last step would have promoted it, with the mSPRT statistic in the audited reason.
+ * A {@link DriftMonitor} beside it reports the canary's outcomes drifting from their reference.
+ * Offline and on a {@link TestClock}: the day takes a few seconds.
  */
 public final class CanaryDegradationDemo {
   private CanaryDegradationDemo() {}
@@ -40,22 +44,24 @@ public final class CanaryDegradationDemo {
 
   /** What happened during the day. */
   public record Day(Instant start, Instant degradedAt, List<RolloutEvent> events, List<ExperimentChange> audit,
-      int calls, int failures) {
+      List<DriftEvent> drift, int calls, int failures) {
 
-    /** The timeline, one line per controller action. */
+    /** The timeline, one line per controller action and per drift the drift monitor found, in time order. */
     public String render() {
       StringBuilder sb = new StringBuilder("Canary rollout of model 'next' (errors x1 until noon, then 1 in 8 answers fail)\n");
       sb.append(String.format(Locale.ROOT, "%d calls, %d failed%n", calls, failures));
-      boolean degradationShown = false;
+      List<Map.Entry<Instant, String>> lines = new ArrayList<>();
+      lines.add(Map.entry(degradedAt, "canary degrades"));
       for (RolloutEvent e : events) {
-        if (!degradationShown && !e.at().isBefore(degradedAt)) {
-          sb.append(String.format(Locale.ROOT, "%s  canary degrades%n", clockTime(degradedAt)));
-          degradationShown = true;
-        }
-        sb.append(String.format(Locale.ROOT, "%s  %-11s step %2d  %s%n", clockTime(e.at()), e.kind(), e.step(), e.reason()));
+        lines.add(Map.entry(e.at(), String.format(Locale.ROOT, "%-11s step %2d  %s", e.kind(), e.step(), e.reason())));
       }
-      if (!degradationShown) {
-        sb.append(String.format(Locale.ROOT, "%s  canary degrades%n", clockTime(degradedAt)));
+      for (DriftEvent d : drift) {
+        lines.add(Map.entry(d.at(), String.format(Locale.ROOT, "%-11s          %s of %s: PSI %.2f, %s p=%.2g (%d calls against %d)",
+            "DRIFT", d.signal(), d.key().variant(), d.psi(), d.test(), d.pValue(), d.currentCount(), d.referenceCount())));
+      }
+      lines.sort(Map.Entry.comparingByKey()); // stable: at one instant, the order above
+      for (Map.Entry<Instant, String> l : lines) {
+        sb.append(clockTime(l.getKey())).append("  ").append(l.getValue()).append('\n');
       }
       return sb.toString();
     }
@@ -74,6 +80,7 @@ public final class CanaryDegradationDemo {
     Instant noon = start.plus(Duration.ofHours(12));
     List<ExperimentChange> audit = new ArrayList<>();
     List<RolloutEvent> events = new ArrayList<>();
+    List<DriftEvent> drifted = new ArrayList<>();
     Experiments experiments = Experiments.builder().clock(clock).auditListener(audit::add)
         .add(Experiment.builder("support-model").feature("support")
             .variant(Variant.of("stable").withModel("stable"))
@@ -93,11 +100,15 @@ public final class CanaryDegradationDemo {
         .minSamples(300).minStepDuration(Duration.ofHours(5)).interval(Duration.ofMinutes(5))
         .clock(clock).scheduler(scheduler).listener(events::add)
         .build();
+    // Beside the controller, a drift monitor compares each slice's last quarter hour with its reference.
+    DriftMonitor drift = DriftMonitor.builder().clock(clock).minSamples(200).listener(drifted::add).build();
     int calls = 0;
     int failures = 0;
     try (LlmClient client = LlmClient.builder().clock(clock).scheduler(scheduler)
-        .model("stable", stable).model("next", next).experiments(experiments).listener(rollout).build()) {
+        .model("stable", stable).model("next", next).experiments(experiments).listener(rollout).listener(drift)
+        .closeOnClose(drift).build()) {
       rollout.start();
+      drift.checkEvery(scheduler, Duration.ofMinutes(15));
       for (int minute = 0; minute < 24 * 60; minute++) {
         degraded.set(!clock.instant().isBefore(noon));
         for (int i = 0; i < 40; i++) {
@@ -113,6 +124,6 @@ public final class CanaryDegradationDemo {
       }
       rollout.close();
     }
-    return new Day(start, noon, List.copyOf(events), List.copyOf(audit), calls, failures);
+    return new Day(start, noon, List.copyOf(events), List.copyOf(audit), List.copyOf(drifted), calls, failures);
   }
 }

@@ -3,12 +3,17 @@ package dev.llmops.examples.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmops.core.experiment.ExperimentChange;
+import dev.llmops.eval.monitor.DriftEvent;
 import dev.llmops.eval.monitor.Guard;
 import dev.llmops.eval.monitor.RolloutEvent;
+import dev.llmops.eval.monitor.Signal;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The degrading canary is advanced while healthy and rolled back soon after noon, with its statistic. */
+/**
+ * The degrading canary is advanced while healthy and rolled back soon after noon, with its
+ * statistic, and the drift monitor beside the controller sees its outcomes drift then and not before.
+ */
 class CanaryDegradationDemoTest {
 
   @Test
@@ -28,5 +33,12 @@ class CanaryDegradationDemoTest {
     assertThat(last.after()).startsWith("step -1");
     assertThat(last.reason()).contains("mSPRT Lambda=");
     assertThat(day.render()).contains("ROLLED_BACK").contains("canary degrades");
+    // The drift monitor: nothing drifted before noon; after it, the canary's outcomes (failed calls).
+    assertThat(day.drift()).isNotEmpty().allSatisfy(d -> {
+      assertThat(d.at()).isAfter(day.degradedAt());
+      assertThat(d.key().variant()).isEqualTo("support-model:next");
+    });
+    assertThat(day.drift()).extracting(DriftEvent::signal).contains(Signal.OUTCOME);
+    assertThat(day.render()).contains("DRIFT").contains("OUTCOME of support-model:next");
   }
 }

@@ -76,9 +76,15 @@ public final class SupportDemo {
   /**
    * Runs the demo and prints its report, and nothing else: {@code [tickets] [--verbose]}, 300
    * tickets by default. {@code --verbose} also shows the assistant's (redacted) DEBUG log lines and
-   * the spans and metrics through OpenTelemetry's logging exporter, on standard error.
+   * the spans and metrics through OpenTelemetry's logging exporter, on standard error. {@code
+   * --canary-degrades} runs the other scenario instead: a simulated day in which a canary model
+   * degrades at noon and the guarded rollout rolls it back ({@link CanaryDegradationDemo}).
    */
   public static void main(String[] args) {
+    if (List.of(args).contains("--canary-degrades")) {
+      System.out.println(CanaryDegradationDemo.run().render());
+      return;
+    }
     boolean verbose = List.of(args).contains("--verbose");
     if (!verbose) {
       // Before the first logger exists: slf4j-simple reads these once, and system properties win

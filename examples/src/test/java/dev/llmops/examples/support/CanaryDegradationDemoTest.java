@@ -41,4 +41,18 @@ class CanaryDegradationDemoTest {
     assertThat(day.drift()).extracting(DriftEvent::signal).contains(Signal.OUTCOME);
     assertThat(day.render()).contains("DRIFT").contains("OUTCOME of support-model:next");
   }
+
+  @Test
+  void supportDemoRunsThisScenarioWhenAskedTo() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.out;
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      SupportDemo.main(new String[] {"--canary-degrades"});
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .startsWith("Canary rollout of model 'next'").contains("ROLLED_BACK").contains("DRIFT");
+  }
 }
